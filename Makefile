@@ -1,0 +1,61 @@
+# The README's two commands: `make run` and `make test`. Everything else is a step of those.
+SHELL := /bin/bash
+BUILD_DIR ?= build
+ASAN_DIR ?= build-asan
+FUZZ_DIR ?= build-fuzz
+JOBS ?= $(shell nproc)
+HOST ?= 127.0.0.1
+PORT ?= 5000
+MODELS_DIR ?= $(if $(wildcard ../shared/models),../shared/models,./models)
+DEFAULT_MODEL ?= stories260K.gguf
+FUZZ_SECONDS ?= 60
+CMAKE_FLAGS ?=
+
+.PHONY: all setup build build-asan build-fuzz run test test-release test-asan test-fuzz bench clean
+
+all: build
+
+setup:
+	@bash scripts/setup.sh
+
+$(BUILD_DIR)/build.ninja:
+	cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS)
+
+build: setup $(BUILD_DIR)/build.ninja
+	cmake --build $(BUILD_DIR) -j $(JOBS)
+
+$(ASAN_DIR)/build.ninja:
+	cmake -S . -B $(ASAN_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DLLM_SANITIZE=ON $(CMAKE_FLAGS)
+
+build-asan: setup $(ASAN_DIR)/build.ninja
+	cmake --build $(ASAN_DIR) -j $(JOBS)
+
+$(FUZZ_DIR)/build.ninja:
+	CC=clang CXX=clang++ cmake -S . -B $(FUZZ_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLLM_FUZZ=ON $(CMAKE_FLAGS)
+
+build-fuzz: setup $(FUZZ_DIR)/build.ninja
+	cmake --build $(FUZZ_DIR) -j $(JOBS) --target fuzzers
+
+run: build
+	mkdir -p logs
+	LOG_DIR=$${LOG_DIR:-./logs} DEFAULT_MODEL=$${DEFAULT_MODEL:-$(DEFAULT_MODEL)} \
+	  $(BUILD_DIR)/bin/llm-api serve --host $(HOST) --port $(PORT) --models-dir $(MODELS_DIR)
+
+# The whole suite, twice: the release build, then the sanitizer build; then the fuzzers.
+test: test-release test-asan test-fuzz
+
+test-release: build
+	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS) --timeout 600
+
+test-asan: build-asan
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  ctest --test-dir $(ASAN_DIR) --output-on-failure -j $(JOBS) --timeout 900 -LE no_sanitizer
+
+test-fuzz: build-fuzz
+	FUZZ_SECONDS=$(FUZZ_SECONDS) ctest --test-dir $(FUZZ_DIR) --output-on-failure -L fuzz
+
+bench: build
+	bash bench/run_all.sh
+
+clean:
+	rm -rf $(BUILD_DIR) $(ASAN_DIR) $(FUZZ_DIR)

@@ -1,0 +1,12 @@
+// The subcommands of `llm-api`. Each parses its own flags (argv[0] is the subcommand name)
+// and returns the process exit status.
+#pragma once
+
+namespace llm::app {
+
+int RunServe(int argc, char** argv);     // serve_command.cpp
+int RunGenerate(int argc, char** argv);  // engine_commands.cpp
+int RunTokenize(int argc, char** argv);  // engine_commands.cpp
+int RunInspect(int argc, char** argv);   // engine_commands.cpp
+
+}  // namespace llm::app
