@@ -5,8 +5,8 @@
 namespace llm::app {
 
 int RunServe(int argc, char** argv);     // serve_command.cpp
-int RunGenerate(int argc, char** argv);  // engine_commands.cpp
-int RunTokenize(int argc, char** argv);  // engine_commands.cpp
-int RunInspect(int argc, char** argv);   // engine_commands.cpp
+int RunGenerate(int argc, char** argv);  // <name>_command.cpp
+int RunTokenize(int argc, char** argv);  // <name>_command.cpp
+int RunInspect(int argc, char** argv);   // <name>_command.cpp
 
 }  // namespace llm::app
