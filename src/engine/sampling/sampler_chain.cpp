@@ -1,0 +1,89 @@
+#include <cmath>
+#include <random>
+#include <string>
+
+#include "engine/sampling/sampler.h"
+#include "engine/sampling/samplers.h"
+
+namespace llm::engine {
+namespace {
+
+Status OutOfRange(const char* field, float value, const char* range) {
+  return Status::InvalidArgument(std::string(field) + " must be " + range + ", got " +
+                                 std::to_string(value));
+}
+
+uint64_t ResolveSeed(uint64_t seed) {
+  if (seed != kRandomSeed) return seed;
+  std::random_device device;
+  return device();
+}
+
+}  // namespace
+
+Status ValidateSamplingParams(const SamplingParams& p) {
+  if (!(p.temperature >= 0.0f && p.temperature <= 2.0f)) {
+    return OutOfRange("temperature", p.temperature, "between 0 and 2");
+  }
+  if (!(p.top_p >= 0.0f && p.top_p <= 1.0f)) return OutOfRange("top_p", p.top_p, "between 0 and 1");
+  if (!(p.min_p >= 0.0f && p.min_p <= 1.0f)) return OutOfRange("min_p", p.min_p, "between 0 and 1");
+  if (!(p.frequency_penalty >= -2.0f && p.frequency_penalty <= 2.0f)) {
+    return OutOfRange("frequency_penalty", p.frequency_penalty, "between -2 and 2");
+  }
+  if (!(p.presence_penalty >= -2.0f && p.presence_penalty <= 2.0f)) {
+    return OutOfRange("presence_penalty", p.presence_penalty, "between -2 and 2");
+  }
+  if (!(p.repeat_penalty > 0.0f) || !std::isfinite(p.repeat_penalty)) {
+    return OutOfRange("repeat_penalty", p.repeat_penalty, "greater than 0");
+  }
+  if (p.repeat_last_n < -1) {
+    return Status::InvalidArgument("repeat_last_n must be -1 (all) or >= 0, got " +
+                                   std::to_string(p.repeat_last_n));
+  }
+  return Status::Ok();
+}
+
+SamplerChain::SamplerChain(const SamplingParams& params)
+    : params_(params), seed_(ResolveSeed(params.seed)) {
+  samplers_.push_back(MakePenaltySampler(params.repeat_penalty, params.repeat_last_n,
+                                         params.frequency_penalty, params.presence_penalty));
+  if (params.temperature <= 0.0f) {
+    samplers_.push_back(MakeGreedySampler());
+    return;
+  }
+  samplers_.push_back(MakeTopKSampler(params.top_k));
+  samplers_.push_back(MakeTopPSampler(params.top_p));
+  samplers_.push_back(MakeMinPSampler(params.min_p));
+  samplers_.push_back(MakeTemperatureSampler(params.temperature));
+  samplers_.push_back(MakeDistSampler(seed_));
+}
+
+SamplerChain::~SamplerChain() = default;
+SamplerChain::SamplerChain(SamplerChain&&) noexcept = default;
+SamplerChain& SamplerChain::operator=(SamplerChain&&) noexcept = default;
+
+int32_t SamplerChain::Sample(std::span<const float> logits) {
+  if (logits.empty()) return -1;
+  CandidateSet& c = scratch_;
+  c.items.resize(logits.size());
+  for (size_t i = 0; i < logits.size(); ++i) {
+    c.items[i] = TokenCandidate{static_cast<int32_t>(i), logits[i], 0.0f};
+  }
+  c.sorted = false;
+  c.selected = -1;
+  for (auto& sampler : samplers_) {
+    sampler->Apply(c);
+    if (c.selected >= 0) break;
+  }
+  return c.selected >= 0 ? c.items[c.selected].id : -1;
+}
+
+void SamplerChain::Accept(int32_t token) {
+  for (auto& sampler : samplers_) sampler->Accept(token);
+}
+
+void SamplerChain::Reset() {
+  for (auto& sampler : samplers_) sampler->Reset();
+}
+
+}  // namespace llm::engine
