@@ -1,0 +1,96 @@
+// A llama-family model loaded from a GGUF file: hyperparameters, weights (views into the
+// memory-mapped file, in their stored types; quantized weights are never expanded), the
+// tokenizer and descriptive info. A Model is immutable once loaded and shared by threads
+// (std::shared_ptr<const Model>); per-request state lives in a Session.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+#include "engine/gguf/gguf_reader.h"
+#include "engine/kernels/matmul.h"
+#include "engine/tokenizer/tokenizer.h"
+
+namespace llm::engine {
+
+// Hyperparameters, read from the `{arch}.*` metadata keys.
+struct ModelHparams {
+  std::string architecture;  // general.architecture, e.g. "llama"
+  int32_t n_ctx_train = 0;   // {arch}.context_length
+  int32_t n_embd = 0;        // {arch}.embedding_length
+  int32_t n_layer = 0;       // {arch}.block_count
+  int32_t n_ff = 0;          // {arch}.feed_forward_length
+  int32_t n_head = 0;        // {arch}.attention.head_count
+  int32_t n_head_kv = 0;     // {arch}.attention.head_count_kv (default: n_head)
+  int32_t head_dim = 0;      // n_embd / n_head
+  int32_t n_rot = 0;         // {arch}.rope.dimension_count (default: head_dim)
+  int32_t n_vocab = 0;       // rows of token_embd.weight
+  float rms_eps = 1e-5f;     // {arch}.attention.layer_norm_rms_epsilon
+  float rope_freq_base = 10000.0f;  // {arch}.rope.freq_base
+};
+
+// One transformer block. Shapes in math order [rows x cols]; matrices multiply a row vector.
+struct LayerWeights {
+  std::vector<float> attn_norm;  // [n_embd]
+  WeightMatrix wq;               // [n_head*head_dim x n_embd]
+  WeightMatrix wk;               // [n_head_kv*head_dim x n_embd]
+  WeightMatrix wv;               // [n_head_kv*head_dim x n_embd]
+  WeightMatrix wo;               // [n_embd x n_head*head_dim]
+  std::vector<float> ffn_norm;   // [n_embd]
+  WeightMatrix w_gate;           // [n_ff x n_embd]
+  WeightMatrix w_up;             // [n_ff x n_embd]
+  WeightMatrix w_down;           // [n_embd x n_ff]
+};
+
+struct ModelWeights {
+  WeightMatrix token_embd;              // [n_vocab x n_embd], rows read by DequantizeRow
+  std::vector<LayerWeights> layers;     // [n_layer]
+  std::vector<float> output_norm;       // [n_embd]
+  WeightMatrix output;                  // [n_vocab x n_embd]; token_embd when tied
+  std::vector<float> rope_freq_factors; // [n_rot/2] (Llama 3 rope scaling), empty if absent
+};
+
+// What a person (or /v1/models) wants to know about a model.
+struct ModelInfo {
+  std::string path;
+  std::string name;           // general.name, or the file name
+  std::string architecture;   // "llama"
+  int64_t parameter_count = 0;
+  std::string file_type;      // like llama.cpp's ftype names: "Q4_0", "Q4_K_M", "F16", ...
+  int32_t context_length = 0; // trained context length
+  uint64_t file_size = 0;     // bytes
+  std::string chat_template;  // tokenizer.chat_template (empty when absent)
+  std::string bos_text;       // text of the BOS token ("" when none)
+  std::string eos_text;       // text of the EOS token ("" when none)
+  bool tied_embeddings = false;
+};
+
+class Model {
+ public:
+  // Maps `path`, validates every tensor's presence, type and shape, and loads the tokenizer.
+  // Unsupported for an architecture other than the llama family (the error names it).
+  static Result<std::shared_ptr<const Model>> Load(const std::string& path);
+  ~Model();
+
+  const ModelHparams& hparams() const { return hparams_; }
+  const ModelWeights& weights() const { return weights_; }
+  const ModelInfo& info() const { return info_; }
+  const Tokenizer& tokenizer() const { return *tokenizer_; }
+  const GgufFile& gguf() const { return *file_; }
+
+ private:
+  Model() = default;
+  std::unique_ptr<GgufFile> file_;  // owns the mapping every WeightMatrix points into
+  std::unique_ptr<Tokenizer> tokenizer_;
+  ModelHparams hparams_;
+  ModelWeights weights_;
+  ModelInfo info_;
+};
+
+// True for the architectures this engine runs (llama and llama-shaped names).
+bool IsSupportedArchitecture(std::string_view arch);
+
+}  // namespace llm::engine
