@@ -1,0 +1,206 @@
+// Recognition of a chat template's family and style from its Jinja source.
+#include <algorithm>
+#include <vector>
+
+#include "engine/chat/chat_template.h"
+
+namespace llm::engine {
+namespace {
+
+bool IsSpace(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+// The source without any whitespace, so that markers match whatever the layout.
+std::string Compact(std::string_view source) {
+  std::string out;
+  out.reserve(source.size());
+  for (char c : source) {
+    if (!IsSpace(c)) out.push_back(c);
+  }
+  return out;
+}
+
+bool Contains(std::string_view haystack, std::string_view needle) {
+  return haystack.find(needle) != std::string_view::npos;
+}
+
+// Decodes the escapes of a Jinja string literal body (\n, \t, \\, \', \").
+std::string Unescape(std::string_view body) {
+  std::string out;
+  for (size_t i = 0; i < body.size(); ++i) {
+    if (body[i] != '\\' || i + 1 == body.size()) {
+      out.push_back(body[i]);
+      continue;
+    }
+    const char next = body[++i];
+    out.push_back(next == 'n' ? '\n' : next == 't' ? '\t' : next);
+  }
+  return out;
+}
+
+// The body of the string literal opening at `pos` (a quote), or npos-free empty on failure.
+std::string_view LiteralAt(std::string_view source, size_t pos) {
+  if (pos >= source.size() || (source[pos] != '\'' && source[pos] != '"')) return {};
+  const char quote = source[pos];
+  size_t end = pos + 1;
+  while (end < source.size() && source[end] != quote) end += source[end] == '\\' ? 2 : 1;
+  if (end >= source.size()) return {};
+  return source.substr(pos + 1, end - pos - 1);
+}
+
+size_t SkipSpaces(std::string_view s, size_t pos) {
+  while (pos < s.size() && IsSpace(s[pos])) ++pos;
+  return pos;
+}
+
+// The messages of every raise_exception('...') in the source.
+std::vector<std::string> RaisedMessages(std::string_view source) {
+  std::vector<std::string> out;
+  constexpr std::string_view kCall = "raise_exception(";
+  for (size_t pos = source.find(kCall); pos != std::string_view::npos;
+       pos = source.find(kCall, pos + 1)) {
+    const std::string_view body = LiteralAt(source, SkipSpaces(source, pos + kCall.size()));
+    if (!body.empty()) out.push_back(Unescape(body));
+  }
+  return out;
+}
+
+// The value of the first `name = "literal"` assignment in the source, or empty.
+std::string AssignedLiteral(std::string_view source, std::string_view name) {
+  for (size_t pos = source.find(name); pos != std::string_view::npos;
+       pos = source.find(name, pos + 1)) {
+    size_t at = SkipSpaces(source, pos + name.size());
+    if (at >= source.size() || source[at] != '=' || source.substr(at, 2) == "==") continue;
+    const std::string_view body = LiteralAt(source, SkipSpaces(source, at + 1));
+    if (!body.empty()) return Unescape(body);
+  }
+  return {};
+}
+
+// ChatML: a literal '<|im_start|>system\n...<|im_end|>' holding a fixed default system prompt.
+std::string DefaultChatMLSystem(std::string_view source) {
+  constexpr std::string_view kOpen = "<|im_start|>system";
+  for (size_t pos = source.find(kOpen); pos != std::string_view::npos;
+       pos = source.find(kOpen, pos + 1)) {
+    size_t start = pos + kOpen.size();
+    if (source.substr(start, 2) == "\\n") {
+      start += 2;
+    } else if (source.substr(start, 1) == "\n") {
+      start += 1;
+    } else {
+      continue;
+    }
+    const size_t end = source.find("<|im_end|>", start);
+    if (end == std::string_view::npos) continue;
+    const std::string_view body = source.substr(start, end - start);
+    if (body.empty() || body.find_first_of("'\"+{}") != std::string_view::npos) continue;
+    return Unescape(body);
+  }
+  return {};
+}
+
+// Llama 3.1+: "Cutting Knowledge Date: <month year>\nToday Date: <date_string>\n\n".
+std::string Llama3Preamble(std::string_view source) {
+  constexpr std::string_view kKnowledge = "Cutting Knowledge Date:";
+  const size_t pos = source.find(kKnowledge);
+  if (pos == std::string_view::npos) return {};
+  const size_t end = source.find_first_of("\\'\"", pos);
+  if (end == std::string_view::npos) return {};
+  std::string date = AssignedLiteral(source, "date_string");
+  if (date.empty()) date = "26 Jul 2024";
+  return std::string(source.substr(pos, end - pos)) + "\nToday Date: " + date + "\n\n";
+}
+
+void ApplyRaisedMessages(std::string_view source, ChatTemplateStyle& style) {
+  for (const std::string& message : RaisedMessages(source)) {
+    if (Contains(message, "System role")) {
+      style.system_error = message;
+      style.refuses_system = true;
+    } else if (Contains(message, "must alternate")) {
+      style.alternate_error = message;
+    } else if (Contains(message, "roles are supported")) {
+      style.roles_error = message;
+    }
+  }
+}
+
+void ApplyMistralDelimiters(std::string_view source, std::string_view compact,
+                            ChatTemplateStyle& style) {
+  if (Contains(source, "[INST] ")) style.inst_open = "[INST] ";
+  if (Contains(source, " [/INST]")) style.inst_close = " [/INST]";
+  style.system_in_last_user = Contains(compact, "loop.lastandsystem_message");
+}
+
+// The family named by the markers of the compacted source, if any.
+bool DetectFamily(std::string_view compact, ChatFamily& family) {
+  if (Contains(compact, "<｜User｜>") && Contains(compact, "<｜Assistant｜>")) {
+    family = ChatFamily::kDeepSeekR1;
+  } else if (Contains(compact, "<|start_header_id|>") && Contains(compact, "<|eot_id|>")) {
+    family = ChatFamily::kLlama3;
+  } else if (Contains(compact, "<start_of_turn>") && Contains(compact, "<end_of_turn>")) {
+    family = ChatFamily::kGemma;
+  } else if (Contains(compact, "<|im_start|>") && Contains(compact, "<|im_end|>")) {
+    family = ChatFamily::kChatML;
+  } else if (Contains(compact, "<|user|>") && Contains(compact, "<|end|>")) {
+    family = ChatFamily::kPhi3;
+  } else if (Contains(compact, "[INST]") && Contains(compact, "<<SYS>>")) {
+    family = ChatFamily::kLlama2;
+  } else if (Contains(compact, "[INST]") && Contains(compact, "[/INST]")) {
+    family = ChatFamily::kMistral;
+  } else {
+    return false;
+  }
+  return true;
+}
+
+// The first characters of the source on one line, to name an unrecognised template.
+std::string Hint(std::string_view source) {
+  std::string hint;
+  for (char c : source.substr(0, 60)) hint.push_back(IsSpace(c) ? ' ' : c);
+  return source.size() > 60 ? hint + "..." : hint;
+}
+
+}  // namespace
+
+std::string_view ChatFamilyName(ChatFamily family) {
+  switch (family) {
+    case ChatFamily::kChatML: return "chatml";
+    case ChatFamily::kLlama3: return "llama3";
+    case ChatFamily::kLlama2: return "llama2";
+    case ChatFamily::kMistral: return "mistral";
+    case ChatFamily::kPhi3: return "phi3";
+    case ChatFamily::kGemma: return "gemma";
+    case ChatFamily::kDeepSeekR1: return "deepseek-r1";
+  }
+  return "unknown";
+}
+
+ChatTemplate ChatTemplate::ChatML() {
+  return ChatTemplate(ChatFamily::kChatML, ChatTemplateStyle{}, "", "<|im_end|>");
+}
+
+Result<ChatTemplate> ChatTemplate::FromSource(std::string_view source, std::string bos_token,
+                                              std::string eos_token) {
+  const std::string compact = Compact(source);
+  if (compact.empty()) {
+    return ChatTemplate(ChatFamily::kChatML, ChatTemplateStyle{}, std::move(bos_token),
+                        std::move(eos_token));
+  }
+  ChatFamily family;
+  if (!DetectFamily(compact, family)) {
+    return Status::Unsupported("unrecognised chat template (not ChatML, Llama 2/3, Mistral, "
+                               "Phi-3, Gemma or DeepSeek-R1): \"" + Hint(source) + "\"");
+  }
+  ChatTemplateStyle style;
+  ApplyRaisedMessages(source, style);
+  if (family == ChatFamily::kChatML) style.default_system = DefaultChatMLSystem(source);
+  if (family == ChatFamily::kLlama3) style.llama3_preamble = Llama3Preamble(source);
+  if (family == ChatFamily::kMistral) ApplyMistralDelimiters(source, compact, style);
+  if (family == ChatFamily::kDeepSeekR1) {
+    style.think_after_prompt = Contains(compact, "<｜Assistant｜><think>");
+  }
+  return ChatTemplate(family, std::move(style), std::move(bos_token), std::move(eos_token));
+}
+
+}  // namespace llm::engine

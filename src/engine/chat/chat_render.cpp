@@ -1,0 +1,197 @@
+// Native renderers, one per family, each equivalent to the Jinja templates of its family
+// for conversations of plain system/user/assistant messages.
+#include <string>
+
+#include "engine/chat/chat_template.h"
+
+namespace llm::engine {
+namespace {
+
+using Messages = std::span<const ChatMessage>;
+
+struct RenderInput {
+  const ChatTemplateStyle& style;
+  const std::string& bos;
+  const std::string& eos;
+  Messages messages;
+  bool add_generation_prompt;
+};
+
+// Jinja's `trim` filter (Python str.strip() over ASCII whitespace).
+std::string Trim(std::string_view s) {
+  constexpr std::string_view kSpace = " \t\n\r\f\v";
+  const size_t begin = s.find_first_not_of(kSpace);
+  if (begin == std::string_view::npos) return {};
+  const size_t end = s.find_last_not_of(kSpace);
+  return std::string(s.substr(begin, end - begin + 1));
+}
+
+bool IsUser(const ChatMessage& m) { return m.role == "user"; }
+
+// The Jinja check `(role == 'user') != (index % 2 == 0)` over `messages`.
+Status CheckAlternation(Messages messages, const std::string& error) {
+  for (size_t i = 0; i < messages.size(); ++i) {
+    if (IsUser(messages[i]) != (i % 2 == 0)) return Status::InvalidArgument(error);
+  }
+  return Status::Ok();
+}
+
+Result<std::string> RenderChatML(const RenderInput& in) {
+  std::string out;
+  if (in.messages[0].role != "system" && !in.style.default_system.empty()) {
+    out += "<|im_start|>system\n" + in.style.default_system + "<|im_end|>\n";
+  }
+  for (const ChatMessage& m : in.messages) {
+    out += "<|im_start|>" + m.role + "\n" + m.content + "<|im_end|>\n";
+  }
+  if (in.add_generation_prompt) out += "<|im_start|>assistant\n";
+  return out;
+}
+
+Result<std::string> RenderLlama3(const RenderInput& in) {
+  std::string out = in.bos;
+  Messages rest = in.messages;
+  if (!in.style.llama3_preamble.empty()) {  // Llama 3.1+: a system turn always comes first
+    std::string system;
+    if (rest[0].role == "system") {
+      system = Trim(rest[0].content);
+      rest = rest.subspan(1);
+    }
+    out += "<|start_header_id|>system<|end_header_id|>\n\n" + in.style.llama3_preamble + system +
+           "<|eot_id|>";
+  }
+  for (const ChatMessage& m : rest) {
+    out += "<|start_header_id|>" + m.role + "<|end_header_id|>\n\n" + Trim(m.content) +
+           "<|eot_id|>";
+  }
+  if (in.add_generation_prompt) out += "<|start_header_id|>assistant<|end_header_id|>\n\n";
+  return out;
+}
+
+Result<std::string> RenderLlama2(const RenderInput& in) {
+  Messages loop = in.messages;
+  const bool has_system = loop[0].role == "system";
+  if (has_system) loop = loop.subspan(1);
+  LLM_RETURN_IF_ERROR(CheckAlternation(loop, in.style.alternate_error));
+  std::string out;
+  for (size_t i = 0; i < loop.size(); ++i) {
+    std::string content = loop[i].content;
+    if (i == 0 && has_system) {
+      content = "<<SYS>>\n" + in.messages[0].content + "\n<</SYS>>\n\n" + content;
+    }
+    if (IsUser(loop[i])) {
+      out += in.bos + "[INST] " + Trim(content) + " [/INST]";
+    } else if (loop[i].role == "assistant") {
+      // appends, not `" " + Trim(...)`: GCC 12 raises a false -Wrestrict alarm on the latter
+      out.append(" ").append(Trim(content)).append(" ").append(in.eos);
+    }
+  }
+  return out;
+}
+
+Result<std::string> RenderMistral(const RenderInput& in) {
+  Messages loop = in.messages;
+  const bool has_system = loop[0].role == "system";
+  if (has_system) loop = loop.subspan(1);
+  LLM_RETURN_IF_ERROR(CheckAlternation(loop, in.style.alternate_error));
+  const ChatTemplateStyle& s = in.style;
+  std::string out = in.bos;
+  for (size_t i = 0; i < loop.size(); ++i) {
+    const ChatMessage& m = loop[i];
+    if (IsUser(m)) {
+      const bool gets_system =
+          has_system && (s.system_in_last_user ? i + 1 == loop.size() : i == 0);
+      const std::string system = gets_system ? in.messages[0].content + "\n\n" : "";
+      out += s.inst_open + system + m.content + s.inst_close;
+    } else if (m.role == "assistant") {
+      out += m.content + in.eos;
+    } else {
+      return Status::InvalidArgument(s.roles_error);
+    }
+  }
+  return out;
+}
+
+Result<std::string> RenderPhi3(const RenderInput& in) {
+  std::string out;
+  for (const ChatMessage& m : in.messages) {
+    if (m.role == "system" && m.content.empty()) continue;
+    out += "<|" + m.role + "|>\n" + m.content + "<|end|>\n";
+  }
+  out += in.add_generation_prompt ? "<|assistant|>\n" : in.eos;
+  return out;
+}
+
+Result<std::string> RenderGemma(const RenderInput& in) {
+  Messages loop = in.messages;
+  std::string first_user_prefix;
+  if (loop[0].role == "system") {
+    if (in.style.refuses_system) return Status::InvalidArgument(in.style.system_error);
+    first_user_prefix = loop[0].content + "\n\n";  // Gemma 3 folds it into the first turn
+    loop = loop.subspan(1);
+  }
+  LLM_RETURN_IF_ERROR(CheckAlternation(loop, in.style.alternate_error));
+  std::string out = in.bos;
+  for (size_t i = 0; i < loop.size(); ++i) {
+    const std::string role = loop[i].role == "assistant" ? "model" : loop[i].role;
+    out += "<start_of_turn>" + role + "\n" + (i == 0 ? first_user_prefix : "") +
+           Trim(loop[i].content) + "<end_of_turn>\n";
+  }
+  if (in.add_generation_prompt) out += "<start_of_turn>model\n";
+  return out;
+}
+
+Result<std::string> RenderDeepSeekR1(const RenderInput& in) {
+  std::string system;  // the template keeps the last system message, at the very start
+  for (const ChatMessage& m : in.messages) {
+    if (m.role == "system") system = m.content;
+  }
+  std::string out = in.bos + system;
+  for (const ChatMessage& m : in.messages) {
+    if (IsUser(m)) {
+      out += "<｜User｜>" + m.content;
+    } else if (m.role == "assistant") {
+      const size_t think_end = m.content.rfind("</think>");
+      const std::string answer = think_end == std::string::npos
+                                     ? m.content
+                                     : m.content.substr(think_end + std::string_view("</think>").size());
+      out += "<｜Assistant｜>" + answer + "<｜end▁of▁sentence｜>";
+    }
+  }
+  if (in.add_generation_prompt) {
+    out += in.style.think_after_prompt ? "<｜Assistant｜><think>\n" : "<｜Assistant｜>";
+  }
+  return out;
+}
+
+Status ValidateMessages(Messages messages) {
+  if (messages.empty()) return Status::InvalidArgument("messages must not be empty");
+  for (size_t i = 0; i < messages.size(); ++i) {
+    const std::string& role = messages[i].role;
+    if (role != "system" && role != "user" && role != "assistant") {
+      return Status::InvalidArgument("messages[" + std::to_string(i) + "].role must be system, "
+                                     "user or assistant, got \"" + role + "\"");
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<std::string> ChatTemplate::Render(std::span<const ChatMessage> messages,
+                                         bool add_generation_prompt) const {
+  LLM_RETURN_IF_ERROR(ValidateMessages(messages));
+  const RenderInput in{style_, bos_, eos_, messages, add_generation_prompt};
+  switch (family_) {
+    case ChatFamily::kChatML: return RenderChatML(in);
+    case ChatFamily::kLlama3: return RenderLlama3(in);
+    case ChatFamily::kLlama2: return RenderLlama2(in);
+    case ChatFamily::kMistral: return RenderMistral(in);
+    case ChatFamily::kPhi3: return RenderPhi3(in);
+    case ChatFamily::kGemma: return RenderGemma(in);
+    case ChatFamily::kDeepSeekR1: return RenderDeepSeekR1(in);
+  }
+  return Status::Internal("unknown chat family");
+}
+
+}  // namespace llm::engine

@@ -1,0 +1,33 @@
+// The details of one chat-template family that vary between the templates of that family,
+// read from the Jinja source by the recogniser (internal to engine_chat).
+#pragma once
+
+#include <string>
+
+namespace llm::engine {
+
+struct ChatTemplateStyle {
+  // ChatML: the system turn emitted when the conversation has none (Qwen's), or empty.
+  std::string default_system;
+  // Llama 3.1+: "Cutting Knowledge Date: ...\nToday Date: ...\n\n" before the system message;
+  // empty for Llama 3.0, which renders every message as a plain header turn.
+  std::string llama3_preamble;
+  // Mistral: the [INST] delimiters ("[INST]" / "[/INST]" for Nemo, with spaces for older ones)
+  // and whether the system message joins the last user turn (Nemo) or the first.
+  std::string inst_open = "[INST]";
+  std::string inst_close = "[/INST]";
+  bool system_in_last_user = true;
+  // Gemma: refuse a system message (Gemma 2) or fold it into the first user turn (Gemma 3).
+  bool refuses_system = false;
+  // DeepSeek-R1: the generation prompt opens a thinking block.
+  bool think_after_prompt = false;
+  // The template's own error messages (raise_exception) for the conversations it refuses.
+  std::string system_error = "System role not supported";
+  std::string alternate_error =
+      "Conversation roles must alternate user/assistant/user/assistant/...";
+  std::string roles_error =
+      "Only user and assistant roles are supported, with the exception of an initial optional "
+      "system message!";
+};
+
+}  // namespace llm::engine
