@@ -130,6 +130,7 @@ void ApplyMistralDelimiters(std::string_view source, std::string_view compact,
   if (Contains(source, "[INST] ")) style.inst_open = "[INST] ";
   if (Contains(source, " [/INST]")) style.inst_close = " [/INST]";
   style.system_in_last_user = Contains(compact, "loop.lastandsystem_message");
+  style.assistant_space_trim = Contains(compact, "|trim+eos_token");
 }
 
 // The family named by the markers of the compacted source, if any.

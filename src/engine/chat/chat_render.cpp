@@ -104,7 +104,12 @@ Result<std::string> RenderMistral(const RenderInput& in) {
       const std::string system = gets_system ? in.messages[0].content + "\n\n" : "";
       out += s.inst_open + system + m.content + s.inst_close;
     } else if (m.role == "assistant") {
-      out += m.content + in.eos;
+      if (s.assistant_space_trim) {
+        out.append(" ").append(Trim(m.content));
+      } else {
+        out += m.content;
+      }
+      out += in.eos;
     } else {
       return Status::InvalidArgument(s.roles_error);
     }

@@ -17,6 +17,8 @@ struct ChatTemplateStyle {
   std::string inst_open = "[INST]";
   std::string inst_close = "[/INST]";
   bool system_in_last_user = true;
+  // Mistral v0.3: an assistant turn is " " + trim(content) + eos (Nemo: content + eos).
+  bool assistant_space_trim = false;
   // Gemma: refuse a system message (Gemma 2) or fold it into the first user turn (Gemma 3).
   bool refuses_system = false;
   // DeepSeek-R1: the generation prompt opens a thinking block.

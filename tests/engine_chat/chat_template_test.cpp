@@ -1,0 +1,191 @@
+// The recogniser on template variants, and the renderers on conversations that the shared
+// test data does not cover.
+#include "engine/chat/chat_template.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+namespace llm::engine {
+namespace {
+
+// Llama 2 chat (meta-llama/Llama-2-7b-chat-hf).
+constexpr const char* kLlama2 =
+    "{% if messages[0]['role'] == 'system' %}{% set loop_messages = messages[1:] %}"
+    "{% set system_message = messages[0]['content'] %}{% else %}{% set loop_messages = messages %}"
+    "{% set system_message = false %}{% endif %}{% for message in loop_messages %}"
+    "{% if (message['role'] == 'user') != (loop.index0 % 2 == 0) %}"
+    "{{ raise_exception('Conversation roles must alternate user/assistant/user/assistant/...') }}"
+    "{% endif %}{% if loop.index0 == 0 and system_message != false %}"
+    "{% set content = '<<SYS>>\\n' + system_message + '\\n<</SYS>>\\n\\n' + message['content'] %}"
+    "{% else %}{% set content = message['content'] %}{% endif %}"
+    "{% if message['role'] == 'user' %}{{ bos_token + '[INST] ' + content.strip() + ' [/INST]' }}"
+    "{% elif message['role'] == 'assistant' %}{{ ' '  + content.strip() + ' ' + eos_token }}"
+    "{% endif %}{% endfor %}";
+
+// Llama 3 (8B Instruct, no date preamble).
+constexpr const char* kLlama3 =
+    "{% set loop_messages = messages %}{% for message in loop_messages %}"
+    "{% set content = '<|start_header_id|>' + message['role'] + '<|end_header_id|>\\n\\n'+ "
+    "message['content'] | trim + '<|eot_id|>' %}{% if loop.index0 == 0 %}"
+    "{% set content = bos_token + content %}{% endif %}{{ content }}{% endfor %}"
+    "{% if add_generation_prompt %}{{ '<|start_header_id|>assistant<|end_header_id|>\\n\\n' }}"
+    "{% endif %}";
+
+// Qwen2: ChatML with "You are a helpful assistant." as the default system prompt.
+constexpr const char* kQwen2 =
+    "{% for message in messages %}{% if loop.first and messages[0]['role'] != 'system' %}"
+    "{{ '<|im_start|>system\\nYou are a helpful assistant.<|im_end|>\\n' }}{% endif %}"
+    "{{'<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>' + '\\n'}}"
+    "{% endfor %}{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}";
+
+// Plain ChatML, no default system prompt.
+constexpr const char* kChatML =
+    "{% for message in messages %}{{'<|im_start|>' + message['role'] + '\\n' + "
+    "message['content'] + '<|im_end|>' + '\\n'}}{% endfor %}{% if add_generation_prompt %}"
+    "{{ '<|im_start|>assistant\\n' }}{% endif %}";
+
+// Gemma 3: the system message is folded into the first user turn.
+constexpr const char* kGemma3 =
+    "{{ bos_token }}\n{%- if messages[0]['role'] == 'system' -%}\n"
+    "    {%- set first_user_prefix = messages[0]['content'] + '\\n\\n' -%}\n"
+    "    {%- set loop_messages = messages[1:] -%}\n{%- else -%}\n"
+    "    {%- set first_user_prefix = \"\" -%}\n    {%- set loop_messages = messages -%}\n"
+    "{%- endif -%}\n{%- for message in loop_messages -%}\n"
+    "    {%- if (message['role'] == 'user') != (loop.index0 % 2 == 0) -%}\n"
+    "        {{ raise_exception(\"Conversation roles must alternate "
+    "user/assistant/user/assistant/...\") }}\n    {%- endif -%}\n"
+    "    {{ '<start_of_turn>' + role + '\\n' + (first_user_prefix if loop.first else \"\") }}\n"
+    "    {{ message['content'] | trim }}\n    {{ '<end_of_turn>\\n' }}\n{%- endfor -%}\n"
+    "{%- if add_generation_prompt -%}\n    {{'<start_of_turn>model\\n'}}\n{%- endif -%}\n";
+
+// Mistral v0.3: like Nemo with a space after [INST].
+constexpr const char* kMistralV3 =
+    "{{- bos_token }}\n{%- for message in loop_messages %}\n"
+    "    {%- if message[\"role\"] == \"user\" %}\n"
+    "        {%- if loop.last and system_message is defined %}\n"
+    "            {{- \"[INST] \" + system_message + \"\\n\\n\" + message[\"content\"] + "
+    "\"[/INST]\" }}\n        {%- else %}\n"
+    "            {{- \"[INST] \" + message[\"content\"] + \"[/INST]\" }}\n        {%- endif %}\n"
+    "    {%- elif message[\"role\"] == \"assistant\" %}\n"
+    "        {{- \" \" + message[\"content\"]|trim + eos_token}}\n    {%- endif %}\n"
+    "{%- endfor %}\n";
+
+std::vector<ChatMessage> Conversation(bool with_system) {
+  std::vector<ChatMessage> m;
+  if (with_system) m.push_back({"system", "Be brief."});
+  m.push_back({"user", "Hi"});
+  m.push_back({"assistant", "Hello."});
+  m.push_back({"user", "Joke?"});
+  return m;
+}
+
+ChatTemplate Make(const char* source, std::string bos = "", std::string eos = "") {
+  auto t = ChatTemplate::FromSource(source, std::move(bos), std::move(eos));
+  EXPECT_TRUE(t.ok()) << t.status().ToString();
+  return t.ok() ? std::move(t).value() : ChatTemplate::ChatML();
+}
+
+std::string RenderOk(const ChatTemplate& t, const std::vector<ChatMessage>& m, bool gen = true) {
+  auto text = t.Render(m, gen);
+  EXPECT_TRUE(text.ok()) << text.status().ToString();
+  return text.ok() ? *text : "";
+}
+
+TEST(ChatTemplate, EmptySourceMeansPlainChatML) {
+  const ChatTemplate t = Make("  \n", "<s>", "</s>");
+  EXPECT_EQ(t.family(), ChatFamily::kChatML);
+  EXPECT_EQ(t.family_name(), "chatml");
+  EXPECT_EQ(RenderOk(t, {{"user", "Hi"}}),
+            "<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\n");
+}
+
+TEST(ChatTemplate, UnknownTemplateIsUnsupportedAndQuotesTheSource) {
+  auto t = ChatTemplate::FromSource("{% for m in messages %}### {{ m.role }}: {{ m.content }}"
+                                    "{% endfor %}",
+                                    "", "");
+  ASSERT_FALSE(t.ok());
+  EXPECT_EQ(t.status().code(), StatusCode::kUnsupported);
+  EXPECT_NE(t.status().message().find("{% for m in messages %}###"), std::string::npos)
+      << t.status().message();
+}
+
+TEST(ChatTemplate, RejectsAnEmptyConversationAndUnknownRoles) {
+  const ChatTemplate t = ChatTemplate::ChatML();
+  auto empty = t.Render({}, true);
+  EXPECT_EQ(empty.status().code(), StatusCode::kInvalidArgument);
+  const std::vector<ChatMessage> tool = {{"user", "Hi"}, {"tool", "42"}};
+  auto bad = t.Render(tool, true);
+  ASSERT_EQ(bad.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(bad.status().message().find("messages[1].role"), std::string::npos);
+}
+
+TEST(ChatTemplate, ChatMLWithoutDefaultSystemAddsNone) {
+  EXPECT_EQ(RenderOk(Make(kChatML), {{"user", "Hi"}}, false), "<|im_start|>user\nHi<|im_end|>\n");
+}
+
+TEST(ChatTemplate, Qwen2DefaultSystemPromptIsReadFromTheSource) {
+  const ChatTemplate t = Make(kQwen2);
+  EXPECT_EQ(t.style().default_system, "You are a helpful assistant.");
+  EXPECT_EQ(RenderOk(t, {{"user", "Hi"}}),
+            "<|im_start|>system\nYou are a helpful assistant.<|im_end|>\n"
+            "<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\n");
+}
+
+TEST(ChatTemplate, Llama2FoldsTheSystemIntoTheFirstInstBlock) {
+  const ChatTemplate t = Make(kLlama2, "<s>", "</s>");
+  EXPECT_EQ(t.family(), ChatFamily::kLlama2);
+  EXPECT_EQ(RenderOk(t, Conversation(true)),
+            "<s>[INST] <<SYS>>\nBe brief.\n<</SYS>>\n\nHi [/INST] Hello. </s><s>[INST] Joke? [/INST]");
+  EXPECT_EQ(RenderOk(t, Conversation(false)),
+            "<s>[INST] Hi [/INST] Hello. </s><s>[INST] Joke? [/INST]");
+}
+
+TEST(ChatTemplate, Llama2RefusesRolesThatDoNotAlternate) {
+  const std::vector<ChatMessage> m = {{"user", "a"}, {"user", "b"}};
+  auto text = Make(kLlama2).Render(m, true);
+  ASSERT_FALSE(text.ok());
+  EXPECT_EQ(text.status().message(),
+            "Conversation roles must alternate user/assistant/user/assistant/...");
+}
+
+TEST(ChatTemplate, Llama3WithoutDatePreambleRendersPlainTrimmedTurns) {
+  const ChatTemplate t = Make(kLlama3, "<|begin_of_text|>");
+  EXPECT_TRUE(t.style().llama3_preamble.empty());
+  EXPECT_EQ(RenderOk(t, {{"system", " S "}, {"user", "Hi\n"}}),
+            "<|begin_of_text|><|start_header_id|>system<|end_header_id|>\n\nS<|eot_id|>"
+            "<|start_header_id|>user<|end_header_id|>\n\nHi<|eot_id|>"
+            "<|start_header_id|>assistant<|end_header_id|>\n\n");
+}
+
+TEST(ChatTemplate, Gemma3FoldsTheSystemIntoTheFirstUserTurn) {
+  const ChatTemplate t = Make(kGemma3, "<bos>");
+  EXPECT_EQ(t.family(), ChatFamily::kGemma);
+  EXPECT_EQ(RenderOk(t, Conversation(true)),
+            "<bos><start_of_turn>user\nBe brief.\n\nHi<end_of_turn>\n"
+            "<start_of_turn>model\nHello.<end_of_turn>\n"
+            "<start_of_turn>user\nJoke?<end_of_turn>\n<start_of_turn>model\n");
+}
+
+TEST(ChatTemplate, GemmaRefusesAConversationStartingWithTheModel) {
+  const std::vector<ChatMessage> m = {{"assistant", "a"}, {"user", "b"}};
+  auto text = Make(kGemma3).Render(m, true);
+  EXPECT_EQ(text.status().code(), StatusCode::kInvalidArgument);
+}
+
+TEST(ChatTemplate, MistralV3UsesSpacedInstAndSystemInTheLastUserTurn) {
+  const ChatTemplate t = Make(kMistralV3, "<s>", "</s>");
+  EXPECT_EQ(t.family(), ChatFamily::kMistral);
+  EXPECT_EQ(RenderOk(t, Conversation(true)),
+            "<s>[INST] Hi[/INST] Hello.</s>[INST] Be brief.\n\nJoke?[/INST]");
+}
+
+TEST(ChatTemplate, MistralDropsTheSystemWhenTheLastTurnIsTheAssistant) {
+  const ChatTemplate t = Make(kMistralV3, "<s>", "</s>");
+  const std::vector<ChatMessage> m = {{"system", "S"}, {"user", "Hi"}, {"assistant", " Yo\n"}};
+  EXPECT_EQ(RenderOk(t, m), "<s>[INST] Hi[/INST] Yo</s>");
+}
+
+}  // namespace
+}  // namespace llm::engine
