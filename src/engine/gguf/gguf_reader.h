@@ -29,6 +29,9 @@ enum class GgufValueType : uint32_t {
   kString = 8, kArray = 9, kU64 = 10, kI64 = 11, kF64 = 12,
 };
 
+// The spec's name of a value type ("u8", "string", "array"...), or "unknown".
+std::string_view GgufValueTypeName(GgufValueType type);
+
 // One tensor of the file. `data` points into the mapping and stays valid while the file lives.
 struct GgufTensorInfo {
   std::string name;
@@ -51,6 +54,8 @@ class GgufFile {
   uint32_t version() const;
   size_t alignment() const;
   size_t file_size() const;
+  // Byte offset of the tensor data section from the start of the file.
+  size_t data_offset() const;
 
   // Metadata keys in file order.
   std::vector<std::string_view> keys() const;
@@ -70,7 +75,12 @@ class GgufFile {
   Result<std::vector<std::string>> GetStringArray(std::string_view key) const;
   Result<std::vector<float>> GetFloatArray(std::string_view key) const;    // f32/f64 elements
   Result<std::vector<int64_t>> GetIntArray(std::string_view key) const;    // any integer elements
+  // The encoded bytes of a key's value as stored in the file (after the type tag; arrays
+  // include their element type and count), or an empty span when absent. For exact copies.
+  std::span<const uint8_t> RawValue(std::string_view key) const;
   // A printable rendering of any value (arrays abbreviated), for `llm-api inspect`.
+  // Strings are quoted with C escapes; an absent key gives "".
+
   std::string ValueToString(std::string_view key, size_t max_array_items = 8) const;
 
   const std::vector<GgufTensorInfo>& tensors() const;
