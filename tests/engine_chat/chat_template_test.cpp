@@ -72,6 +72,23 @@ constexpr const char* kMistralV3 =
     "        {{- \" \" + message[\"content\"]|trim + eos_token}}\n    {%- endif %}\n"
     "{%- endfor %}\n";
 
+// DeepSeek-R1 (markers only; the renderer follows the distilled models' template).
+constexpr const char* kDeepSeekR1 =
+    "{{bos_token}}{{ns.system_prompt}}{%- for message in messages %}"
+    "{%- if message['role'] == 'user' %}{{'<｜User｜>' + message['content']}}{%- endif %}"
+    "{%- if message['role'] == 'assistant' %}{% set content = message['content'] %}"
+    "{% if '</think>' in content %}{% set content = content.split('</think>')[-1] %}{% endif %}"
+    "{{'<｜Assistant｜>' + content + '<｜end▁of▁sentence｜>'}}{%- endif %}{%- endfor -%}"
+    "{% if add_generation_prompt %}{{'<｜Assistant｜><think>\\n'}}{% endif %}";
+
+// Phi-3.5 mini.
+constexpr const char* kPhi3 =
+    "{% for message in messages %}{% if message['role'] == 'system' and message['content'] %}"
+    "{{'<|system|>\n' + message['content'] + '<|end|>\n'}}{% elif message['role'] == 'user' %}"
+    "{{'<|user|>\n' + message['content'] + '<|end|>\n'}}{% elif message['role'] == 'assistant' %}"
+    "{{'<|assistant|>\n' + message['content'] + '<|end|>\n'}}{% endif %}{% endfor %}"
+    "{% if add_generation_prompt %}{{ '<|assistant|>\n' }}{% else %}{{ eos_token }}{% endif %}";
+
 std::vector<ChatMessage> Conversation(bool with_system) {
   std::vector<ChatMessage> m;
   if (with_system) m.push_back({"system", "Be brief."});
@@ -185,6 +202,25 @@ TEST(ChatTemplate, MistralDropsTheSystemWhenTheLastTurnIsTheAssistant) {
   const ChatTemplate t = Make(kMistralV3, "<s>", "</s>");
   const std::vector<ChatMessage> m = {{"system", "S"}, {"user", "Hi"}, {"assistant", " Yo\n"}};
   EXPECT_EQ(RenderOk(t, m), "<s>[INST] Hi[/INST] Yo</s>");
+}
+
+TEST(ChatTemplate, DeepSeekR1DropsReasoningFromPastAnswersAndOpensThinking) {
+  const ChatTemplate t = Make(kDeepSeekR1, "<B>", "<E>");
+  EXPECT_EQ(t.family(), ChatFamily::kDeepSeekR1);
+  const std::vector<ChatMessage> m = {{"system", "S"},
+                                      {"user", "Hi"},
+                                      {"assistant", "<think>\nhmm</think>\n\nHello."},
+                                      {"user", "Joke?"}};
+  EXPECT_EQ(RenderOk(t, m),
+            "<B>S<｜User｜>Hi<｜Assistant｜>\n\nHello.<｜end▁of▁sentence｜>"
+            "<｜User｜>Joke?<｜Assistant｜><think>\n");
+}
+
+TEST(ChatTemplate, Phi3EndsWithEosWithoutGenerationPromptAndSkipsEmptySystem) {
+  const ChatTemplate t = Make(kPhi3, "<s>", "<|endoftext|>");
+  EXPECT_EQ(t.family(), ChatFamily::kPhi3);
+  const std::vector<ChatMessage> m = {{"system", ""}, {"user", "Hi"}};
+  EXPECT_EQ(RenderOk(t, m, false), "<|user|>\nHi<|end|>\n<|endoftext|>");
 }
 
 }  // namespace
