@@ -1,0 +1,77 @@
+#include "engine/model/forward_ops.h"
+
+#include <bit>
+#include <cmath>
+
+namespace llm::engine::model_internal {
+
+uint16_t F32ToF16(float f) {
+  const uint32_t x = std::bit_cast<uint32_t>(f);
+  const uint32_t sign = (x >> 16) & 0x8000u;
+  const uint32_t abs = x & 0x7fffffffu;
+  if (abs >= 0x7f800000u) return static_cast<uint16_t>(sign | (abs > 0x7f800000u ? 0x7e00u : 0x7c00u));
+  if (abs >= 0x477ff000u) return static_cast<uint16_t>(sign | 0x7c00u);  // rounds to infinity
+  if (abs < 0x38800000u) {  // below 2^-14: a subnormal half (or zero)
+    const float scaled = std::bit_cast<float>(abs) * 16777216.0f;  // units of 2^-24, exact
+    return static_cast<uint16_t>(sign | static_cast<uint32_t>(std::nearbyint(scaled)));
+  }
+  uint32_t h = (abs - 0x38000000u) >> 13;  // rebias the exponent 127 -> 15, keep 10 mantissa bits
+  const uint32_t rest = abs & 0x1fffu;
+  if (rest > 0x1000u || (rest == 0x1000u && (h & 1u))) ++h;  // carry may raise the exponent
+  return static_cast<uint16_t>(sign | h);
+}
+
+float F16ToF32(uint16_t h) {
+  const uint32_t sign = static_cast<uint32_t>(h & 0x8000u) << 16;
+  const uint32_t exp = (h >> 10) & 0x1fu;
+  const uint32_t mant = h & 0x3ffu;
+  if (exp == 0) {
+    const float v = static_cast<float>(mant) * (1.0f / 16777216.0f);
+    return sign ? -v : v;
+  }
+  if (exp == 31) return std::bit_cast<float>(sign | 0x7f800000u | (mant << 13));
+  return std::bit_cast<float>(sign | ((exp + 112u) << 23) | (mant << 13));
+}
+
+void RmsNormRow(const float* x, const float* weight, float* y, int64_t n, float eps) {
+  double sum = 0.0;
+  for (int64_t i = 0; i < n; ++i) sum += static_cast<double>(x[i] * x[i]);
+  const float mean = static_cast<float>(sum / static_cast<double>(n));
+  const float scale = 1.0f / std::sqrt(mean + eps);
+  for (int64_t i = 0; i < n; ++i) y[i] = (x[i] * scale) * weight[i];
+}
+
+void RopeAngles(int32_t pos, int32_t n_rot, float freq_base, const std::vector<float>& factors,
+                float* cos_sin) {
+  const float theta_scale = std::pow(freq_base, -2.0f / static_cast<float>(n_rot));
+  float theta = static_cast<float>(pos);
+  for (int32_t i = 0; i < n_rot / 2; ++i) {
+    const float factor = factors.empty() ? 1.0f : factors[static_cast<size_t>(i)];
+    const float angle = theta / factor;
+    cos_sin[2 * i] = std::cos(angle);
+    cos_sin[2 * i + 1] = std::sin(angle);
+    theta *= theta_scale;
+  }
+}
+
+void RopeHead(float* head, const float* cos_sin, int32_t n_rot) {
+  for (int32_t i = 0; i < n_rot; i += 2) {
+    const float c = cos_sin[i], s = cos_sin[i + 1];
+    const float x0 = head[i], x1 = head[i + 1];
+    head[i] = x0 * c - x1 * s;
+    head[i + 1] = x0 * s + x1 * c;
+  }
+}
+
+void SwiGluRow(float* gate, const float* up, int64_t n) {
+  for (int64_t i = 0; i < n; ++i) {
+    const float g = gate[i];
+    gate[i] = g / (1.0f + std::exp(-g)) * up[i];
+  }
+}
+
+void AddRow(float* x, const float* y, int64_t n) {
+  for (int64_t i = 0; i < n; ++i) x[i] += y[i];
+}
+
+}  // namespace llm::engine::model_internal

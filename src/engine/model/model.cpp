@@ -1,0 +1,65 @@
+#include "engine/model/model.h"
+
+#include <filesystem>
+
+#include "engine/model/model_loader.h"
+
+namespace llm::engine {
+namespace {
+
+// The text of token `id` as stored in tokenizer.ggml.tokens, or "" when there is none.
+std::string TokenText(const std::vector<std::string>& tokens, int64_t id) {
+  if (id < 0 || id >= static_cast<int64_t>(tokens.size())) return "";
+  return tokens[static_cast<size_t>(id)];
+}
+
+ModelInfo DescribeModel(const std::string& path, const GgufFile& file, const ModelHparams& hp,
+                        const ModelWeights& w) {
+  ModelInfo info;
+  info.path = path;
+  Result<std::string> name = file.GetString("general.name");
+  info.name = name.ok() ? *name : std::filesystem::path(path).stem().string();
+  info.architecture = hp.architecture;
+  info.parameter_count = model_internal::ParameterCount(file);
+  info.file_type = model_internal::FileTypeName(file);
+  info.context_length = hp.n_ctx_train;
+  info.file_size = file.file_size();
+  Result<std::string> tmpl = file.GetString("tokenizer.chat_template");
+  if (tmpl.ok()) info.chat_template = *tmpl;
+  info.tied_embeddings = w.output.data == w.token_embd.data;
+  return info;
+}
+
+}  // namespace
+
+bool IsSupportedArchitecture(std::string_view arch) {
+  return arch == "llama" || arch == "mistral";
+}
+
+Model::~Model() = default;
+
+Result<std::shared_ptr<const Model>> Model::Load(const std::string& path) {
+  std::shared_ptr<Model> model(new Model());
+  LLM_ASSIGN_OR_RETURN(model->file_, GgufFile::Open(path));
+  const GgufFile& file = *model->file_;
+  LLM_ASSIGN_OR_RETURN(model->hparams_, model_internal::ReadHparams(file));
+  LLM_ASSIGN_OR_RETURN(model->weights_, model_internal::ReadWeights(file, &model->hparams_));
+  LLM_ASSIGN_OR_RETURN(model->tokenizer_, Tokenizer::FromGguf(file));
+  if (model->tokenizer_->vocab_size() > model->hparams_.n_vocab) {
+    return Status::Corruption("model: the tokenizer has " +
+                              std::to_string(model->tokenizer_->vocab_size()) +
+                              " tokens but token_embd.weight only " +
+                              std::to_string(model->hparams_.n_vocab) + " rows");
+  }
+  model->info_ = DescribeModel(path, file, model->hparams_, model->weights_);
+  Result<std::vector<std::string>> tokens = file.GetStringArray("tokenizer.ggml.tokens");
+  if (tokens.ok()) {
+    Result<int64_t> bos = file.GetInt("tokenizer.ggml.bos_token_id");
+    Result<int64_t> eos = file.GetInt("tokenizer.ggml.eos_token_id");
+    if (bos.ok()) model->info_.bos_text = TokenText(*tokens, *bos);
+    if (eos.ok()) model->info_.eos_text = TokenText(*tokens, *eos);
+  }
+  return std::shared_ptr<const Model>(std::move(model));
+}
+
+}  // namespace llm::engine
