@@ -1,6 +1,7 @@
 // A fixed pool of worker threads for data-parallel loops (the caller's thread takes part).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -19,6 +20,9 @@ class ThreadPool {
   // Calls fn(begin, end, thread_index) on disjoint chunks covering [0, n), in parallel, and
   // returns when all are done. Not reentrant: one ParallelFor at a time per pool.
   void ParallelFor(int64_t n, const std::function<void(int64_t, int64_t, int)>& fn);
+  // A 64-byte aligned buffer of at least `bytes`, owned by the pool and reused by the next
+  // call (MatMul keeps its converted activations here). One user at a time, like ParallelFor.
+  void* Scratch(size_t bytes);
 
  private:
   struct Impl;

@@ -1,0 +1,104 @@
+// Internal: ggml's quantized block layouts (ggml-common.h) and scalar f16/bf16 conversions.
+//
+// Every helper here has internal linkage (static inline) on purpose: this header is included
+// by files compiled with AVX2/AVX-512 flags, and a shared inline symbol could be resolved to
+// an AVX build and then run on a CPU without it.
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+
+namespace llm::engine::kernels {
+
+inline constexpr int kQK = 32;    // elements per block of the 32-element types
+inline constexpr int kQKK = 256;  // elements per K-quant super-block
+
+struct BlockQ4_0 { uint16_t d; uint8_t qs[16]; };
+struct BlockQ4_1 { uint16_t d; uint16_t m; uint8_t qs[16]; };
+struct BlockQ5_0 { uint16_t d; uint8_t qh[4]; uint8_t qs[16]; };
+struct BlockQ5_1 { uint16_t d; uint16_t m; uint8_t qh[4]; uint8_t qs[16]; };
+struct BlockQ8_0 { uint16_t d; int8_t qs[32]; };
+struct BlockQ2_K { uint8_t scales[16]; uint8_t qs[64]; uint16_t d; uint16_t dmin; };
+struct BlockQ3_K { uint8_t hmask[32]; uint8_t qs[64]; uint8_t scales[12]; uint16_t d; };
+struct BlockQ4_K { uint16_t d; uint16_t dmin; uint8_t scales[12]; uint8_t qs[128]; };
+struct BlockQ5_K { uint16_t d; uint16_t dmin; uint8_t scales[12]; uint8_t qh[32]; uint8_t qs[128]; };
+struct BlockQ6_K { uint8_t ql[128]; uint8_t qh[64]; int8_t scales[16]; uint16_t d; };
+// The activation block of the K-quants (ggml's block_q8_K): d is a plain float.
+struct BlockQ8_K { float d; int8_t qs[256]; int16_t bsums[16]; };
+
+static_assert(sizeof(BlockQ4_0) == 18 && sizeof(BlockQ4_1) == 20);
+static_assert(sizeof(BlockQ5_0) == 22 && sizeof(BlockQ5_1) == 24);
+static_assert(sizeof(BlockQ8_0) == 34);
+static_assert(sizeof(BlockQ2_K) == 84 && sizeof(BlockQ3_K) == 110);
+static_assert(sizeof(BlockQ4_K) == 144 && sizeof(BlockQ5_K) == 176);
+static_assert(sizeof(BlockQ6_K) == 210 && sizeof(BlockQ8_K) == 292);
+
+static inline float BitsToFloat(uint32_t u) { float f; std::memcpy(&f, &u, 4); return f; }
+static inline uint32_t FloatToBits(float f) { uint32_t u; std::memcpy(&u, &f, 4); return u; }
+
+// IEEE half -> float, exact (subnormals, infinities and NaNs included).
+static inline float Fp16ToFp32(uint16_t h) {
+  const uint32_t sign = static_cast<uint32_t>(h & 0x8000u) << 16;
+  const uint32_t exp = (h >> 10) & 0x1Fu;
+  uint32_t mant = h & 0x3FFu;
+  if (exp == 0x1F) return BitsToFloat(sign | 0x7F800000u | (mant << 13));
+  if (exp != 0) return BitsToFloat(sign | ((exp + 112u) << 23) | (mant << 13));
+  if (mant == 0) return BitsToFloat(sign);
+  const float m = static_cast<float>(mant) * (1.0f / 16777216.0f);  // mant * 2^-24
+  return sign ? -m : m;
+}
+
+// float -> IEEE half, round to nearest even (what F16C's vcvtps2ph with imm 0 does).
+static inline uint16_t Fp32ToFp16(float f) {
+  const uint32_t x = FloatToBits(f);
+  const uint32_t sign = (x >> 16) & 0x8000u;
+  const uint32_t ax = x & 0x7FFFFFFFu;
+  if (ax > 0x7F800000u) return static_cast<uint16_t>(sign | 0x7E00u | ((ax >> 13) & 0x3FFu));
+  if (ax >= 0x477FF000u) return static_cast<uint16_t>(sign | 0x7C00u);  // rounds to infinity
+  if (ax < 0x38800000u) {  // result is subnormal or zero: round ax * 2^24 to an integer
+    const float v = BitsToFloat(ax) * 16777216.0f;  // exact (power-of-two scaling)
+    const uint32_t iv = static_cast<uint32_t>(v);
+    const float frac = v - static_cast<float>(iv);
+    uint32_t r = iv + ((frac > 0.5f || (frac == 0.5f && (iv & 1u))) ? 1u : 0u);
+    return static_cast<uint16_t>(sign | r);
+  }
+  const uint32_t mant_odd = (ax >> 13) & 1u;
+  const uint32_t rounded = ax + 0xFFFu + mant_odd;
+  return static_cast<uint16_t>(sign | (((rounded >> 13) - (112u << 10)) & 0x7FFFu));
+}
+
+static inline float Bf16ToFp32(uint16_t h) { return BitsToFloat(static_cast<uint32_t>(h) << 16); }
+
+// float -> bf16 as ggml_compute_fp32_to_bf16: NaNs quieted, otherwise round to nearest even.
+static inline uint16_t Fp32ToBf16(float f) {
+  const uint32_t u = FloatToBits(f);
+  if ((u & 0x7FFFFFFFu) > 0x7F800000u) return static_cast<uint16_t>((u >> 16) | 64u);
+  return static_cast<uint16_t>((u + (0x7FFFu + ((u >> 16) & 1u))) >> 16);
+}
+
+// The 6-bit scale and min of sub-block j (0..7) of a Q4_K/Q5_K block (ggml get_scale_min_k4).
+static inline void ScaleMinK4(int j, const uint8_t* q, uint8_t* d, uint8_t* m) {
+  if (j < 4) {
+    *d = q[j] & 63;
+    *m = q[j + 4] & 63;
+  } else {
+    *d = static_cast<uint8_t>((q[j + 4] & 0xF) | ((q[j - 4] >> 6) << 4));
+    *m = static_cast<uint8_t>((q[j + 4] >> 4) | ((q[j] >> 6) << 4));
+  }
+}
+
+// The 16 signed 6-bit scales of a Q3_K block (stored biased by 32), unpacked.
+static inline void UnpackQ3KScales(const uint8_t* packed, int8_t* out) {
+  uint32_t aux[4];
+  std::memcpy(aux, packed, 12);
+  const uint32_t kmask1 = 0x03030303u, kmask2 = 0x0f0f0f0fu;
+  const uint32_t tmp = aux[2];
+  aux[2] = ((aux[0] >> 4) & kmask2) | (((tmp >> 4) & kmask1) << 4);
+  aux[3] = ((aux[1] >> 4) & kmask2) | (((tmp >> 6) & kmask1) << 4);
+  aux[0] = (aux[0] & kmask2) | (((tmp >> 0) & kmask1) << 4);
+  aux[1] = (aux[1] & kmask2) | (((tmp >> 2) & kmask1) << 4);
+  std::memcpy(out, aux, 16);
+  for (int i = 0; i < 16; ++i) out[i] = static_cast<int8_t>(out[i] - 32);
+}
+
+}  // namespace llm::engine::kernels

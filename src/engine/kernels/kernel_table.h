@@ -1,0 +1,49 @@
+// Internal: the per-type dot-product kernels of each instruction-set path, and the choice of
+// path at run time (CPU features, overridable with LLM_KERNELS=scalar|avx2|avx512).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "engine/gguf/ggml_type.h"
+#include "engine/kernels/activations.h"
+
+namespace llm::engine::kernels {
+
+enum class Path { kScalar = 0, kAvx2 = 1, kAvx512 = 2 };
+
+// Activation rows handled per weight-row load by one DotFn call.
+inline constexpr int kMaxCols = 4;
+
+// out[c] = dot(weight row w of n elements, converted activation row act + c * act_stride)
+// for c in [0, ncols), 1 <= ncols <= kMaxCols. The result of a column does not depend on ncols.
+using DotFn = void (*)(int64_t n, const void* w, const void* act, size_t act_stride, int ncols,
+                       float* out);
+
+struct TypeKernels {
+  ActType act;          // what the activations are converted to
+  int64_t block_size;   // elements per weight block
+  size_t block_bytes;   // bytes per weight block
+  DotFn dot;
+};
+
+// The kernels of `type` on `path`, or nullptr when the type is not supported. `path` must be
+// supported by this CPU (PathSupported).
+const TypeKernels* FindKernels(GgmlType type, Path path);
+
+// True when this CPU can run `path`.
+bool PathSupported(Path path);
+
+// The path MatMul uses: the best one this CPU supports, or LLM_KERNELS when it names a
+// supported path (read once per process).
+Path ActivePath();
+
+// "scalar", "avx2" or "avx512".
+const char* PathName(Path path);
+
+// Per-path dot tables, each defined in its own translation unit (built with that path's flags).
+DotFn ScalarDot(GgmlType type);
+DotFn Avx2Dot(GgmlType type);
+DotFn Avx512Dot(GgmlType type);
+
+}  // namespace llm::engine::kernels

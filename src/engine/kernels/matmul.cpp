@@ -1,0 +1,86 @@
+// MatMul: activations converted once per call to the weight type's vec_dot type, then the
+// weight rows are split over the pool in tiles; each tile is multiplied with kMaxCols
+// activation rows per weight-row load, so a prompt batch is a matrix-matrix product.
+#include "engine/kernels/matmul.h"
+
+#include <algorithm>
+#include <cassert>
+
+#include "engine/kernels/activations.h"
+#include "engine/kernels/matmul_path.h"
+
+namespace llm::engine {
+namespace kernels {
+namespace {
+
+// Weight rows per tile: a tile's rows stay in L2 while every token group passes over them.
+constexpr int64_t kRowTile = 16;
+// Below this many activation elements, converting them on one thread is cheaper than a dispatch.
+constexpr int64_t kParallelConvertMin = 1 << 15;
+
+struct Job {
+  const TypeKernels* k;
+  const WeightMatrix* w;
+  const uint8_t* act;
+  size_t act_stride;
+  int64_t n_tokens;
+  float* y;
+
+  void RunTiles(int64_t tile_begin, int64_t tile_end) const {
+    const auto* wdata = static_cast<const uint8_t*>(w->data);
+    for (int64_t tile = tile_begin; tile < tile_end; ++tile) {
+      const int64_t r0 = tile * kRowTile, r1 = std::min(w->rows, r0 + kRowTile);
+      for (int64_t t0 = 0; t0 < n_tokens; t0 += kMaxCols) {
+        const int nc = static_cast<int>(std::min<int64_t>(kMaxCols, n_tokens - t0));
+        const uint8_t* a = act + t0 * act_stride;
+        for (int64_t r = r0; r < r1; ++r) {
+          float out[kMaxCols];
+          k->dot(w->cols, wdata + r * w->row_bytes, a, act_stride, nc, out);
+          for (int c = 0; c < nc; ++c) y[(t0 + c) * w->rows + r] = out[c];
+        }
+      }
+    }
+  }
+};
+
+}  // namespace
+
+void MatMulOnPath(Path path, const WeightMatrix& w, const float* x, int64_t n_tokens, float* y,
+                  ThreadPool& pool) {
+  const TypeKernels* k = FindKernels(w.type, path);
+  assert(k != nullptr && w.cols % k->block_size == 0);
+  if (n_tokens <= 0 || w.rows <= 0) return;
+  Job job{k, &w, nullptr, 0, n_tokens, y};
+  if (k->act == ActType::kF32) {
+    job.act = reinterpret_cast<const uint8_t*>(x);
+    job.act_stride = static_cast<size_t>(w.cols) * sizeof(float);
+  } else {
+    job.act_stride = ActRowStride(k->act, w.cols);
+    auto* buf = static_cast<uint8_t*>(pool.Scratch(job.act_stride * n_tokens));
+    const auto convert = [&](int64_t begin, int64_t end, int) {
+      for (int64_t t = begin; t < end; ++t) {
+        ConvertActivationRow(k->act, x + t * w.cols, buf + t * job.act_stride, w.cols);
+      }
+    };
+    if (n_tokens > 1 && n_tokens * w.cols >= kParallelConvertMin) {
+      pool.ParallelFor(n_tokens, convert);
+    } else {
+      convert(0, n_tokens, 0);
+    }
+    job.act = buf;
+  }
+  const int64_t n_tiles = (w.rows + kRowTile - 1) / kRowTile;
+  pool.ParallelFor(n_tiles, [&job](int64_t begin, int64_t end, int) { job.RunTiles(begin, end); });
+}
+
+}  // namespace kernels
+
+bool IsMatMulSupported(GgmlType type) {
+  return kernels::FindKernels(type, kernels::Path::kScalar) != nullptr;
+}
+
+void MatMul(const WeightMatrix& w, const float* x, int64_t n_tokens, float* y, ThreadPool& pool) {
+  kernels::MatMulOnPath(kernels::ActivePath(), w, x, n_tokens, y, pool);
+}
+
+}  // namespace llm::engine
