@@ -223,5 +223,17 @@ TEST(ChatTemplate, Phi3EndsWithEosWithoutGenerationPromptAndSkipsEmptySystem) {
   EXPECT_EQ(RenderOk(t, m, false), "<|user|>\nHi<|end|>\n<|endoftext|>");
 }
 
+TEST(ChatTemplate, RenderPromptLeavesBosToTheTokenizer) {
+  const ChatTemplate t = Make(kLlama3, "<|begin_of_text|>", "<|eot_id|>");
+  const std::vector<ChatMessage> m = {{"user", "Hi"}};
+  const std::string turn = "<|start_header_id|>user<|end_header_id|>\n\nHi";
+  auto with_bos = t.RenderPrompt(m, false, /*tokenizer_adds_bos=*/false);
+  ASSERT_TRUE(with_bos.ok());
+  EXPECT_EQ(*with_bos, "<|begin_of_text|>" + turn);  // the trailing EOS text is dropped
+  auto without = t.RenderPrompt(m, true, /*tokenizer_adds_bos=*/true);
+  ASSERT_TRUE(without.ok());
+  EXPECT_EQ(*without, turn + "<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\n");
+}
+
 }  // namespace
 }  // namespace llm::engine

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
 #include <vector>
 
 namespace llm::engine {
@@ -30,12 +31,34 @@ std::vector<int32_t> Ids(const CandidateSet& c) {
   return ids;
 }
 
-TEST(Softmax, SortsAndNormalises) {
+TEST(Softmax, NormalisesInPlaceWithoutReordering) {
   CandidateSet c = FromProbs({0.15f, 0.5f, 0.05f, 0.3f});
   SoftmaxCandidates(c);
-  EXPECT_EQ(Ids(c), (std::vector<int32_t>{1, 3, 0, 2}));
-  EXPECT_NEAR(c.items[0].p, 0.5f, 1e-6);
-  EXPECT_NEAR(c.items[3].p, 0.05f, 1e-6);
+  EXPECT_EQ(Ids(c), (std::vector<int32_t>{0, 1, 2, 3}));
+  EXPECT_NEAR(c.items[0].p, 0.15f, 1e-6);
+  EXPECT_NEAR(c.items[1].p, 0.5f, 1e-6);
+  EXPECT_NEAR(c.items[2].p, 0.05f, 1e-6);
+}
+
+TEST(Softmax, PutsAllMassOnTheTopWhenEveryOtherLogitIsMinusInfinity) {
+  const float inf = std::numeric_limits<float>::infinity();
+  CandidateSet c = FromLogits({-inf, -inf, -inf});
+  SoftmaxCandidates(c);
+  EXPECT_EQ(c.items[0].p, 1.0f);
+  EXPECT_EQ(c.items[1].p, 0.0f);
+}
+
+TEST(TopP, NeedsOnlyAPartialSortOfALargeVocabulary) {
+  // 1000 tokens: token 999 holds half the mass, the rest share the other half evenly.
+  std::vector<float> probs(1000, 0.5f / 999);
+  probs[999] = 0.5f;
+  CandidateSet c = FromProbs(probs);
+  MakeTopPSampler(0.75f)->Apply(c);
+  // 0.5 + n * 0.5/999 >= 0.75 first holds at n = 500 (floating sums may add one).
+  ASSERT_GE(c.items.size(), 501u);
+  ASSERT_LE(c.items.size(), 502u);
+  EXPECT_EQ(c.items[0].id, 999);
+  for (size_t i = 2; i < c.items.size(); ++i) EXPECT_LT(c.items[i - 1].id, c.items[i].id);
 }
 
 TEST(Softmax, BreaksTiesByLowestId) {

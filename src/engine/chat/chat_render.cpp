@@ -199,4 +199,13 @@ Result<std::string> ChatTemplate::Render(std::span<const ChatMessage> messages,
   return Status::Internal("unknown chat family");
 }
 
+Result<std::string> ChatTemplate::RenderPrompt(std::span<const ChatMessage> messages,
+                                               bool add_generation_prompt,
+                                               bool tokenizer_adds_bos) const {
+  LLM_ASSIGN_OR_RETURN(std::string text, Render(messages, add_generation_prompt));
+  if (tokenizer_adds_bos && !bos_.empty() && text.starts_with(bos_)) text.erase(0, bos_.size());
+  if (!eos_.empty() && text.ends_with(eos_)) text.resize(text.size() - eos_.size());
+  return text;
+}
+
 }  // namespace llm::engine

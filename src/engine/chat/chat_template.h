@@ -38,6 +38,11 @@ class ChatTemplate {
   Result<std::string> Render(std::span<const ChatMessage> messages,
                              bool add_generation_prompt) const;
 
+  // Render for a tokenizer that adds BOS itself: as llama.cpp's server does, drops a leading
+  // BOS text (when tokenizer_adds_bos) and a trailing EOS text, so BOS is never doubled.
+  Result<std::string> RenderPrompt(std::span<const ChatMessage> messages,
+                                   bool add_generation_prompt, bool tokenizer_adds_bos) const;
+
   ChatFamily family() const { return family_; }
   std::string_view family_name() const { return ChatFamilyName(family_); }
   const ChatTemplateStyle& style() const { return style_; }

@@ -77,6 +77,7 @@ class SamplerChain {
  private:
   SamplingParams params_;
   uint64_t seed_;
+  bool plain_argmax_;  // greedy with neutral penalties: argmax over the row, no candidate set
   std::vector<std::unique_ptr<Sampler>> samplers_;
   CandidateSet scratch_;
 };

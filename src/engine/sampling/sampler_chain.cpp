@@ -1,4 +1,5 @@
 #include <cmath>
+#include <limits>
 #include <random>
 #include <string>
 
@@ -11,6 +12,24 @@ namespace {
 Status OutOfRange(const char* field, float value, const char* range) {
   return Status::InvalidArgument(std::string(field) + " must be " + range + ", got " +
                                  std::to_string(value));
+}
+
+bool PenaltiesAreNeutral(const SamplingParams& p) {
+  return p.repeat_last_n == 0 ||
+         (p.repeat_penalty == 1.0f && p.frequency_penalty == 0.0f && p.presence_penalty == 0.0f);
+}
+
+// The first index of the largest logit (NaN never wins).
+int32_t Argmax(std::span<const float> logits) {
+  size_t best = 0;
+  float best_logit = -std::numeric_limits<float>::infinity();
+  for (size_t i = 0; i < logits.size(); ++i) {
+    if (logits[i] > best_logit) {
+      best_logit = logits[i];
+      best = i;
+    }
+  }
+  return static_cast<int32_t>(best);
 }
 
 uint64_t ResolveSeed(uint64_t seed) {
@@ -44,7 +63,9 @@ Status ValidateSamplingParams(const SamplingParams& p) {
 }
 
 SamplerChain::SamplerChain(const SamplingParams& params)
-    : params_(params), seed_(ResolveSeed(params.seed)) {
+    : params_(params),
+      seed_(ResolveSeed(params.seed)),
+      plain_argmax_(params.temperature <= 0.0f && PenaltiesAreNeutral(params)) {
   samplers_.push_back(MakePenaltySampler(params.repeat_penalty, params.repeat_last_n,
                                          params.frequency_penalty, params.presence_penalty));
   if (params.temperature <= 0.0f) {
@@ -64,6 +85,7 @@ SamplerChain& SamplerChain::operator=(SamplerChain&&) noexcept = default;
 
 int32_t SamplerChain::Sample(std::span<const float> logits) {
   if (logits.empty()) return -1;
+  if (plain_argmax_) return Argmax(logits);
   CandidateSet& c = scratch_;
   c.items.resize(logits.size());
   for (size_t i = 0; i < logits.size(); ++i) {

@@ -10,8 +10,11 @@ namespace llm::engine {
 
 // Sorts the candidates by descending logit (ties: ascending id) unless already sorted.
 void SortCandidates(CandidateSet& candidates);
-// Sorts, then sets each p to the softmax of the logits.
+// Sets each p to the softmax of the logits, keeping the current order.
 void SoftmaxCandidates(CandidateSet& candidates);
+// Extends a sorted head: given that the first `done` candidates are the top `done` in order,
+// makes the first n the top n in order (n >= done); the rest keep no order.
+void SortHead(CandidateSet& candidates, size_t done, size_t n);
 
 // Repetition penalty (llama.cpp: positive logits divided, others multiplied) plus OpenAI
 // frequency/presence penalties, over the last `last_n` accepted tokens (-1: all, 0: off).
