@@ -1,0 +1,40 @@
+#include "logview/check.h"
+
+#include <fmt/format.h>
+
+namespace llm::logview {
+
+std::vector<std::string> BrokenThresholds(const Json& s, const CheckThresholds& t) {
+  std::vector<std::string> out;
+  const Json& o = s["overall"];
+  if (t.max_error_rate) {
+    const double rate = o["error_rate"].get<double>();
+    if (rate > *t.max_error_rate)
+      out.push_back(fmt::format("error rate {:.2f}% > max {:.2f}% ({} of {} responses)", rate, *t.max_error_rate,
+                                o["errors"].get<uint64_t>(), o["count"].get<uint64_t>()));
+  }
+  if (t.max_p95_ms) {
+    const double p95 = o["p95_ms"].get<double>();
+    if (p95 > *t.max_p95_ms)
+      out.push_back(fmt::format("p95 duration {:.3f} ms > max {:.3f} ms ({} responses)", p95, *t.max_p95_ms,
+                                o["count"].get<uint64_t>()));
+  }
+  if (t.max_slow) {
+    const uint64_t slow = s["slow_requests"]["count"].get<uint64_t>();
+    if (slow > *t.max_slow)
+      out.push_back(fmt::format("slow requests {} > max {} (over {} ms)", slow, *t.max_slow,
+                                s["slow_requests"]["threshold_ms"].get<double>()));
+  }
+  return out;
+}
+
+std::string CheckSummary(const Json& s, const CheckThresholds& t) {
+  const Json& o = s["overall"];
+  std::string out = fmt::format("OK: {} responses", o["count"].get<uint64_t>());
+  if (t.max_error_rate) out += fmt::format(", error rate {:.2f}% <= {:.2f}%", o["error_rate"].get<double>(), *t.max_error_rate);
+  if (t.max_p95_ms) out += fmt::format(", p95 {:.3f} ms <= {:.3f} ms", o["p95_ms"].get<double>(), *t.max_p95_ms);
+  if (t.max_slow) out += fmt::format(", slow {} <= {}", s["slow_requests"]["count"].get<uint64_t>(), *t.max_slow);
+  return out;
+}
+
+}  // namespace llm::logview

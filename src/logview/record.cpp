@@ -1,0 +1,230 @@
+#include "logview/record.h"
+
+#include <simdjson.h>
+
+#include <cstring>
+
+namespace llm::logview {
+namespace ondemand = simdjson::ondemand;
+
+std::string_view RecordTypeName(RecordType type) {
+  switch (type) {
+    case RecordType::kRequest: return "request";
+    case RecordType::kResponse: return "response";
+    case RecordType::kError: return "error";
+    case RecordType::kException: return "exception";
+    case RecordType::kCustomEvent: return "custom_event";
+    case RecordType::kOther: break;
+  }
+  return "";
+}
+
+std::string_view LevelName(Level level) {
+  switch (level) {
+    case Level::kDebug: return "DEBUG";
+    case Level::kInfo: return "INFO";
+    case Level::kWarning: return "WARNING";
+    case Level::kError: return "ERROR";
+    case Level::kCritical: return "CRITICAL";
+  }
+  return "INFO";
+}
+
+bool ParseLevel(std::string_view t, Level* level) {
+  auto eq = [&](const char* name) {
+    size_t n = std::strlen(name);
+    if (n != t.size()) return false;
+    for (size_t i = 0; i < n; ++i) {
+      char c = t[i];
+      if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 32);
+      if (c != name[i]) return false;
+    }
+    return true;
+  };
+  if (eq("INFO")) *level = Level::kInfo;
+  else if (eq("DEBUG")) *level = Level::kDebug;
+  else if (eq("WARNING") || eq("WARN")) *level = Level::kWarning;
+  else if (eq("ERROR")) *level = Level::kError;
+  else if (eq("CRITICAL") || eq("FATAL")) *level = Level::kCritical;
+  else return false;
+  return true;
+}
+
+namespace {
+
+RecordType TypeFromName(std::string_view t) {
+  if (t == "request") return RecordType::kRequest;
+  if (t == "response") return RecordType::kResponse;
+  if (t == "error") return RecordType::kError;
+  if (t == "exception") return RecordType::kException;
+  if (t == "custom_event") return RecordType::kCustomEvent;
+  return RecordType::kOther;
+}
+
+// The key's raw text (our keys carry no escapes; an escaped key just matches nothing).
+std::string_view KeyText(ondemand::field& field) {
+  const char* k = field.key().raw();
+  const char* e = static_cast<const char*>(std::memchr(k, '"', 64));
+  return e ? std::string_view(k, static_cast<size_t>(e - k)) : std::string_view();
+}
+
+// Reads an optional string field: null leaves `out` empty; any other non-string is an error.
+bool GetString(ondemand::value v, std::string_view* out) {
+  ondemand::json_type t;
+  if (v.type().get(t)) return false;
+  if (t == ondemand::json_type::null) return true;
+  if (t != ondemand::json_type::string) return false;
+  return !v.get_string().get(*out);
+}
+
+bool GetDouble(ondemand::value v, double* out) {
+  ondemand::json_type t;
+  if (v.type().get(t)) return false;
+  if (t == ondemand::json_type::null) return true;
+  if (t != ondemand::json_type::number) return false;
+  return !v.get_double().get(*out);
+}
+
+bool GetInt(ondemand::value v, int64_t* out) {
+  ondemand::json_type t;
+  if (v.type().get(t)) return false;
+  if (t == ondemand::json_type::null) return true;
+  if (t != ondemand::json_type::number) return false;
+  return !v.get_int64().get(*out);
+}
+
+}  // namespace
+
+struct RecordParser::Impl {
+  ondemand::parser parser;
+  std::string padded;
+  LocalTimeConverter local;
+
+  bool Field(std::string_view key, ondemand::value v, RecordView* r, bool* have_ts, bool* have_level,
+             bool* have_msg);
+  bool Parse(const char* data, size_t size, size_t readable, RecordView* out);
+};
+
+bool RecordParser::Impl::Field(std::string_view key, ondemand::value v, RecordView* r,
+                               bool* have_ts, bool* have_level, bool* have_msg) {
+  std::string_view s;
+  switch (key.size()) {
+    case 3:
+      if (key == "url") return GetString(v, &r->url);
+      break;
+    case 4:
+      if (key == "type") {
+        if (!GetString(v, &r->type_name)) return false;
+        r->type = TypeFromName(r->type_name);
+        return true;
+      }
+      if (key == "path") return GetString(v, &r->path);
+      if (key == "slow") {
+        ondemand::json_type t;
+        if (v.type().get(t)) return false;
+        if (t == ondemand::json_type::null) return true;
+        return !v.get_bool().get(r->slow);
+      }
+      break;
+    case 5:
+      if (key == "level") {
+        if (!GetString(v, &s) || !ParseLevel(s, &r->level)) return false;
+        *have_level = true;
+        return true;
+      }
+      break;
+    case 6:
+      if (key == "method") return GetString(v, &r->method);
+      if (key == "module") return GetString(v, &r->module);
+      break;
+    case 7:
+      if (key == "message") {
+        if (!GetString(v, &r->message)) return false;
+        *have_msg = r->message.data() != nullptr;
+        return true;
+      }
+      break;
+    case 8:
+      if (key == "endpoint") return GetString(v, &r->endpoint);
+      break;
+    case 9:
+      if (key == "timestamp") {
+        if (!GetString(v, &s)) return false;
+        auto t = ParseTimestamp(s, local);
+        if (!t) return false;
+        r->time_us = *t;
+        *have_ts = true;
+        return true;
+      }
+      break;
+    case 10:
+      if (key == "request_id") return GetString(v, &r->request_id);
+      if (key == "user_agent") return GetString(v, &r->user_agent);
+      if (key == "error_type") return GetString(v, &r->error_type);
+      if (key == "event_type") return GetString(v, &r->event_type);
+      if (key == "model_name") return GetString(v, &r->model_name);
+      break;
+    case 11:
+      if (key == "remote_addr") return GetString(v, &r->remote_addr);
+      if (key == "duration_ms") return GetDouble(v, &r->duration_ms) && (r->duration_ms >= 0 || r->duration_ms == -1);
+      if (key == "status_code") {
+        int64_t code = -1;
+        if (!GetInt(v, &code) || code < -1 || code > 999) return false;
+        r->status_code = static_cast<int>(code);
+        return true;
+      }
+      break;
+    case 13:
+      if (key == "error_message") return GetString(v, &r->error_message);
+      if (key == "prompt_tokens") return GetInt(v, &r->prompt_tokens);
+      break;
+    case 14:
+      if (key == "exception_type") return GetString(v, &r->exception_type);
+      break;
+    case 15:
+      if (key == "generation_time") return GetDouble(v, &r->generation_time);
+      if (key == "response_length") return GetInt(v, &r->response_length);
+      break;
+    case 17:
+      if (key == "completion_tokens") return GetInt(v, &r->completion_tokens);
+      if (key == "tokens_per_second") return GetDouble(v, &r->tokens_per_second);
+      break;
+    default:
+      break;
+  }
+  return true;  // a field we do not read: the iterator skips it
+}
+
+bool RecordParser::Impl::Parse(const char* data, size_t size, size_t readable, RecordView* out) {
+  // Strip a trailing '\r' and surrounding blanks cheaply.
+  while (size > 0 && (data[size - 1] == '\r' || data[size - 1] == ' ' || data[size - 1] == '\t')) --size;
+  if (size == 0 || data[0] != '{' || data[size - 1] != '}') return false;
+  if (readable < size + simdjson::SIMDJSON_PADDING) {
+    padded.assign(data, size);
+    padded.append(simdjson::SIMDJSON_PADDING, ' ');
+    data = padded.data();
+    readable = padded.size();
+  }
+  *out = RecordView{};
+  ondemand::document doc;
+  if (parser.iterate(data, size, readable).get(doc)) return false;
+  ondemand::object obj;
+  if (doc.get_object().get(obj)) return false;
+  bool have_ts = false, have_level = false, have_msg = false;
+  for (auto field_result : obj) {
+    if (field_result.error()) return false;
+    ondemand::field field = field_result.value_unsafe();
+    std::string_view key = KeyText(field);
+    if (!Field(key, field.value(), out, &have_ts, &have_level, &have_msg)) return false;
+  }
+  return have_ts && have_level && have_msg;
+}
+
+RecordParser::RecordParser() : impl_(std::make_unique<Impl>()) {}
+RecordParser::~RecordParser() = default;
+
+bool RecordParser::Parse(std::string_view line, size_t readable, RecordView* out) {
+  return impl_->Parse(line.data(), line.size(), readable, out);
+}
+
+}  // namespace llm::logview

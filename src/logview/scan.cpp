@@ -1,0 +1,36 @@
+#include "logview/scan.h"
+
+#include <cstring>
+
+namespace llm::logview {
+
+std::vector<std::vector<ScanPiece>> SplitForThreads(const std::vector<LogSource>& sources, int parts) {
+  std::vector<std::vector<ScanPiece>> out(static_cast<size_t>(parts));
+  size_t total = 0;
+  for (const LogSource& s : sources) total += s.data().size();
+  const size_t target = total / static_cast<size_t>(parts) + 1;
+  size_t part = 0, in_part = 0;
+  for (const LogSource& s : sources) {
+    const char* base = s.data().data();
+    size_t pos = 0;
+    const size_t size = s.data().size();
+    while (pos < size) {
+      size_t want = part + 1 == static_cast<size_t>(parts) ? size - pos : std::min(size - pos, target - in_part);
+      size_t cut = pos + want;
+      if (cut < size) {  // extend to the end of the line
+        const void* nl = std::memchr(base + cut, '\n', size - cut);
+        cut = nl ? static_cast<size_t>(static_cast<const char*>(nl) - base) + 1 : size;
+      }
+      out[part].push_back({std::string_view(base + pos, cut - pos), s.readable() - pos});
+      in_part += cut - pos;
+      pos = cut;
+      if (in_part >= target && part + 1 < static_cast<size_t>(parts)) {
+        ++part;
+        in_part = 0;
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace llm::logview
