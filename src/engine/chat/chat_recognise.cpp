@@ -196,7 +196,10 @@ Result<ChatTemplate> ChatTemplate::FromSource(std::string_view source, std::stri
   ChatTemplateStyle style;
   ApplyRaisedMessages(source, style);
   if (family == ChatFamily::kChatML) style.default_system = DefaultChatMLSystem(source);
-  if (family == ChatFamily::kLlama3) style.llama3_preamble = Llama3Preamble(source);
+  if (family == ChatFamily::kLlama3) {
+    style.llama3_preamble = Llama3Preamble(source);
+    style.llama3_prompt_always = !Contains(compact, "add_generation_prompt");
+  }
   if (family == ChatFamily::kMistral) ApplyMistralDelimiters(source, compact, style);
   if (family == ChatFamily::kDeepSeekR1) {
     style.think_after_prompt = Contains(compact, "<｜Assistant｜><think>");

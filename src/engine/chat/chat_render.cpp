@@ -64,7 +64,9 @@ Result<std::string> RenderLlama3(const RenderInput& in) {
     out += "<|start_header_id|>" + m.role + "<|end_header_id|>\n\n" + Trim(m.content) +
            "<|eot_id|>";
   }
-  if (in.add_generation_prompt) out += "<|start_header_id|>assistant<|end_header_id|>\n\n";
+  if (in.add_generation_prompt || in.style.llama3_prompt_always) {
+    out += "<|start_header_id|>assistant<|end_header_id|>\n\n";
+  }
   return out;
 }
 

@@ -12,6 +12,8 @@ struct ChatTemplateStyle {
   // Llama 3.1+: "Cutting Knowledge Date: ...\nToday Date: ...\n\n" before the system message;
   // empty for Llama 3.0, which renders every message as a plain header turn.
   std::string llama3_preamble;
+  // Llama 3.0's first template appends the assistant header whatever add_generation_prompt is.
+  bool llama3_prompt_always = false;
   // Mistral: the [INST] delimiters ("[INST]" / "[/INST]" for Nemo, with spaces for older ones)
   // and whether the system message joins the last user turn (Nemo) or the first.
   std::string inst_open = "[INST]";
