@@ -65,7 +65,8 @@ TEST(ChatConformance, EveryExpectedRenderingIsIdentical) {
   int rendered = 0;
   for (const auto& c : cases) {
     if (c.contains("error")) continue;
-    const std::string name = c.at("template").get<std::string>() + "/" + c.at("case").get<std::string>();
+    const std::string name =
+        c.at("template").get<std::string>() + "/" + c.at("case").get<std::string>();
     const std::string source = ReadFile(TemplatesDir() / c.at("template").get<std::string>());
     ASSERT_FALSE(source.empty()) << name;
     auto tmpl = ChatTemplate::FromSource(source, c.at("bos_token"), c.at("eos_token"));

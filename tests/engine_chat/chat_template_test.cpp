@@ -154,7 +154,8 @@ TEST(ChatTemplate, Llama2FoldsTheSystemIntoTheFirstInstBlock) {
   const ChatTemplate t = Make(kLlama2, "<s>", "</s>");
   EXPECT_EQ(t.family(), ChatFamily::kLlama2);
   EXPECT_EQ(RenderOk(t, Conversation(true)),
-            "<s>[INST] <<SYS>>\nBe brief.\n<</SYS>>\n\nHi [/INST] Hello. </s><s>[INST] Joke? [/INST]");
+            "<s>[INST] <<SYS>>\nBe brief.\n<</SYS>>\n\nHi [/INST] Hello. </s>"
+            "<s>[INST] Joke? [/INST]");
   EXPECT_EQ(RenderOk(t, Conversation(false)),
             "<s>[INST] Hi [/INST] Hello. </s><s>[INST] Joke? [/INST]");
 }

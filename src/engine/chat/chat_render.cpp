@@ -158,11 +158,10 @@ Result<std::string> RenderDeepSeekR1(const RenderInput& in) {
     if (IsUser(m)) {
       out += "<｜User｜>" + m.content;
     } else if (m.role == "assistant") {
-      const size_t think_end = m.content.rfind("</think>");
-      const std::string answer = think_end == std::string::npos
-                                     ? m.content
-                                     : m.content.substr(think_end + std::string_view("</think>").size());
-      out += "<｜Assistant｜>" + answer + "<｜end▁of▁sentence｜>";
+      constexpr std::string_view kThinkEnd = "</think>";
+      const size_t think_end = m.content.rfind(kThinkEnd);
+      const size_t answer_start = think_end == std::string::npos ? 0 : think_end + kThinkEnd.size();
+      out.append("<｜Assistant｜>").append(m.content, answer_start).append("<｜end▁of▁sentence｜>");
     }
   }
   if (in.add_generation_prompt) {
