@@ -1,0 +1,43 @@
+// Settings of the generation API (issue 4): slots, queue, model limits, timeouts, access key.
+// Read from environment variables, with the serve command's flags overriding some of them.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "core/env.h"
+#include "core/status.h"
+#include "nlohmann/json_fwd.hpp"
+
+namespace llm::server {
+
+struct ApiSettings {
+  int parallel = 1;                    // PARALLEL: generation slots
+  int max_queue = 64;                  // MAX_QUEUE: requests waiting for a slot
+  int max_loaded_models = 1;           // MAX_LOADED_MODELS: LRU-unloaded beyond this
+  double max_generation_seconds = 300; // MAX_GENERATION_SECONDS
+  double shutdown_grace_seconds = 10;  // SHUTDOWN_GRACE_SECONDS
+  int threads = 0;                     // THREADS: compute threads in all (0: the core count)
+  int context_size = 4096;             // CONTEXT_SIZE: cap on a session's context (tokens)
+  std::string default_model;           // DEFAULT_MODEL / --model
+  std::string api_key;                 // LLM_API_KEY / --api-key-file (empty: open access)
+  bool protect_metrics = false;        // PROTECT_METRICS: health and metrics need the key too
+
+  // Threads given to each slot's compute pool: max(1, threads / parallel).
+  int ThreadsPerSlot() const;
+  // The settings as JSON for the server_started record, the key shown as "[REDACTED]".
+  nlohmann::json Redacted() const;
+};
+
+// Flag values that override the environment (nullopt: flag not given).
+struct ApiFlags {
+  std::optional<std::string> model;         // --model
+  std::optional<std::string> api_key_file;  // --api-key-file
+};
+
+// Parses the settings. InvalidArgument naming the variable (or flag) and the reason for a
+// malformed or out-of-range value, an unreadable or empty key file.
+Result<ApiSettings> ParseApiSettings(const EnvLookup& env, const ApiFlags& flags);
+
+}  // namespace llm::server

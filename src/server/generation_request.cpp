@@ -1,0 +1,236 @@
+#include "server/generation_request.h"
+
+#include <cmath>
+
+#include "nlohmann/json.hpp"
+
+namespace llm::server {
+namespace {
+
+using nlohmann::json;
+
+// A field that is absent or null counts as not given (OpenAI clients send nulls).
+const json* Field(const json& body, const char* key) {
+  auto it = body.find(key);
+  if (it == body.end() || it->is_null()) return nullptr;
+  return &*it;
+}
+
+std::optional<ApiError> ReadString(const json& body, const char* key, std::string* out) {
+  const json* v = Field(body, key);
+  if (v == nullptr) return std::nullopt;
+  if (!v->is_string()) return InvalidRequest(std::string("'") + key + "' must be a string", key);
+  *out = v->get<std::string>();
+  return std::nullopt;
+}
+
+std::optional<ApiError> ReadBool(const json& body, const char* key, bool* out) {
+  const json* v = Field(body, key);
+  if (v == nullptr) return std::nullopt;
+  if (!v->is_boolean()) return InvalidRequest(std::string("'") + key + "' must be a boolean", key);
+  *out = v->get<bool>();
+  return std::nullopt;
+}
+
+std::optional<ApiError> ReadInt(const json& body, const char* key, int64_t lo, int64_t hi, int64_t* out) {
+  const json* v = Field(body, key);
+  if (v == nullptr) return std::nullopt;
+  bool integral = v->is_number_integer() || (v->is_number_float() && std::floor(v->get<double>()) == v->get<double>() &&
+                                             std::fabs(v->get<double>()) < 9e15);
+  if (!integral) return InvalidRequest(std::string("'") + key + "' must be an integer", key);
+  if (v->is_number_unsigned() && v->get<uint64_t>() > static_cast<uint64_t>(INT64_MAX)) {
+    return InvalidRequest(std::string("'") + key + "' is too large", key);
+  }
+  int64_t x = v->is_number_float() ? static_cast<int64_t>(v->get<double>()) : v->get<int64_t>();
+  if (x < lo || x > hi) {
+    return InvalidRequest(std::string("'") + key + "' must be between " + std::to_string(lo) + " and " +
+                              std::to_string(hi) + ", got " + std::to_string(x),
+                          key);
+  }
+  *out = x;
+  return std::nullopt;
+}
+
+std::optional<ApiError> ReadNumber(const json& body, const char* key, double lo, double hi, float* out) {
+  const json* v = Field(body, key);
+  if (v == nullptr) return std::nullopt;
+  if (!v->is_number()) return InvalidRequest(std::string("'") + key + "' must be a number", key);
+  double x = v->get<double>();
+  if (!(x >= lo && x <= hi)) {
+    char range[96];
+    std::snprintf(range, sizeof range, "' must be between %g and %g", lo, hi);
+    return InvalidRequest(std::string("'") + key + range, key);
+  }
+  *out = static_cast<float>(x);
+  return std::nullopt;
+}
+
+// `stop`: a string or an array of up to 16 strings; empty strings are ignored.
+std::optional<ApiError> ReadStop(const json& body, std::vector<std::string>* out) {
+  const json* v = Field(body, "stop");
+  if (v == nullptr) return std::nullopt;
+  if (v->is_string()) {
+    if (!v->get<std::string>().empty()) out->push_back(v->get<std::string>());
+    return std::nullopt;
+  }
+  if (!v->is_array()) return InvalidRequest("'stop' must be a string or an array of strings", "stop");
+  if (v->size() > 16) return InvalidRequest("'stop' may hold at most 16 strings", "stop");
+  for (const json& s : *v) {
+    if (!s.is_string()) return InvalidRequest("'stop' must be a string or an array of strings", "stop");
+    if (!s.get<std::string>().empty()) out->push_back(s.get<std::string>());
+  }
+  return std::nullopt;
+}
+
+// The options common to every generation request.
+std::optional<ApiError> ReadCommon(const json& body, GenerationRequest* out) {
+  if (auto e = ReadString(body, "model", &out->model)) return e;
+  engine::SamplingParams& s = out->sampling;
+  if (auto e = ReadNumber(body, "temperature", 0, 2, &s.temperature)) return e;
+  if (auto e = ReadNumber(body, "top_p", 0, 1, &s.top_p)) return e;
+  if (auto e = ReadNumber(body, "min_p", 0, 1, &s.min_p)) return e;
+  if (auto e = ReadNumber(body, "repeat_penalty", 0.01, 10, &s.repeat_penalty)) return e;
+  int64_t top_k = s.top_k;
+  if (auto e = ReadInt(body, "top_k", 0, 1 << 20, &top_k)) return e;
+  s.top_k = static_cast<int32_t>(top_k);
+  int64_t seed = -1;
+  if (auto e = ReadInt(body, "seed", 0, INT64_MAX, &seed)) return e;
+  if (seed >= 0) s.seed = static_cast<uint64_t>(seed);
+  if (auto e = ReadStop(body, &out->stop)) return e;
+  if (auto e = ReadBool(body, "stream", &out->stream)) return e;
+  Status valid = engine::ValidateSamplingParams(s);
+  if (!valid.ok()) return InvalidRequest(valid.message());
+  return std::nullopt;
+}
+
+std::optional<ApiError> ReadMaxTokens(const json& body, const char* key, int32_t* out) {
+  int64_t n = *out;
+  if (auto e = ReadInt(body, key, 1, kMaxTokensLimit, &n)) return e;
+  *out = static_cast<int32_t>(n);
+  return std::nullopt;
+}
+
+std::optional<ApiError> RequireObject(const json& body) {
+  if (!body.is_object()) return InvalidRequest("the request body must be a JSON object");
+  return std::nullopt;
+}
+
+// One message's content: a string, or (OpenAI) an array of {"type": "text", "text": ...} parts.
+std::optional<ApiError> ReadContent(const json& m, bool allow_parts, std::string* out) {
+  const json* c = Field(m, "content");
+  if (c == nullptr) return InvalidRequest("each message needs a 'content' string", "messages");
+  if (c->is_string()) {
+    *out = c->get<std::string>();
+    return std::nullopt;
+  }
+  if (allow_parts && c->is_array()) {
+    for (const json& part : *c) {
+      if (!part.is_object() || part.value("type", "") != "text" || !part.contains("text") || !part["text"].is_string()) {
+        return InvalidRequest("only text content parts are supported", "messages");
+      }
+      *out += part["text"].get<std::string>();
+    }
+    return std::nullopt;
+  }
+  return InvalidRequest("a message's 'content' must be a string", "messages");
+}
+
+std::optional<ApiError> ReadMessages(const json& body, bool openai, std::vector<engine::ChatMessage>* out) {
+  const json* v = Field(body, "messages");
+  if (v == nullptr) return InvalidRequest("'messages' is required", "messages");
+  if (!v->is_array()) return InvalidRequest("'messages' must be an array", "messages");
+  if (v->empty()) return InvalidRequest("'messages' must not be empty", "messages");
+  for (const json& m : *v) {
+    if (!m.is_object()) return InvalidRequest("each message must be an object", "messages");
+    const json* role = Field(m, "role");
+    if (role == nullptr || !role->is_string()) return InvalidRequest("each message needs a 'role' string", "messages");
+    std::string r = role->get<std::string>();
+    if (openai && r == "developer") r = "system";
+    if (r != "system" && r != "user" && r != "assistant") {
+      return InvalidRequest("unsupported message role '" + r + "' (use system, user or assistant)", "messages");
+    }
+    engine::ChatMessage msg{r, ""};
+    if (auto e = ReadContent(m, openai, &msg.content)) return e;
+    out->push_back(std::move(msg));
+  }
+  return std::nullopt;
+}
+
+std::optional<ApiError> ReadPrompt(const json& body, bool openai, std::string* out) {
+  const json* v = Field(body, "prompt");
+  if (v == nullptr) return InvalidRequest("'prompt' is required", "prompt");
+  if (openai && v->is_array() && v->size() == 1 && (*v)[0].is_string()) {
+    *out = (*v)[0].get<std::string>();
+  } else if (v->is_string()) {
+    *out = v->get<std::string>();
+  } else {
+    return InvalidRequest(openai ? "'prompt' must be a string (or an array of one string)" : "'prompt' must be a string",
+                          "prompt");
+  }
+  if (out->empty()) return InvalidRequest("'prompt' must not be empty", "prompt");
+  return std::nullopt;
+}
+
+// OpenAI fields we accept only in their default form.
+std::optional<ApiError> ReadOpenAIOptions(const json& body, GenerationRequest* out) {
+  int64_t n = 1;
+  if (auto e = ReadInt(body, "n", 1, 1, &n)) return e;
+  if (auto e = ReadNumber(body, "frequency_penalty", -2, 2, &out->sampling.frequency_penalty)) return e;
+  if (auto e = ReadNumber(body, "presence_penalty", -2, 2, &out->sampling.presence_penalty)) return e;
+  if (const json* so = Field(body, "stream_options")) {
+    if (!so->is_object()) return InvalidRequest("'stream_options' must be an object", "stream_options");
+    if (auto e = ReadBool(*so, "include_usage", &out->include_usage)) return e;
+  }
+  if (const json* tools = Field(body, "tools"); tools != nullptr && !(tools->is_array() && tools->empty())) {
+    return InvalidRequest("tools are not supported", "tools");
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<ApiError> ParseNativeGenerate(const json& body, GenerationRequest* out) {
+  *out = GenerationRequest{};
+  if (auto e = RequireObject(body)) return e;
+  if (auto e = ReadPrompt(body, false, &out->prompt)) return e;
+  if (auto e = ReadMaxTokens(body, "max_tokens", &out->max_tokens)) return e;
+  return ReadCommon(body, out);
+}
+
+std::optional<ApiError> ParseNativeChat(const json& body, GenerationRequest* out) {
+  *out = GenerationRequest{};
+  out->kind = PromptKind::kChat;
+  if (auto e = RequireObject(body)) return e;
+  if (auto e = ReadMessages(body, false, &out->messages)) return e;
+  if (auto e = ReadMaxTokens(body, "max_tokens", &out->max_tokens)) return e;
+  return ReadCommon(body, out);
+}
+
+std::optional<ApiError> ParseOpenAICompletion(const json& body, GenerationRequest* out) {
+  *out = GenerationRequest{};
+  out->flavor = ApiFlavor::kOpenAI;
+  out->max_tokens = 16;  // OpenAI's default for /v1/completions
+  if (auto e = RequireObject(body)) return e;
+  if (auto e = ReadPrompt(body, true, &out->prompt)) return e;
+  if (auto e = ReadMaxTokens(body, "max_tokens", &out->max_tokens)) return e;
+  bool echo = false;
+  if (auto e = ReadBool(body, "echo", &echo)) return e;
+  if (echo) return InvalidRequest("'echo' is not supported", "echo");
+  if (auto e = ReadCommon(body, out)) return e;
+  return ReadOpenAIOptions(body, out);
+}
+
+std::optional<ApiError> ParseOpenAIChat(const json& body, GenerationRequest* out) {
+  *out = GenerationRequest{};
+  out->flavor = ApiFlavor::kOpenAI;
+  out->kind = PromptKind::kChat;
+  out->max_tokens = -1;  // OpenAI's default: until the context is full
+  if (auto e = RequireObject(body)) return e;
+  if (auto e = ReadMessages(body, true, &out->messages)) return e;
+  if (auto e = ReadMaxTokens(body, "max_tokens", &out->max_tokens)) return e;
+  if (auto e = ReadMaxTokens(body, "max_completion_tokens", &out->max_tokens)) return e;
+  if (auto e = ReadCommon(body, out)) return e;
+  return ReadOpenAIOptions(body, out);
+}
+
+}  // namespace llm::server

@@ -1,0 +1,47 @@
+// A generation request, parsed and validated from the native API's or OpenAI's JSON body.
+// Parsing never throws; the first problem found becomes a 400 InvalidRequestError naming the
+// field (`param`).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/chat/chat_template.h"
+#include "engine/sampling/sampler.h"
+#include "nlohmann/json_fwd.hpp"
+#include "server/api_error.h"
+
+namespace llm::server {
+
+enum class ApiFlavor { kNative, kOpenAI };
+enum class PromptKind { kText, kChat };
+
+struct GenerationRequest {
+  ApiFlavor flavor = ApiFlavor::kNative;
+  PromptKind kind = PromptKind::kText;
+  std::string model;                          // "" = DEFAULT_MODEL
+  std::string prompt;                         // kText
+  std::vector<engine::ChatMessage> messages;  // kChat
+  int32_t max_tokens = 128;                   // -1: until the context is full
+  engine::SamplingParams sampling;
+  std::vector<std::string> stop;
+  bool stream = false;
+  bool include_usage = false;  // OpenAI stream_options.include_usage
+};
+
+// The largest max_tokens a request may ask for (the context also bounds it at run time).
+inline constexpr int64_t kMaxTokensLimit = 1 << 20;
+
+// POST /api/v1/generate: prompt, model, max_tokens, temperature, top_p, top_k, min_p,
+// repeat_penalty, seed, stop, stream.
+std::optional<ApiError> ParseNativeGenerate(const nlohmann::json& body, GenerationRequest* out);
+// POST /api/v1/chat: messages ({role, content}) and the same options.
+std::optional<ApiError> ParseNativeChat(const nlohmann::json& body, GenerationRequest* out);
+// POST /v1/completions: OpenAI's fields (prompt as a string or a one-string array).
+std::optional<ApiError> ParseOpenAICompletion(const nlohmann::json& body, GenerationRequest* out);
+// POST /v1/chat/completions: OpenAI's fields (content as a string or text parts).
+std::optional<ApiError> ParseOpenAIChat(const nlohmann::json& body, GenerationRequest* out);
+
+}  // namespace llm::server

@@ -1,0 +1,85 @@
+#include "server/openai_json.h"
+
+namespace llm::server {
+
+using nlohmann::ordered_json;
+
+namespace {
+
+ordered_json NullIfEmpty(const std::string& s) { return s.empty() ? ordered_json(nullptr) : ordered_json(s); }
+
+ordered_json Envelope(const std::string& id, const char* object, int64_t created, const std::string& model) {
+  return {{"id", id}, {"object", object}, {"created", created}, {"model", model}, {"system_fingerprint", "llm-api"}};
+}
+
+}  // namespace
+
+ordered_json UsageJson(const GenerationOutcome& o) {
+  return {{"prompt_tokens", o.prompt_tokens},
+          {"completion_tokens", o.completion_tokens},
+          {"total_tokens", o.prompt_tokens + o.completion_tokens}};
+}
+
+ordered_json OpenAIChatResponse(const GenerationOutcome& o) {
+  ordered_json j = Envelope(o.completion_id, "chat.completion", o.created_unix, o.model);
+  ordered_json choice = {{"index", 0},
+                         {"message", {{"role", "assistant"}, {"content", o.text}, {"refusal", nullptr}}},
+                         {"logprobs", nullptr},
+                         {"finish_reason", OpenAIFinishReason(o.finish_reason)}};
+  j["choices"] = ordered_json::array({choice});
+  j["usage"] = UsageJson(o);
+  return j;
+}
+
+ordered_json OpenAICompletionResponse(const GenerationOutcome& o) {
+  ordered_json j = Envelope(o.completion_id, "text_completion", o.created_unix, o.model);
+  ordered_json choice = {{"text", o.text},
+                         {"index", 0},
+                         {"logprobs", nullptr},
+                         {"finish_reason", OpenAIFinishReason(o.finish_reason)}};
+  j["choices"] = ordered_json::array({choice});
+  j["usage"] = UsageJson(o);
+  return j;
+}
+
+ordered_json OpenAIChatChunk(const ChunkHeader& h, const std::string* role, const std::string* content,
+                             const std::string& finish_reason) {
+  ordered_json j = Envelope(h.id, "chat.completion.chunk", h.created, h.model);
+  ordered_json delta = ordered_json::object();
+  if (role != nullptr) delta["role"] = *role;
+  if (content != nullptr) delta["content"] = *content;
+  ordered_json choice = {{"index", 0}, {"delta", delta}, {"logprobs", nullptr}, {"finish_reason", NullIfEmpty(finish_reason)}};
+  j["choices"] = ordered_json::array({choice});
+  if (h.include_usage) j["usage"] = nullptr;
+  return j;
+}
+
+ordered_json OpenAICompletionChunk(const ChunkHeader& h, std::string_view text, const std::string& finish_reason) {
+  ordered_json j = Envelope(h.id, "text_completion", h.created, h.model);
+  ordered_json choice = {{"text", text}, {"index", 0}, {"logprobs", nullptr}, {"finish_reason", NullIfEmpty(finish_reason)}};
+  j["choices"] = ordered_json::array({choice});
+  if (h.include_usage) j["usage"] = nullptr;
+  return j;
+}
+
+ordered_json OpenAIUsageChunk(const ChunkHeader& h, bool chat, const GenerationOutcome& o) {
+  ordered_json j = Envelope(h.id, chat ? "chat.completion.chunk" : "text_completion", h.created, h.model);
+  j["choices"] = ordered_json::array();
+  j["usage"] = UsageJson(o);
+  return j;
+}
+
+ordered_json OpenAIErrorBody(const ApiError& e) {
+  return {{"error",
+           {{"message", e.message}, {"type", e.OpenAIType()}, {"param", NullIfEmpty(e.param)}, {"code", NullIfEmpty(e.code)}}}};
+}
+
+ordered_json OpenAIModelList(const std::vector<ModelFile>& files) {
+  ordered_json data = ordered_json::array();
+  for (const ModelFile& f : files) {
+    data.push_back({{"id", f.name}, {"object", "model"}, {"created", f.modified_unix}, {"owned_by", "llm-api"}});
+  }
+  return {{"object", "list"}, {"data", data}};
+}
+
+}  // namespace llm::server

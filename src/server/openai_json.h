@@ -1,0 +1,47 @@
+// OpenAI's JSON shapes: chat.completion, text_completion, their streamed chunks, the model
+// list and the error object.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "nlohmann/json.hpp"
+#include "server/api_error.h"
+#include "server/generation_outcome.h"
+#include "server/model_catalog.h"
+
+namespace llm::server {
+
+// {"prompt_tokens", "completion_tokens", "total_tokens"}.
+nlohmann::ordered_json UsageJson(const GenerationOutcome& o);
+
+// A "chat.completion" object.
+nlohmann::ordered_json OpenAIChatResponse(const GenerationOutcome& o);
+// A "text_completion" object.
+nlohmann::ordered_json OpenAICompletionResponse(const GenerationOutcome& o);
+
+// Identity of a streamed completion, repeated in each chunk.
+struct ChunkHeader {
+  std::string id;
+  int64_t created = 0;
+  std::string model;
+  bool include_usage = false;  // chunks carry "usage": null, a last one carries the usage
+};
+
+// A "chat.completion.chunk": delta {role?, content?} and finish_reason (null when empty).
+nlohmann::ordered_json OpenAIChatChunk(const ChunkHeader& h, const std::string* role, const std::string* content,
+                                       const std::string& finish_reason);
+// A streamed "text_completion" chunk with `text` and finish_reason (null when empty).
+nlohmann::ordered_json OpenAICompletionChunk(const ChunkHeader& h, std::string_view text,
+                                             const std::string& finish_reason);
+// The last chunk of a stream with stream_options.include_usage: empty choices plus usage.
+nlohmann::ordered_json OpenAIUsageChunk(const ChunkHeader& h, bool chat, const GenerationOutcome& o);
+
+// {"error": {"message", "type", "param", "code"}} (param/code null when empty).
+nlohmann::ordered_json OpenAIErrorBody(const ApiError& e);
+
+// {"object": "list", "data": [{"id", "object": "model", "created", "owned_by"}...]}.
+nlohmann::ordered_json OpenAIModelList(const std::vector<ModelFile>& files);
+
+}  // namespace llm::server

@@ -1,0 +1,79 @@
+#include "server/api_settings.h"
+
+#include <fstream>
+#include <map>
+
+#include <gtest/gtest.h>
+
+#include "nlohmann/json.hpp"
+
+namespace llm::server {
+namespace {
+
+EnvLookup Env(std::map<std::string, std::string> vars) {
+  return [vars](std::string_view name) -> std::optional<std::string> {
+    auto it = vars.find(std::string(name));
+    if (it == vars.end()) return std::nullopt;
+    return it->second;
+  };
+}
+
+TEST(ParseApiSettings, DefaultsAreTheIssues) {
+  auto s = ParseApiSettings(Env({}), {});
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ(s->parallel, 1);
+  EXPECT_EQ(s->max_queue, 64);
+  EXPECT_EQ(s->max_loaded_models, 1);
+  EXPECT_EQ(s->max_generation_seconds, 300);
+  EXPECT_EQ(s->shutdown_grace_seconds, 10);
+  EXPECT_TRUE(s->api_key.empty());
+  EXPECT_FALSE(s->protect_metrics);
+}
+
+TEST(ParseApiSettings, ReadsEnvironmentAndFlagsOverrideIt) {
+  const std::string key_file = ::testing::TempDir() + "api_key.txt";
+  std::ofstream(key_file) << "file-key\n";
+  auto s = ParseApiSettings(Env({{"PARALLEL", "2"}, {"MAX_QUEUE", "0"}, {"MAX_LOADED_MODELS", "3"},
+                                 {"MAX_GENERATION_SECONDS", "1.5"}, {"SHUTDOWN_GRACE_SECONDS", "0"},
+                                 {"DEFAULT_MODEL", "a.gguf"}, {"LLM_API_KEY", "env-key"}, {"PROTECT_METRICS", "True"}}),
+                            ApiFlags{"b.gguf", key_file});
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  EXPECT_EQ(s->parallel, 2);
+  EXPECT_EQ(s->max_queue, 0);
+  EXPECT_EQ(s->max_loaded_models, 3);
+  EXPECT_EQ(s->max_generation_seconds, 1.5);
+  EXPECT_EQ(s->shutdown_grace_seconds, 0);
+  EXPECT_EQ(s->default_model, "b.gguf");
+  EXPECT_EQ(s->api_key, "file-key");
+  EXPECT_TRUE(s->protect_metrics);
+}
+
+TEST(ParseApiSettings, MalformedValuesNameTheVariable) {
+  const std::pair<const char*, const char*> bad[] = {
+      {"PARALLEL", "0"}, {"PARALLEL", "two"}, {"MAX_QUEUE", "-1"}, {"MAX_LOADED_MODELS", "0"},
+      {"MAX_GENERATION_SECONDS", "abc"}, {"MAX_GENERATION_SECONDS", "0"}, {"SHUTDOWN_GRACE_SECONDS", "-3"},
+      {"PROTECT_METRICS", "maybe"}, {"LLM_API_KEY", "   "}};
+  for (const auto& [name, value] : bad) {
+    auto s = ParseApiSettings(Env({{name, value}}), {});
+    ASSERT_FALSE(s.ok()) << name << "=" << value;
+    EXPECT_NE(s.status().message().find(name), std::string::npos) << s.status().message();
+  }
+}
+
+TEST(ParseApiSettings, UnreadableOrEmptyKeyFileIsAnError) {
+  EXPECT_FALSE(ParseApiSettings(Env({}), ApiFlags{std::nullopt, "/nonexistent/key"}).ok());
+  const std::string empty = ::testing::TempDir() + "empty_key.txt";
+  std::ofstream(empty) << "\n";
+  EXPECT_FALSE(ParseApiSettings(Env({}), ApiFlags{std::nullopt, empty}).ok());
+}
+
+TEST(ParseApiSettings, RedactedNeverShowsTheKey) {
+  auto s = ParseApiSettings(Env({{"LLM_API_KEY", "sk-secret-123"}}), {});
+  ASSERT_TRUE(s.ok());
+  std::string text = s->Redacted().dump();
+  EXPECT_EQ(text.find("sk-secret-123"), std::string::npos);
+  EXPECT_NE(text.find("[REDACTED]"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace llm::server

@@ -1,0 +1,143 @@
+#include "server/generation_request.h"
+
+#include <gtest/gtest.h>
+
+#include "nlohmann/json.hpp"
+
+namespace llm::server {
+namespace {
+
+using nlohmann::json;
+
+std::optional<ApiError> Native(const std::string& body, GenerationRequest* r) {
+  return ParseNativeGenerate(json::parse(body), r);
+}
+
+TEST(ParseNativeGenerate, ReadsEveryDocumentedField) {
+  GenerationRequest r;
+  auto e = Native(R"({"prompt":"Once","model":"stories260K.gguf","max_tokens":32,"temperature":0,
+      "top_p":0.9,"top_k":10,"min_p":0.1,"repeat_penalty":1.1,"seed":42,"stop":["\n","."],"stream":true})", &r);
+  ASSERT_FALSE(e) << e->message;
+  EXPECT_EQ(r.prompt, "Once");
+  EXPECT_EQ(r.model, "stories260K.gguf");
+  EXPECT_EQ(r.max_tokens, 32);
+  EXPECT_EQ(r.sampling.temperature, 0.0f);
+  EXPECT_FLOAT_EQ(r.sampling.top_p, 0.9f);
+  EXPECT_EQ(r.sampling.top_k, 10);
+  EXPECT_FLOAT_EQ(r.sampling.min_p, 0.1f);
+  EXPECT_FLOAT_EQ(r.sampling.repeat_penalty, 1.1f);
+  EXPECT_EQ(r.sampling.seed, 42u);
+  EXPECT_EQ(r.stop, (std::vector<std::string>{"\n", "."}));
+  EXPECT_TRUE(r.stream);
+  EXPECT_EQ(r.kind, PromptKind::kText);
+}
+
+TEST(ParseNativeGenerate, DefaultsAndNullsMeanNotGiven) {
+  GenerationRequest r;
+  ASSERT_FALSE(Native(R"({"prompt":"x","model":null,"stop":null,"seed":null})", &r));
+  EXPECT_EQ(r.model, "");
+  EXPECT_EQ(r.max_tokens, 128);
+  EXPECT_EQ(r.sampling.seed, engine::kRandomSeed);
+  EXPECT_TRUE(r.stop.empty());
+  EXPECT_FALSE(r.stream);
+}
+
+struct BadCase {
+  const char* body;
+  const char* param;
+};
+
+TEST(ParseNativeGenerate, RejectsWrongTypesAndRangesNamingTheField) {
+  const BadCase cases[] = {
+      {R"({})", "prompt"},
+      {R"({"prompt":""})", "prompt"},
+      {R"({"prompt":42})", "prompt"},
+      {R"({"prompt":"x","max_tokens":-1})", "max_tokens"},
+      {R"({"prompt":"x","max_tokens":0})", "max_tokens"},
+      {R"({"prompt":"x","max_tokens":99999999999})", "max_tokens"},
+      {R"({"prompt":"x","max_tokens":1e300})", "max_tokens"},
+      {R"({"prompt":"x","max_tokens":"12"})", "max_tokens"},
+      {R"({"prompt":"x","max_tokens":1.5})", "max_tokens"},
+      {R"({"prompt":"x","temperature":"hot"})", "temperature"},
+      {R"({"prompt":"x","temperature":3})", "temperature"},
+      {R"({"prompt":"x","top_p":-0.1})", "top_p"},
+      {R"({"prompt":"x","top_k":-5})", "top_k"},
+      {R"({"prompt":"x","seed":-1})", "seed"},
+      {R"({"prompt":"x","stop":[1]})", "stop"},
+      {R"({"prompt":"x","stop":{}})", "stop"},
+      {R"({"prompt":"x","stream":"yes"})", "stream"},
+      {R"({"prompt":"x","model":7})", "model"},
+  };
+  for (const BadCase& c : cases) {
+    GenerationRequest r;
+    auto e = Native(c.body, &r);
+    ASSERT_TRUE(e.has_value()) << c.body;
+    EXPECT_EQ(e->status, 400) << c.body;
+    EXPECT_EQ(e->error_type, "InvalidRequestError") << c.body;
+    EXPECT_EQ(e->param, c.param) << c.body;
+  }
+}
+
+TEST(ParseNativeGenerate, RejectsABodyThatIsNotAnObject) {
+  GenerationRequest r;
+  for (const char* body : {"[]", "\"prompt\"", "null", "3"}) {
+    auto e = Native(body, &r);
+    ASSERT_TRUE(e.has_value()) << body;
+    EXPECT_EQ(e->status, 400);
+  }
+}
+
+TEST(ParseNativeChat, ReadsMessagesAndRejectsEmptyOrUnknownRoles) {
+  GenerationRequest r;
+  ASSERT_FALSE(ParseNativeChat(json::parse(R"({"messages":[{"role":"system","content":"Be brief."},
+      {"role":"user","content":"Hi"}]})"), &r));
+  ASSERT_EQ(r.messages.size(), 2u);
+  EXPECT_EQ(r.messages[1].role, "user");
+  EXPECT_EQ(r.kind, PromptKind::kChat);
+  for (const char* body : {R"({"messages":[]})", R"({"messages":"hi"})", R"({})", R"({"messages":[{"role":"tool","content":"x"}]})",
+                           R"({"messages":[{"role":"user"}]})", R"({"messages":[{"role":"user","content":[{"type":"text","text":"x"}]}]})"}) {
+    auto e = ParseNativeChat(json::parse(body), &r);
+    ASSERT_TRUE(e.has_value()) << body;
+    EXPECT_EQ(e->param, "messages") << body;
+  }
+}
+
+TEST(ParseOpenAIChat, MapsOpenAIFields) {
+  GenerationRequest r;
+  auto e = ParseOpenAIChat(json::parse(R"({"model":"m","messages":[{"role":"developer","content":[{"type":"text","text":"a"},
+      {"type":"text","text":"b"}]},{"role":"user","content":"Hi"}],"max_tokens":5,"max_completion_tokens":7,"stop":"END",
+      "seed":3,"stream":true,"stream_options":{"include_usage":true},"frequency_penalty":0.5,"presence_penalty":-0.5,"n":1,
+      "user":"someone"})"), &r);
+  ASSERT_FALSE(e) << e->message;
+  EXPECT_EQ(r.flavor, ApiFlavor::kOpenAI);
+  EXPECT_EQ(r.messages[0].role, "system");
+  EXPECT_EQ(r.messages[0].content, "ab");
+  EXPECT_EQ(r.max_tokens, 7);  // max_completion_tokens wins
+  EXPECT_EQ(r.stop, std::vector<std::string>{"END"});
+  EXPECT_EQ(r.sampling.seed, 3u);
+  EXPECT_TRUE(r.include_usage);
+  EXPECT_FLOAT_EQ(r.sampling.frequency_penalty, 0.5f);
+  EXPECT_FLOAT_EQ(r.sampling.presence_penalty, -0.5f);
+}
+
+TEST(ParseOpenAIChat, DefaultsToTheWholeContextAndRejectsUnsupportedOptions) {
+  GenerationRequest r;
+  ASSERT_FALSE(ParseOpenAIChat(json::parse(R"({"messages":[{"role":"user","content":"Hi"}]})"), &r));
+  EXPECT_EQ(r.max_tokens, -1);
+  EXPECT_EQ(ParseOpenAIChat(json::parse(R"({"messages":[{"role":"user","content":"Hi"}],"n":2})"), &r)->param, "n");
+  EXPECT_EQ(ParseOpenAIChat(json::parse(R"({"messages":[{"role":"user","content":"Hi"}],"tools":[{}]})"), &r)->param, "tools");
+  EXPECT_EQ(ParseOpenAIChat(json::parse(R"({"messages":[{"role":"user","content":"Hi"}],"stream_options":1})"), &r)->param,
+            "stream_options");
+}
+
+TEST(ParseOpenAICompletion, AcceptsAOneStringArrayPromptAndDefaultsTo16Tokens) {
+  GenerationRequest r;
+  ASSERT_FALSE(ParseOpenAICompletion(json::parse(R"({"model":"m","prompt":["Once"]})"), &r));
+  EXPECT_EQ(r.prompt, "Once");
+  EXPECT_EQ(r.max_tokens, 16);
+  EXPECT_EQ(ParseOpenAICompletion(json::parse(R"({"prompt":["a","b"]})"), &r)->param, "prompt");
+  EXPECT_EQ(ParseOpenAICompletion(json::parse(R"({"prompt":"a","echo":true})"), &r)->param, "echo");
+}
+
+}  // namespace
+}  // namespace llm::server
