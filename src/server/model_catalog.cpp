@@ -26,7 +26,7 @@ bool StatRegularFile(ModelFile* file) {
 
 }  // namespace
 
-std::vector<ModelFile> ListModelFiles(const std::string& dir) {
+std::vector<ModelFile> ScanModelsDir(const std::string& dir) {
   std::vector<ModelFile> files;
   std::error_code ec;
   for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {

@@ -29,7 +29,7 @@ struct ModelDescription {
 };
 
 // The `.gguf` regular files of `dir`, sorted by name (empty when the directory is missing).
-std::vector<ModelFile> ListModelFiles(const std::string& dir);
+std::vector<ModelFile> ScanModelsDir(const std::string& dir);
 
 // The file a request's model name designates. NotFound when the name is empty, is not a plain
 // file name (a '/', a '\\', "..", a NUL byte: attempts to leave the directory), or is not a

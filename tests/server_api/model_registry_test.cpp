@@ -129,12 +129,12 @@ TEST_F(ModelRegistryTest, ConcurrentFirstUsesLoadOnce) {
 }
 
 TEST_F(ModelRegistryTest, ListsOnlyGgufRegularFilesSorted) {
-  std::vector<ModelFile> files = ListModelFiles(dir_);
+  std::vector<ModelFile> files = ScanModelsDir(dir_);
   std::vector<std::string> names;
   for (const auto& f : files) names.push_back(f.name);
   EXPECT_EQ(names, (std::vector<std::string>{"a.gguf", "b.gguf", "broken.gguf", "c.gguf"}));
   EXPECT_EQ(files[0].size_bytes, 1u);
-  EXPECT_TRUE(ListModelFiles(dir_ + "/missing").empty());
+  EXPECT_TRUE(ScanModelsDir(dir_ + "/missing").empty());
 }
 
 }  // namespace
