@@ -23,6 +23,8 @@ namespace {
 // How long an idle worker polls for the next job before sleeping. Generation calls
 // ParallelFor several times per layer, so the next job usually arrives within this window.
 constexpr auto kSpinTime = std::chrono::microseconds(2000);
+// Busy-wait iterations (pause) before a waiting thread starts yielding its core.
+constexpr int kPauseSpins = 2000;
 }  // namespace
 
 struct ThreadPool::Impl {
@@ -57,8 +59,14 @@ struct ThreadPool::Impl {
     for (int i = 0;; ++i) {
       const uint64_t g = generation.load(std::memory_order_acquire);
       if (g != seen || stop.load(std::memory_order_acquire)) return g;
-      LLM_CPU_RELAX();
-      if ((i & 255) == 255 && std::chrono::steady_clock::now() > spin_until) break;
+      if (i < kPauseSpins) {
+        LLM_CPU_RELAX();
+      } else {
+        // Yield rather than burn the core: another thread of this process (the caller that
+        // will publish the next job) may be waiting for it.
+        std::this_thread::yield();
+        if (std::chrono::steady_clock::now() > spin_until) break;
+      }
     }
     std::unique_lock lock(mu);
     sleepers.fetch_add(1);
@@ -120,7 +128,7 @@ void ThreadPool::ParallelFor(int64_t n, const std::function<void(int64_t, int64_
   p.Publish();
   p.RunChunks(0);
   for (int i = 0; p.busy_workers.load(std::memory_order_acquire) != 0; ++i) {
-    if (i < 4096) {
+    if (i < kPauseSpins) {
       LLM_CPU_RELAX();
     } else {
       std::this_thread::yield();
