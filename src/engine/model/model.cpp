@@ -7,10 +7,10 @@
 namespace llm::engine {
 namespace {
 
-// The text of token `id` as stored in tokenizer.ggml.tokens, or "" when there is none.
-std::string TokenText(const std::vector<std::string>& tokens, int64_t id) {
-  if (id < 0 || id >= static_cast<int64_t>(tokens.size())) return "";
-  return tokens[static_cast<size_t>(id)];
+// The text of token `id` as stored in the vocabulary, or "" when there is none.
+std::string TokenText(const Vocabulary& vocab, int32_t id) {
+  if (id < 0 || id >= vocab.size()) return "";
+  return vocab.tokens[static_cast<size_t>(id)].text;
 }
 
 ModelInfo DescribeModel(const std::string& path, const GgufFile& file, const ModelHparams& hp,
@@ -52,13 +52,9 @@ Result<std::shared_ptr<const Model>> Model::Load(const std::string& path) {
                               std::to_string(model->hparams_.n_vocab) + " rows");
   }
   model->info_ = DescribeModel(path, file, model->hparams_, model->weights_);
-  Result<std::vector<std::string>> tokens = file.GetStringArray("tokenizer.ggml.tokens");
-  if (tokens.ok()) {
-    Result<int64_t> bos = file.GetInt("tokenizer.ggml.bos_token_id");
-    Result<int64_t> eos = file.GetInt("tokenizer.ggml.eos_token_id");
-    if (bos.ok()) model->info_.bos_text = TokenText(*tokens, *bos);
-    if (eos.ok()) model->info_.eos_text = TokenText(*tokens, *eos);
-  }
+  const Vocabulary& vocab = model->tokenizer_->vocabulary();
+  model->info_.bos_text = TokenText(vocab, model->tokenizer_->bos_id());
+  model->info_.eos_text = TokenText(vocab, model->tokenizer_->eos_id());
   return std::shared_ptr<const Model>(std::move(model));
 }
 

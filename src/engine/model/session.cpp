@@ -36,7 +36,7 @@ class TextStream {
   // asked to stop).
   bool Push(int32_t token, bool* cancelled) {
     bool stopped = false;
-    Emit(stops_.Push(decoder_.Push(tokenizer_.TokenToPiece(token)), &stopped), cancelled);
+    Emit(stops_.Push(decoder_.Push(tokenizer_.TokenToPiece(token, /*render_special=*/false)), &stopped), cancelled);
     return !stopped;
   }
   // Releases the withheld text at the end of a generation that did not hit a stop string.
@@ -109,9 +109,8 @@ Result<std::vector<float>> Session::EvalLogits(std::span<const int32_t> tokens) 
 
 Result<GenerateResult> Session::Generate(std::string_view prompt, const GenerateParams& params,
                                          const GenerateCallbacks& cb) {
-  LLM_ASSIGN_OR_RETURN(std::vector<int32_t> tokens,
-                       model_->tokenizer().Encode(prompt, params.add_bos, params.parse_special));
-  return GenerateFromTokens(std::move(tokens), params, cb);
+  return GenerateFromTokens(
+      model_->tokenizer().Encode(prompt, params.add_bos, params.parse_special), params, cb);
 }
 
 Result<GenerateResult> Session::GenerateFromTokens(std::vector<int32_t> prompt_tokens,

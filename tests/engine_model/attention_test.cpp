@@ -1,0 +1,71 @@
+#include "engine/model/attention.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <vector>
+
+#include "engine/model/forward_ops.h"
+
+namespace llm::engine::model_internal {
+namespace {
+
+std::vector<uint16_t> ToF16(const std::vector<float>& v) {
+  std::vector<uint16_t> h(v.size());
+  F32ToF16Row(v.data(), h.data(), static_cast<int64_t>(v.size()));
+  return h;
+}
+
+TEST(Attention, FirstPositionReturnsItsOwnValue) {
+  // One head of size 16, one position: the softmax is 1, the output is the value row.
+  const AttentionShape shape{1, 1, 16};
+  std::vector<float> q(16, 0.3f), k(16, -0.7f), v(16);
+  for (int i = 0; i < 16; ++i) v[static_cast<size_t>(i)] = 0.25f * static_cast<float>(i) - 1.0f;
+  std::vector<float> out(16);
+  ThreadPool pool(1);
+  std::vector<std::vector<float>> scratch;
+  Attention(q.data(), 1, 0, ToF16(k).data(), ToF16(v).data(), shape, out.data(), pool, scratch);
+  EXPECT_EQ(out, v);
+}
+
+TEST(Attention, IsCausalAndWeightsValuesBySoftmax) {
+  // Two positions, head size 8, query . key = 8 * 0.5 * k. Token 0 sees only position 0;
+  // token 1 weights both by softmax(scale * scores).
+  const AttentionShape shape{1, 1, 8};
+  std::vector<float> q(16, 0.5f);
+  std::vector<float> k(16, 0.0f), v(16, 0.0f);
+  for (int i = 0; i < 8; ++i) {
+    k[static_cast<size_t>(8 + i)] = 1.0f;  // position 1: score 4
+    v[static_cast<size_t>(i)] = 1.0f;      // position 0: value 1
+    v[static_cast<size_t>(8 + i)] = 3.0f;  // position 1: value 3
+  }
+  std::vector<float> out(16);
+  ThreadPool pool(2);
+  std::vector<std::vector<float>> scratch;
+  Attention(q.data(), 2, 0, ToF16(k).data(), ToF16(v).data(), shape, out.data(), pool, scratch);
+  const float s1 = 4.0f / std::sqrt(8.0f);
+  const float p1 = 1.0f / (1.0f + std::exp(-s1));
+  for (int i = 0; i < 8; ++i) {
+    EXPECT_FLOAT_EQ(out[static_cast<size_t>(i)], 1.0f);
+    EXPECT_NEAR(out[static_cast<size_t>(8 + i)], (1.0f - p1) * 1.0f + p1 * 3.0f, 2e-3);
+  }
+}
+
+TEST(Attention, QueryHeadsShareTheirGroupsKeyValueHead) {
+  // 4 query heads over 2 KV heads: heads 0-1 read KV head 0, heads 2-3 KV head 1.
+  const AttentionShape shape{4, 2, 8};
+  std::vector<float> q(32, 0.1f), k(16, 0.2f), v(16);
+  for (int i = 0; i < 8; ++i) {
+    v[static_cast<size_t>(i)] = 1.5f;
+    v[static_cast<size_t>(8 + i)] = -2.5f;
+  }
+  std::vector<float> out(32);
+  ThreadPool pool(2);
+  std::vector<std::vector<float>> scratch;
+  Attention(q.data(), 1, 0, ToF16(k).data(), ToF16(v).data(), shape, out.data(), pool, scratch);
+  for (int i = 0; i < 16; ++i) EXPECT_EQ(out[static_cast<size_t>(i)], 1.5f);
+  for (int i = 16; i < 32; ++i) EXPECT_EQ(out[static_cast<size_t>(i)], -2.5f);
+}
+
+}  // namespace
+}  // namespace llm::engine::model_internal

@@ -1,0 +1,89 @@
+#include "engine/model/forward_ops.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <vector>
+
+namespace llm::engine::model_internal {
+namespace {
+
+TEST(F16Conversion, RoundTripsEveryFiniteHalf) {
+  for (uint32_t h = 0; h < 0x10000; ++h) {
+    const uint16_t half = static_cast<uint16_t>(h);
+    if ((half & 0x7c00u) == 0x7c00u && (half & 0x3ffu) != 0) continue;  // NaN payloads
+    EXPECT_EQ(F32ToF16(F16ToF32(half)), half) << std::hex << h;
+  }
+}
+
+TEST(F16Conversion, RoundsToNearestEven) {
+  EXPECT_EQ(F32ToF16(1.0f), 0x3c00);
+  EXPECT_EQ(F32ToF16(1.0f + 0x1p-11f), 0x3c00);       // tie: stays on the even mantissa
+  EXPECT_EQ(F32ToF16(1.0f + 3 * 0x1p-11f), 0x3c02);   // tie: rounds up to the even mantissa
+  EXPECT_EQ(F32ToF16(1.0f + 0x1p-11f + 0x1p-20f), 0x3c01);
+  EXPECT_EQ(F32ToF16(-2.0f), 0xc000);
+  EXPECT_EQ(F32ToF16(65504.0f), 0x7bff);
+  EXPECT_EQ(F32ToF16(65519.0f), 0x7bff);
+  EXPECT_EQ(F32ToF16(65520.0f), 0x7c00);  // overflows to infinity
+  EXPECT_EQ(F32ToF16(0x1p-24f), 0x0001);  // smallest subnormal
+  EXPECT_EQ(F32ToF16(0x1p-26f), 0x0000);  // below half of it: zero
+  EXPECT_EQ(F32ToF16(0x1.8p-24f), 0x0002);  // tie between subnormals 1 and 2: even
+  EXPECT_EQ(F32ToF16(INFINITY), 0x7c00);
+  EXPECT_TRUE(std::isnan(F16ToF32(F32ToF16(NAN))));
+}
+
+TEST(RmsNormRow, ScalesToUnitRootMeanSquareTimesWeight) {
+  const std::vector<float> x = {3.0f, -4.0f, 0.0f, 5.0f};  // mean of squares = 12.5
+  const std::vector<float> w = {1.0f, 2.0f, 3.0f, 0.5f};
+  std::vector<float> y(4);
+  RmsNormRow(x.data(), w.data(), y.data(), 4, 0.0f);
+  const float s = 1.0f / std::sqrt(12.5f);
+  EXPECT_FLOAT_EQ(y[0], 3.0f * s);
+  EXPECT_FLOAT_EQ(y[1], -8.0f * s);
+  EXPECT_FLOAT_EQ(y[2], 0.0f);
+  EXPECT_FLOAT_EQ(y[3], 2.5f * s);
+}
+
+TEST(Rope, PositionZeroIsTheIdentity) {
+  std::vector<float> angles(8);
+  RopeAngles(0, 8, 10000.0f, {}, angles.data());
+  std::vector<float> head = {1, 2, 3, 4, 5, 6, 7, 8};
+  const std::vector<float> before = head;
+  RopeHead(head.data(), angles.data(), 8);
+  EXPECT_EQ(head, before);
+}
+
+TEST(Rope, RotatesAdjacentPairsByPositionTimesFrequency) {
+  // n_rot 4, base 100: pair 0 turns by pos, pair 1 by pos / 100^(2/4) = pos / 10.
+  std::vector<float> angles(4);
+  RopeAngles(3, 4, 100.0f, {}, angles.data());
+  std::vector<float> head = {1, 0, 0, 1, 9, 9};  // the last two values are not rotated
+  RopeHead(head.data(), angles.data(), 4);
+  EXPECT_NEAR(head[0], std::cos(3.0f), 1e-6);
+  EXPECT_NEAR(head[1], std::sin(3.0f), 1e-6);
+  EXPECT_NEAR(head[2], -std::sin(0.3f), 1e-6);
+  EXPECT_NEAR(head[3], std::cos(0.3f), 1e-6);
+  EXPECT_EQ(head[4], 9);
+  EXPECT_EQ(head[5], 9);
+}
+
+TEST(Rope, FrequencyFactorsDivideTheAngles) {
+  std::vector<float> plain(4), scaled(4);
+  RopeAngles(5, 4, 100.0f, {}, plain.data());
+  RopeAngles(5, 4, 100.0f, {1.0f, 4.0f}, scaled.data());
+  EXPECT_FLOAT_EQ(scaled[0], plain[0]);
+  EXPECT_NEAR(scaled[2], std::cos(0.5f / 4.0f), 1e-6);
+  EXPECT_NEAR(scaled[3], std::sin(0.5f / 4.0f), 1e-6);
+}
+
+TEST(SwiGluRow, MultipliesSiluOfGateByUp) {
+  std::vector<float> gate = {0.0f, 1.0f, -2.0f};
+  const std::vector<float> up = {5.0f, 2.0f, 3.0f};
+  SwiGluRow(gate.data(), up.data(), 3);
+  EXPECT_FLOAT_EQ(gate[0], 0.0f);
+  EXPECT_NEAR(gate[1], 2.0f / (1.0f + std::exp(-1.0f)), 1e-6);
+  EXPECT_NEAR(gate[2], 3.0f * -2.0f / (1.0f + std::exp(2.0f)), 1e-6);
+}
+
+}  // namespace
+}  // namespace llm::engine::model_internal

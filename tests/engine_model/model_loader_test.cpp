@@ -1,0 +1,128 @@
+#include <gtest/gtest.h>
+
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "engine/gguf/gguf_writer.h"
+#include "engine/model/model.h"
+#include "engine_model/test_models.h"
+
+namespace llm::engine {
+namespace {
+
+using testing_util::SharedModelPath;
+
+// A copy of stories260K with some metadata strings replaced, tensors dropped or reshaped.
+struct Variant {
+  std::map<std::string, std::string> strings = {};
+  std::set<std::string> drop = {};
+  std::map<std::string, std::vector<int64_t>> reshape = {};
+};
+
+std::string WriteVariant(const Variant& variant, const std::string& file_name) {
+  Result<std::unique_ptr<GgufFile>> src = GgufFile::Open(SharedModelPath("stories260K.gguf"));
+  EXPECT_TRUE(src.ok()) << src.status().ToString();
+  if (!src.ok()) return "";
+  GgufWriter writer;
+  for (std::string_view key : (*src)->keys()) {
+    auto it = variant.strings.find(std::string(key));
+    if (it != variant.strings.end()) {
+      writer.AddString(it->first, it->second);
+    } else {
+      EXPECT_TRUE(writer.CopyFrom(**src, key).ok());
+    }
+  }
+  for (const GgufTensorInfo& t : (*src)->tensors()) {
+    if (variant.drop.count(t.name) != 0) continue;
+    auto shape = variant.reshape.find(t.name);
+    writer.AddTensor(t.name, t.type, shape != variant.reshape.end() ? shape->second : t.dims,
+                     std::vector<uint8_t>(t.data, t.data + t.size_bytes));
+  }
+  const std::string path = ::testing::TempDir() + "/" + file_name;
+  EXPECT_TRUE(writer.WriteFile(path).ok());
+  return path;
+}
+
+TEST(ModelLoad, ReadsStories260KHyperparametersAndInfo) {
+  Result<std::shared_ptr<const Model>> model = Model::Load(SharedModelPath("stories260K.gguf"));
+  ASSERT_TRUE(model.ok()) << model.status().ToString();
+  const ModelHparams& hp = (*model)->hparams();
+  EXPECT_EQ(hp.architecture, "llama");
+  EXPECT_EQ(hp.n_ctx_train, 2048);
+  EXPECT_EQ(hp.n_embd, 64);
+  EXPECT_EQ(hp.n_layer, 5);
+  EXPECT_EQ(hp.n_ff, 172);
+  EXPECT_EQ(hp.n_head, 8);
+  EXPECT_EQ(hp.n_head_kv, 4);
+  EXPECT_EQ(hp.head_dim, 8);
+  EXPECT_EQ(hp.n_rot, 8);
+  EXPECT_EQ(hp.n_vocab, 512);
+  EXPECT_FLOAT_EQ(hp.rope_freq_base, 10000.0f);
+  const ModelInfo& info = (*model)->info();
+  EXPECT_EQ(info.file_type, "F32");
+  EXPECT_EQ(info.context_length, 2048);
+  EXPECT_FALSE(info.tied_embeddings);
+  EXPECT_EQ(info.bos_text, "<s>");
+  EXPECT_EQ(info.eos_text, "</s>");
+  EXPECT_GT(info.file_size, 1000000u);
+  // 2 x 512 x 64 embeddings + 5 layers x (2 x 64x64 + 2 x 64x32 + 3 x 64x172 + 2 x 64) + 64
+  EXPECT_EQ(info.parameter_count, 2 * 512 * 64 + 5 * (2 * 4096 + 2 * 2048 + 3 * 11008 + 128) + 64);
+  EXPECT_EQ((*model)->weights().layers[0].wq.type, GgmlType::kF32);
+}
+
+TEST(ModelLoad, RejectsAnUnsupportedArchitectureByName) {
+  const std::string path = WriteVariant({.strings = {{"general.architecture", "gpt2"}}}, "arch.gguf");
+  Result<std::shared_ptr<const Model>> model = Model::Load(path);
+  ASSERT_FALSE(model.ok());
+  EXPECT_EQ(model.status().code(), StatusCode::kUnsupported);
+  EXPECT_NE(model.status().message().find("'gpt2'"), std::string::npos) << model.status().message();
+}
+
+TEST(ModelLoad, NamesAMissingTensor) {
+  const std::string path = WriteVariant({.drop = {"blk.3.ffn_up.weight"}}, "missing.gguf");
+  Result<std::shared_ptr<const Model>> model = Model::Load(path);
+  ASSERT_FALSE(model.ok());
+  EXPECT_NE(model.status().message().find("blk.3.ffn_up.weight"), std::string::npos)
+      << model.status().message();
+}
+
+TEST(ModelLoad, NamesATensorWithTheWrongShape) {
+  const std::string path =
+      WriteVariant({.reshape = {{"blk.1.attn_q.weight", {32, 128}}}}, "shape.gguf");
+  Result<std::shared_ptr<const Model>> model = Model::Load(path);
+  ASSERT_FALSE(model.ok());
+  EXPECT_EQ(model.status().code(), StatusCode::kCorruption);
+  EXPECT_NE(model.status().message().find("blk.1.attn_q.weight"), std::string::npos);
+  EXPECT_NE(model.status().message().find("[32, 128]"), std::string::npos);
+}
+
+TEST(ModelLoad, TiesTheOutputToTheTokenEmbeddingWhenAbsent) {
+  const std::string path = WriteVariant({.drop = {"output.weight"}}, "tied.gguf");
+  Result<std::shared_ptr<const Model>> model = Model::Load(path);
+  ASSERT_TRUE(model.ok()) << model.status().ToString();
+  EXPECT_TRUE((*model)->info().tied_embeddings);
+  EXPECT_EQ((*model)->weights().output.data, (*model)->weights().token_embd.data);
+}
+
+TEST(ModelLoad, ReadsLlama3RopeFrequencyFactorsAndFileType) {
+  Result<std::shared_ptr<const Model>> model =
+      Model::Load(SharedModelPath("synth-llama3-q8_0.gguf"));
+  ASSERT_TRUE(model.ok()) << model.status().ToString();
+  EXPECT_EQ((*model)->weights().rope_freq_factors.size(), 32u);
+  EXPECT_EQ((*model)->info().file_type, "Q8_0");
+  EXPECT_FLOAT_EQ((*model)->hparams().rope_freq_base, 500000.0f);
+  EXPECT_EQ((*model)->hparams().n_vocab, 128256);
+  EXPECT_FALSE((*model)->info().chat_template.empty());
+  EXPECT_EQ((*model)->info().eos_text, "<|eot_id|>");
+}
+
+TEST(ModelLoad, ReportsAMissingFile) {
+  Result<std::shared_ptr<const Model>> model = Model::Load("/nonexistent/model.gguf");
+  ASSERT_FALSE(model.ok());
+  EXPECT_NE(model.status().message().find("/nonexistent/model.gguf"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace llm::engine
