@@ -86,7 +86,9 @@ class Parser {
   Status ParseHeader() {
     uint32_t magic = 0;
     LLM_RETURN_IF_ERROR(in_.Read(&magic, "magic"));
-    if (magic != kMagic) return in_.Error("bad magic: not a GGUF file");
+    if (magic != kMagic) {
+      return Status::Corruption(f_.source + ": not a GGUF file (bad magic at byte offset 0)");
+    }
     LLM_RETURN_IF_ERROR(in_.Read(&f_.version, "version"));
     if (f_.version == 1) return Unsupported("GGUF version 1 is not supported (only 2 and 3)");
     if (f_.version != 2 && f_.version != 3) {

@@ -98,7 +98,9 @@ std::string IntToString(Int128 v) {
   return std::to_string(static_cast<uint64_t>(v));
 }
 
-std::string FloatToString(double v) {
+// Shortest text that reads back as the same value (f32 values printed as floats: 1e-05).
+template <typename T>
+std::string FloatToString(T v) {
   char buf[64];
   auto r = std::to_chars(buf, buf + sizeof(buf), v);
   return std::string(buf, r.ptr);
@@ -123,7 +125,8 @@ std::string RenderValue(const uint8_t* base, GgufValueType type, size_t offset,
                         size_t max_items) {
   const uint8_t* p = base + offset;
   if (IsInteger(type)) return IntToString(LoadInteger(type, p));
-  if (IsFloat(type)) return FloatToString(LoadFloat(type, p));
+  if (type == GgufValueType::kF32) return FloatToString(Load<float>(p));
+  if (type == GgufValueType::kF64) return FloatToString(Load<double>(p));
   if (type == GgufValueType::kBool) return *p ? "true" : "false";
   if (type == GgufValueType::kString) return Quote(LoadString(p));
   auto elem = static_cast<GgufValueType>(Load<uint32_t>(p));
