@@ -1,6 +1,106 @@
-// TEMPORARY placeholder until the server module lands (issue 2); replaced by its owner.
+// `llm-api serve [--host 127.0.0.1] [--port 5000] [--models-dir DIR]`: the HTTP API server.
+// Flags override HOST, PORT, MODELS_DIR; the logging settings come from LOG_* and DEBUG.
+// Exit status: 0 after a clean stop (SIGINT/SIGTERM), 2 when it cannot start.
+#include <CLI/CLI.hpp>
+#include <csignal>
 #include <cstdio>
+#include <memory>
+#include <string>
+
+#include "core/env.h"
 #include "llm_api/commands.h"
+#include "logging/logger.h"
+#include "logging/redaction.h"
+#include "server/builtin_routes.h"
+#include "server/lock_file.h"
+#include "server/server.h"
+#include "server/stop_signals.h"
+
 namespace llm::app {
-int RunServe(int, char**) { std::fprintf(stderr, "llm-api serve: not built yet\n"); return 2; }
+
+namespace {
+
+int StartupFailure(const std::string& reason) {
+  std::fprintf(stderr, "llm-api serve: %s\n", reason.c_str());
+  return 2;
+}
+
+nlohmann::json EffectiveConfiguration(const server::ServerSettings& s,
+                                      const logging::LogSettings& l, const EnvLookup& env) {
+  nlohmann::json config = {{"host", s.host},
+                           {"port", s.port},
+                           {"models_dir", s.models_dir},
+                           {"max_body_bytes", s.max_body_bytes},
+                           {"http_threads", s.http_threads},
+                           {"log_dir", l.dir},
+                           {"log_max_bytes", l.max_bytes},
+                           {"log_backup_count", l.backup_count},
+                           {"log_api_calls", l.api_calls},
+                           {"debug", l.debug},
+                           {"log_body_max_bytes", l.body_max_bytes},
+                           {"log_slow_request_ms", l.slow_request_ms},
+                           {"log_queue_size", l.queue_records}};
+  if (auto key = env("LLM_API_KEY"); key && !key->empty()) config["llm_api_key"] = *key;
+  logging::RedactJson(config);
+  return config;
+}
+
+}  // namespace
+
+int RunServe(int argc, char** argv) {
+  // Before any thread exists, so that every thread inherits the blocked SIGINT/SIGTERM.
+  server::StopSignals signals;
+  const EnvLookup env = ProcessEnv();
+  Result<server::ServerSettings> settings = server::ServerSettingsFromEnv(env);
+  if (!settings.ok()) return StartupFailure(settings.status().message());
+
+  CLI::App cli{"Serve the HTTP API (native and OpenAI-compatible).", "llm-api serve"};
+  cli.add_option("--host", settings->host, "address to listen on (env HOST)")->capture_default_str();
+  cli.add_option("--port", settings->port, "port to listen on, 0 = any free port (env PORT)")
+      ->check(CLI::Range(0, 65535))
+      ->capture_default_str();
+  cli.add_option("--models-dir", settings->models_dir, "directory of .gguf models (env MODELS_DIR)")
+      ->capture_default_str();
+  try {
+    cli.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = cli.exit(e);
+    return code == 0 ? 0 : 2;
+  }
+
+  Result<logging::LogSettings> log_settings = logging::LogSettingsFromEnv(env);
+  if (!log_settings.ok()) return StartupFailure(log_settings.status().message());
+  Result<std::unique_ptr<logging::Logger>> logger = logging::Logger::Open(*log_settings);
+  if (!logger.ok()) return StartupFailure(logger.status().message());
+  Result<std::unique_ptr<server::LockFile>> lock = server::LockFile::Acquire(log_settings->dir);
+  if (!lock.ok()) return StartupFailure(lock.status().message());
+
+  server::Server server(*settings, **logger);
+  server::AddBuiltinRoutes(server);
+  // Further routes (generation, OpenAI API, metrics) are added here, before Start().
+
+  if (Status started = server.Start(); !started.ok()) return StartupFailure(started.message());
+  (*logger)->LogEvent("server_started", logging::Level::kInfo,
+                      "Server started on " + settings->host + ":" + std::to_string(server.port()),
+                      {{"version", LLM_API_VERSION},
+                       {"host", settings->host},
+                       {"port", server.port()},
+                       {"configuration", EffectiveConfiguration(*settings, *log_settings, env)}});
+  std::printf("llm-api serve: listening on http://%s:%d (logs in %s)\n", settings->host.c_str(),
+              server.port(), log_settings->dir.c_str());
+  std::fflush(stdout);
+
+  int sig = signals.Wait();
+  server.Shutdown();
+  logging::LogCounters counters = (*logger)->Counters();
+  (*logger)->LogEvent("server_stopped", logging::Level::kInfo,
+                      std::string("Server stopped (") + (sig == SIGINT ? "SIGINT" : "SIGTERM") + ")",
+                      {{"uptime_seconds", server.UptimeSeconds()},
+                       {"signal", sig == SIGINT ? "SIGINT" : "SIGTERM"},
+                       {"records_written", counters.records_written},
+                       {"records_dropped", counters.records_dropped}});
+  logger->reset();  // drains the queue and flushes the files
+  return 0;
+}
+
 }  // namespace llm::app

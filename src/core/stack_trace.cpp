@@ -1,0 +1,70 @@
+#include "core/stack_trace.h"
+
+#include <cxxabi.h>
+#include <dlfcn.h>
+#include <execinfo.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+
+namespace llm {
+
+namespace {
+
+std::string Demangle(const char* name) {
+  int status = 0;
+  std::unique_ptr<char, void (*)(void*)> out(abi::__cxa_demangle(name, nullptr, nullptr, &status),
+                                             std::free);
+  return status == 0 && out ? std::string(out.get()) : std::string(name);
+}
+
+std::string DescribeFrame(void* addr) {
+  Dl_info info{};
+  char offset[64];
+  if (dladdr(addr, &info) == 0) {
+    std::snprintf(offset, sizeof(offset), "%p", addr);
+    return offset;
+  }
+  std::string line;
+  if (info.dli_sname != nullptr) {
+    line = Demangle(info.dli_sname);
+    std::snprintf(offset, sizeof(offset), " +0x%zx",
+                  static_cast<size_t>(static_cast<char*>(addr) - static_cast<char*>(info.dli_saddr)));
+    line += offset;
+  } else {
+    std::snprintf(offset, sizeof(offset), "%p", addr);
+    line = offset;
+  }
+  if (info.dli_fname != nullptr) {
+    std::string file = info.dli_fname;
+    size_t slash = file.rfind('/');
+    line += " [";
+    line += slash == std::string::npos ? file : file.substr(slash + 1);
+    line += ']';
+  }
+  return line;
+}
+
+}  // namespace
+
+std::string SymbolizeFrames(void* const* frames, int count) {
+  std::string out;
+  for (int i = 0; i < count; ++i) {
+    out += '#';
+    out += std::to_string(i);
+    out += ' ';
+    out += DescribeFrame(frames[i]);
+    out += '\n';
+  }
+  return out;
+}
+
+std::string CaptureStackTrace(int skip) {
+  void* frames[64];
+  int n = backtrace(frames, 64);
+  int first = skip + 1 < n ? skip + 1 : n;
+  return SymbolizeFrames(frames + first, n - first);
+}
+
+}  // namespace llm

@@ -1,0 +1,92 @@
+#include "logging/http_records.h"
+
+#include <cctype>
+#include <nlohmann/json.hpp>
+
+#include "core/utf8.h"
+#include "logging/record.h"
+#include "logging/redaction.h"
+
+namespace llm::logging {
+
+bool IsJsonContentType(std::string_view ct) {
+  std::string lower(ct.substr(0, ct.find(';')));
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  while (!lower.empty() && lower.back() == ' ') lower.pop_back();
+  if (lower == "application/json") return true;
+  return lower.rfind("application/", 0) == 0 && lower.size() > 5 &&
+         lower.compare(lower.size() - 5, 5, "+json") == 0;
+}
+
+Level ResponseLevel(int status_code, double duration_ms, uint64_t slow_ms) {
+  if (status_code >= 500) return Level::kError;
+  if (status_code >= 400) return Level::kWarning;
+  if (duration_ms > static_cast<double>(slow_ms)) return Level::kWarning;
+  return Level::kInfo;
+}
+
+void WriteBodyField(JsonWriter& w, std::string_view body, std::string_view content_type,
+                    uint64_t body_max_bytes) {
+  if (body.empty() || !IsJsonContentType(content_type)) return;
+  nlohmann::json parsed = nlohmann::json::parse(body, nullptr, false);
+  std::string encoded;
+  bool as_json = !parsed.is_discarded();
+  if (as_json) {
+    RedactJson(parsed);
+    JsonWriter(encoded).Json(parsed);
+  }
+  std::string_view text = as_json ? std::string_view(encoded) : body;
+  if (text.size() <= body_max_bytes) {
+    w.Key("body");
+    if (as_json) {
+      w.Json(parsed);
+    } else {
+      w.String(text);
+    }
+    return;
+  }
+  w.Field("body", Utf8Prefix(text, body_max_bytes));
+  w.Field("body_truncated", true);
+}
+
+std::string BuildRequestRecord(const RequestContext& ctx, const HttpRequestView& req,
+                               uint64_t body_max_bytes) {
+  RecordBuilder record(Level::kInfo, "Incoming request", "logger");
+  JsonWriter& w = record.fields();
+  ctx.WriteFields(w);
+  w.Field("path", ctx.path);
+  w.Field("query", req.query);
+  w.Field("user_agent", req.user_agent);
+  w.Field("content_type", req.content_type);
+  w.Field("content_length", req.content_length);
+  if (req.headers != nullptr) {
+    w.Key("headers");
+    w.BeginObject();
+    for (const auto& [name, value] : *req.headers) {
+      w.Field(name, IsSecretHeader(name) ? kRedacted : std::string_view(value));
+    }
+    w.EndObject();
+  }
+  WriteBodyField(w, req.body, req.content_type, body_max_bytes);
+  return std::move(record).Finish("request");
+}
+
+std::string BuildResponseRecord(const RequestContext& ctx, const HttpResponseView& res,
+                                uint64_t body_max_bytes, uint64_t slow_ms, Level* level_out) {
+  Level level = ResponseLevel(res.status_code, res.duration_ms, slow_ms);
+  if (level_out != nullptr) *level_out = level;
+  RecordBuilder record(level, "Outgoing response", "logger");
+  JsonWriter& w = record.fields();
+  ctx.WriteFields(w);
+  w.Field("status_code", res.status_code);
+  w.Field("duration_ms", res.duration_ms, 3);
+  w.Field("content_type", res.content_type);
+  w.Field("response_size", res.response_size);
+  if (res.duration_ms > static_cast<double>(slow_ms)) w.Field("slow", true);
+  if (res.streamed) w.Field("streamed", true);
+  if (res.client_disconnected) w.Field("client_disconnected", true);
+  if (!res.streamed) WriteBodyField(w, res.body, res.content_type, body_max_bytes);
+  return std::move(record).Finish("response");
+}
+
+}  // namespace llm::logging

@@ -1,0 +1,22 @@
+// What never reaches a log file: secret headers and secret JSON fields become "[REDACTED]".
+#pragma once
+
+#include <string_view>
+
+#include <nlohmann/json_fwd.hpp>
+
+namespace llm::logging {
+
+inline constexpr std::string_view kRedacted = "[REDACTED]";
+
+// True for Authorization, Proxy-Authorization, Cookie, Set-Cookie, X-API-Key (any case).
+bool IsSecretHeader(std::string_view name);
+
+// True when a JSON key contains password, secret, token, api_key, apikey or authorization
+// (any case).
+bool IsSecretField(std::string_view key);
+
+// Replaces, at any depth, the value of every secret field with "[REDACTED]".
+void RedactJson(nlohmann::json& value);
+
+}  // namespace llm::logging

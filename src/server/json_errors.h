@@ -1,0 +1,25 @@
+// The native error shape and the error_type names used across the API.
+#pragma once
+
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+namespace llm::server {
+
+namespace error_type {
+inline constexpr std::string_view kInvalidRequest = "InvalidRequestError";       // 400
+inline constexpr std::string_view kAuthentication = "AuthenticationError";       // 401
+inline constexpr std::string_view kNotFound = "NotFoundError";                   // 404 route
+inline constexpr std::string_view kModelNotFound = "ModelNotFoundError";         // 404 model
+inline constexpr std::string_view kMethodNotAllowed = "MethodNotAllowedError";   // 405
+inline constexpr std::string_view kPayloadTooLarge = "PayloadTooLargeError";     // 413
+inline constexpr std::string_view kServerBusy = "ServerBusyError";               // 503
+inline constexpr std::string_view kInternal = "InternalServerError";             // 500
+}  // namespace error_type
+
+// {"error": message, "error_type": type, "request_id": id, "status_code": status}
+nlohmann::json ErrorBody(int status, std::string_view error_type, std::string_view message,
+                         std::string_view request_id);
+
+}  // namespace llm::server
