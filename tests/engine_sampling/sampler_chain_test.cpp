@@ -47,6 +47,19 @@ TEST(SamplerChain, GreedyEqualsArgmax) {
   EXPECT_EQ(chain.Sample(ties), 1);
 }
 
+TEST(SamplerChain, GreedyOnALargeRowFindsTheFirstMaximumAnywhere) {
+  SamplerChain chain(Greedy());
+  std::vector<float> logits(1003);
+  for (size_t i = 0; i < logits.size(); ++i) logits[i] = std::sin(static_cast<float>(i));
+  logits[613] = 9.0f;
+  logits[37] = 9.0f;
+  EXPECT_EQ(chain.Sample(logits), 37);
+  logits[1002] = 10.0f;  // in the tail after the last full group of lanes
+  EXPECT_EQ(chain.Sample(logits), 1002);
+  logits[500] = NAN;
+  EXPECT_EQ(chain.Sample(logits), 1002);
+}
+
 TEST(SamplerChain, GreedyStillAppliesRepetitionPenalty) {
   SamplingParams p = Greedy();
   p.repeat_penalty = 2.0f;

@@ -1,4 +1,6 @@
+#include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <limits>
 #include <random>
 #include <string>
@@ -19,17 +21,27 @@ bool PenaltiesAreNeutral(const SamplingParams& p) {
          (p.repeat_penalty == 1.0f && p.frequency_penalty == 0.0f && p.presence_penalty == 0.0f);
 }
 
-// The first index of the largest logit (NaN never wins).
+// The first index of the largest logit (NaN never wins). Two passes: a max over 16 lanes
+// that the compiler vectorises, then a search for its first occurrence.
 int32_t Argmax(std::span<const float> logits) {
-  size_t best = 0;
-  float best_logit = -std::numeric_limits<float>::infinity();
-  for (size_t i = 0; i < logits.size(); ++i) {
-    if (logits[i] > best_logit) {
-      best_logit = logits[i];
-      best = i;
+  constexpr size_t kLanes = 16;
+  float lanes[kLanes];
+  std::fill(std::begin(lanes), std::end(lanes), -std::numeric_limits<float>::infinity());
+  const size_t n = logits.size();
+  size_t i = 0;
+  for (; i + kLanes <= n; i += kLanes) {
+    for (size_t j = 0; j < kLanes; ++j) {
+      const float x = logits[i + j];
+      lanes[j] = x > lanes[j] ? x : lanes[j];
     }
   }
-  return static_cast<int32_t>(best);
+  float best = -std::numeric_limits<float>::infinity();
+  for (float x : lanes) best = x > best ? x : best;
+  for (; i < n; ++i) best = logits[i] > best ? logits[i] : best;
+  for (size_t k = 0; k < n; ++k) {
+    if (logits[k] == best) return static_cast<int32_t>(k);
+  }
+  return 0;  // every logit is NaN or -inf
 }
 
 uint64_t ResolveSeed(uint64_t seed) {
