@@ -116,6 +116,7 @@ class Generator {
       else if (u < (in_spike ? 0.9 : 0.13)) status = 404;
     }
     double dur = route.median_ms * std::exp(std::normal_distribution<double>(0, 0.9)(rng_));
+    if (o_.max_duration_ms > 0) dur = std::min(dur, o_.max_duration_ms - 1);
     dur = std::round(dur * 1000) / 1000;  // microsecond precision, as the server writes
     const std::string model = kModels[std::uniform_int_distribution<int>(0, 2)(rng_)];
 

@@ -21,6 +21,7 @@ struct FixtureOptions {
   size_t max_bytes = 0;             // rotate a file when it would exceed this (0: never)
   int gzip_backups = 0;             // gzip this many of the oldest backups of each set
   int bad_lines = 0;                // bad lines injected into each of api.log and errors.log
+  double max_duration_ms = 0;       // if > 0: durations are capped below this
   int spike_hour = -1;              // if >= 0: hour index (from start) where many errors happen
   uint32_t seed = 1;
 };
