@@ -126,8 +126,8 @@ TEST_P(PerType, MatMulOfRealTensorMatchesReferenceOnEveryPath) {
 TEST_P(PerType, SimdPathsMatchScalarOnRandomBlocks) {
   const GgmlType type = GetParam().type;
   const int64_t block = testref::GeometryOf(type).block;
-  // Plain types get a ragged length to exercise the SIMD tail.
-  const int64_t cols = block == 1 ? 523 : 4 * 256;
+  // Plain types get a ragged length (SIMD tail), 32-blocks an odd block count (pair tail).
+  const int64_t cols = block == 1 ? 523 : block == 32 ? 33 * 32 : 4 * 256;
   const testutil::TestMatrix m = testutil::RandomMatrix(type, 21, cols, 11);
   const int64_t n_tokens = 7;
   const std::vector<float> x = testutil::RandomActivations(n_tokens, cols, 3);

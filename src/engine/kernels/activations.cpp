@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "engine/kernels/block_types.h"
+#include "engine/kernels/vec_ops.h"
 
 namespace llm::engine::kernels {
 namespace {
@@ -25,7 +26,10 @@ void ConvertQ8(const float* x, void* dst, int64_t n, bool with_s) {
   for (int64_t b = 0; b < n / 32; ++b) {
     const float* xb = x + b * 32;
     float amax = 0.0f;
-    for (int j = 0; j < 32; ++j) amax = std::fmax(amax, std::fabs(xb[j]));
+    for (int j = 0; j < 32; ++j) {
+      const float ax = std::fabs(xb[j]);
+      amax = ax > amax ? ax : amax;
+    }
     const float dv = amax / 127.f;
     const float id = amax != 0.0f ? 127.f / amax : 0.0f;
     int32_t total = 0;
@@ -87,11 +91,9 @@ size_t ActRowStride(ActType type, int64_t n) {
 void ConvertActivationRow(ActType type, const float* x, void* dst, int64_t n) {
   switch (type) {
     case ActType::kF32: std::memcpy(dst, x, 4 * n); return;
-    case ActType::kF16: {
-      auto* h = static_cast<uint16_t*>(dst);
-      for (int64_t i = 0; i < n; ++i) h[i] = Fp32ToFp16(x[i]);
+    case ActType::kF16:  // same bits on every path (round to nearest even), SIMD when available
+      F32ToF16Row(x, static_cast<uint16_t*>(dst), n);
       return;
-    }
     case ActType::kBF16: {
       auto* h = static_cast<uint16_t*>(dst);
       for (int64_t i = 0; i < n; ++i) h[i] = Fp32ToBf16(x[i]);
