@@ -89,6 +89,33 @@ constexpr const char* kPhi3 =
     "{{'<|assistant|>\n' + message['content'] + '<|end|>\n'}}{% endif %}{% endfor %}"
     "{% if add_generation_prompt %}{{ '<|assistant|>\n' }}{% else %}{{ eos_token }}{% endif %}";
 
+// Mistral v0.1/v0.2 ("v1" in llama.cpp): spaced delimiters, the system in the first turn.
+constexpr const char* kMistralV1 =
+    "{%- if messages[0]['role'] == 'system' %}\n    {%- set system_message = "
+    "messages[0]['content'] %}\n    {%- set loop_messages = messages[1:] %}\n{%- else %}\n"
+    "    {%- set loop_messages = messages %}\n{%- endif %}\n\n{{- bos_token }}\n"
+    "{%- for message in loop_messages %}\n"
+    "    {%- if (message['role'] == 'user') != (loop.index0 % 2 == 0) %}\n"
+    "        {{- raise_exception('After the optional system message, conversation roles must "
+    "alternate user/assistant/user/assistant/...') }}\n    {%- endif %}\n"
+    "    {%- if message['role'] == 'user' %}\n"
+    "        {%- if loop.first and system_message is defined %}\n"
+    "            {{- ' [INST] ' + system_message + '\\n\\n' + message['content'] + ' [/INST]' }}\n"
+    "        {%- else %}\n            {{- ' [INST] ' + message['content'] + ' [/INST]' }}\n"
+    "        {%- endif %}\n    {%- elif message['role'] == 'assistant' %}\n"
+    "        {{- ' ' + message['content'] + eos_token}}\n    {%- else %}\n"
+    "        {{- raise_exception('Only user and assistant roles are supported, with the exception "
+    "of an initial optional system message!') }}\n    {%- endif %}\n{%- endfor %}\n";
+
+// The first Mistral 7B Instruct template: no system message at all.
+constexpr const char* kMistralV01 =
+    "{{ bos_token }}{% for message in messages %}{% if (message['role'] == 'user') != "
+    "(loop.index0 % 2 == 0) %}{{ raise_exception('Conversation roles must alternate "
+    "user/assistant/user/assistant/...') }}{% endif %}{% if message['role'] == 'user' %}"
+    "{{ '[INST] ' + message['content'] + ' [/INST]' }}{% elif message['role'] == 'assistant' %}"
+    "{{ message['content'] + eos_token}}{% else %}{{ raise_exception('Only user and assistant "
+    "roles are supported!') }}{% endif %}{% endfor %}";
+
 std::vector<ChatMessage> Conversation(bool with_system) {
   std::vector<ChatMessage> m;
   if (with_system) m.push_back({"system", "Be brief."});
@@ -234,6 +261,31 @@ TEST(ChatTemplate, RenderPromptLeavesBosToTheTokenizer) {
   auto without = t.RenderPrompt(m, true, /*tokenizer_adds_bos=*/true);
   ASSERT_TRUE(without.ok());
   EXPECT_EQ(*without, turn + "<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\n");
+}
+
+TEST(ChatTemplate, MistralV1KeepsSpacedDelimitersAndPutsTheSystemFirst) {
+  const ChatTemplate t = Make(kMistralV1, "", "</s>");
+  EXPECT_EQ(t.style().inst_open, " [INST] ");
+  EXPECT_EQ(t.style().inst_close, " [/INST]");
+  // llama.cpp's test-chat-template case for this template (its Jinja rendering).
+  const std::vector<ChatMessage> m = {{"system", "You are a helpful assistant"},
+                                      {"user", "Hello"},
+                                      {"assistant", "Hi there"},
+                                      {"user", "Who are you"},
+                                      {"assistant", "   I am an assistant   "},
+                                      {"user", "Another question"}};
+  EXPECT_EQ(RenderOk(t, m),
+            " [INST] You are a helpful assistant\n\nHello [/INST] Hi there</s> [INST] Who are you "
+            "[/INST]    I am an assistant   </s> [INST] Another question [/INST]");
+}
+
+TEST(ChatTemplate, MistralWithoutSystemSupportRefusesASystemMessage) {
+  const ChatTemplate t = Make(kMistralV01, "<s>", "</s>");
+  EXPECT_EQ(RenderOk(t, Conversation(false)), "<s>[INST] Hi [/INST]Hello.</s>[INST] Joke? [/INST]");
+  auto text = t.Render(Conversation(true), true);
+  ASSERT_FALSE(text.ok());
+  EXPECT_EQ(text.status().message(),
+            "Conversation roles must alternate user/assistant/user/assistant/...");
 }
 
 }  // namespace

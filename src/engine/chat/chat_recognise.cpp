@@ -1,5 +1,6 @@
 // Recognition of a chat template's family and style from its Jinja source.
 #include <algorithm>
+#include <regex>
 #include <vector>
 
 #include "engine/chat/chat_template.h"
@@ -125,12 +126,44 @@ void ApplyRaisedMessages(std::string_view source, ChatTemplateStyle& style) {
   }
 }
 
-void ApplyMistralDelimiters(std::string_view source, std::string_view compact,
-                            ChatTemplateStyle& style) {
-  if (Contains(source, "[INST] ")) style.inst_open = "[INST] ";
-  if (Contains(source, " [/INST]")) style.inst_close = " [/INST]";
-  style.system_in_last_user = Contains(compact, "loop.lastandsystem_message");
-  style.assistant_space_trim = Contains(compact, "|trim+eos_token");
+// The string literal that holds `marker` with nothing but spaces around it (e.g. ' [INST] '),
+// or the bare marker when the source has no such literal.
+std::string DelimiterLiteral(std::string_view source, std::string_view marker) {
+  for (size_t pos = source.find(marker); pos != std::string_view::npos;
+       pos = source.find(marker, pos + 1)) {
+    size_t begin = pos;
+    while (begin > 0 && source[begin - 1] == ' ') --begin;
+    size_t end = pos + marker.size();
+    while (end < source.size() && source[end] == ' ') ++end;
+    if (begin == 0 || end >= source.size()) continue;
+    const char quote = source[begin - 1];
+    if ((quote == '\'' || quote == '"') && source[end] == quote) {
+      return std::string(source.substr(begin, end - begin));
+    }
+  }
+  return std::string(marker);
+}
+
+void ApplyMistralStyle(std::string_view source, std::string_view compact,
+                       ChatTemplateStyle& style) {
+  using Placement = ChatTemplateStyle::SystemPlacement;
+  style.inst_open = DelimiterLiteral(source, "[INST]");
+  style.inst_close = DelimiterLiteral(source, "[/INST]");
+  if (Contains(compact, "loop.lastandsystem_message")) {
+    style.system_placement = Placement::kLastUser;
+  } else if (Contains(compact, "system_message")) {
+    style.system_placement = Placement::kFirstUser;
+  } else {
+    style.system_placement = Placement::kNone;  // a system message breaks the alternation
+  }
+  // An answer written as ' ' + message['content'] (or message.content), maybe | trim.
+  static const std::regex kSpacedAnswer(
+      R"(['"] ['"]\s*\+\s*message(\[\s*['"]content['"]\s*\]|\.content)\s*(\|\s*trim)?)");
+  std::match_results<std::string_view::const_iterator> match;
+  if (std::regex_search(source.begin(), source.end(), match, kSpacedAnswer)) {
+    style.assistant_space = true;
+    style.assistant_trim = match[2].matched;
+  }
 }
 
 // The family named by the markers of the compacted source, if any.
@@ -200,7 +233,7 @@ Result<ChatTemplate> ChatTemplate::FromSource(std::string_view source, std::stri
     style.llama3_preamble = Llama3Preamble(source);
     style.llama3_prompt_always = !Contains(compact, "add_generation_prompt");
   }
-  if (family == ChatFamily::kMistral) ApplyMistralDelimiters(source, compact, style);
+  if (family == ChatFamily::kMistral) ApplyMistralStyle(source, compact, style);
   if (family == ChatFamily::kDeepSeekR1) {
     style.think_after_prompt = Contains(compact, "<｜Assistant｜><think>");
   }

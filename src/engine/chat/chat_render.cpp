@@ -92,25 +92,23 @@ Result<std::string> RenderLlama2(const RenderInput& in) {
 }
 
 Result<std::string> RenderMistral(const RenderInput& in) {
-  Messages loop = in.messages;
-  const bool has_system = loop[0].role == "system";
-  if (has_system) loop = loop.subspan(1);
-  LLM_RETURN_IF_ERROR(CheckAlternation(loop, in.style.alternate_error));
+  using Placement = ChatTemplateStyle::SystemPlacement;
   const ChatTemplateStyle& s = in.style;
+  Messages loop = in.messages;
+  const bool has_system = s.system_placement != Placement::kNone && loop[0].role == "system";
+  if (has_system) loop = loop.subspan(1);
+  LLM_RETURN_IF_ERROR(CheckAlternation(loop, s.alternate_error));
   std::string out = in.bos;
   for (size_t i = 0; i < loop.size(); ++i) {
     const ChatMessage& m = loop[i];
     if (IsUser(m)) {
-      const bool gets_system =
-          has_system && (s.system_in_last_user ? i + 1 == loop.size() : i == 0);
-      const std::string system = gets_system ? in.messages[0].content + "\n\n" : "";
-      out += s.inst_open + system + m.content + s.inst_close;
+      const size_t system_turn = s.system_placement == Placement::kLastUser ? loop.size() - 1 : 0;
+      out += s.inst_open;
+      if (has_system && i == system_turn) out.append(in.messages[0].content).append("\n\n");
+      out.append(m.content).append(s.inst_close);
     } else if (m.role == "assistant") {
-      if (s.assistant_space_trim) {
-        out.append(" ").append(Trim(m.content));
-      } else {
-        out += m.content;
-      }
+      if (s.assistant_space) out += ' ';
+      out += s.assistant_trim ? Trim(m.content) : m.content;
       out += in.eos;
     } else {
       return Status::InvalidArgument(s.roles_error);

@@ -14,13 +14,16 @@ struct ChatTemplateStyle {
   std::string llama3_preamble;
   // Llama 3.0's first template appends the assistant header whatever add_generation_prompt is.
   bool llama3_prompt_always = false;
-  // Mistral: the [INST] delimiters ("[INST]" / "[/INST]" for Nemo, with spaces for older ones)
-  // and whether the system message joins the last user turn (Nemo) or the first.
+  // Mistral: the [INST] delimiters exactly as the template's literals write them ("[INST]"
+  // Nemo, "[INST] " v0.3, " [INST] " v0.1/v0.2), where the system message goes, and how an
+  // answer is written (Nemo: content + eos; v0.1/v0.2: " " + content + eos; v0.3: " " +
+  // trim(content) + eos).
+  enum class SystemPlacement { kLastUser, kFirstUser, kNone };
   std::string inst_open = "[INST]";
   std::string inst_close = "[/INST]";
-  bool system_in_last_user = true;
-  // Mistral v0.3: an assistant turn is " " + trim(content) + eos (Nemo: content + eos).
-  bool assistant_space_trim = false;
+  SystemPlacement system_placement = SystemPlacement::kLastUser;
+  bool assistant_space = false;
+  bool assistant_trim = false;
   // Gemma: refuse a system message (Gemma 2) or fold it into the first user turn (Gemma 3).
   bool refuses_system = false;
   // DeepSeek-R1: the generation prompt opens a thinking block.
