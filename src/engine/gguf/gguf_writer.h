@@ -91,7 +91,6 @@ class GgufWriter {
   std::vector<uint8_t> metadata_;  // encoded key/value pairs
   std::vector<std::string> keys_;
   std::vector<Tensor> tensors_;
-  uint64_t data_size_ = 0;
   Status error_;
 };
 
