@@ -67,11 +67,12 @@ struct PreTokenizer::Regex {
 
   // Appends to `out` the lengths (in code points) of the matches and of the text between them
   // within code points [begin, end) of `s`.
-  void SplitChunk(const Subject& s, size_t begin, size_t end, std::vector<size_t>* out) const {
+  // `md` is scratch match data created for this regex.
+  void SplitChunk(const Subject& s, size_t begin, size_t end, pcre2_match_data* md,
+                  std::vector<size_t>* out) const {
     const size_t base = s.byte_of_cp[begin];
     const auto* subject = reinterpret_cast<PCRE2_SPTR>(s.text.data() + base);
     const size_t length = s.byte_of_cp[end] - base;
-    pcre2_match_data* md = pcre2_match_data_create_from_pattern(code, nullptr);
     size_t last = begin;   // code point where the previous match ended
     size_t pos = 0;        // byte offset (within the chunk) where the next search starts
     while (pos <= length) {
@@ -92,7 +93,6 @@ struct PreTokenizer::Regex {
         pos = s.byte_of_cp[m_end + 1] - base;
       }
     }
-    pcre2_match_data_free(md);
     if (end > last) out->push_back(end - last);
   }
 };
@@ -131,11 +131,13 @@ std::vector<size_t> PreTokenizer::SplitOffsets(const std::vector<uint32_t>& cps)
   for (const auto& regex : regexes_) {
     std::vector<size_t> next;
     next.reserve(offsets.size());
+    pcre2_match_data* md = pcre2_match_data_create_from_pattern(regex->code, nullptr);
     size_t start = 0;
     for (size_t len : offsets) {
-      regex->SplitChunk(subject, start, start + len, &next);
+      regex->SplitChunk(subject, start, start + len, md, &next);
       start += len;
     }
+    pcre2_match_data_free(md);
     offsets = std::move(next);
   }
   return offsets;
