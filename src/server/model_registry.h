@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "engine/chat/chat_template.h"
 #include "server/model_catalog.h"
 
 namespace llm::engine {
@@ -29,6 +30,8 @@ struct ServedModel {
   uint64_t size_bytes = 0;
   ModelDescription description;
   std::shared_ptr<const engine::Model> model;  // the engine's model (null in unit tests)
+  engine::ChatTemplate chat_template = engine::ChatTemplate::ChatML();
+  std::string chat_template_note;  // "" or why the model's own template is not used
 };
 
 // Loads a model file; the error carries the loader's reason.

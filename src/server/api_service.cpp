@@ -1,0 +1,219 @@
+#include "server/api_service.h"
+
+#include <chrono>
+
+#include "server/builtin_routes.h"
+#include "server/connection_watch.h"
+#include "server/json_errors.h"
+#include "server/native_json.h"
+#include "server/openai_json.h"
+#include "server/response_shaper.h"
+#include "server/served_model_loader.h"
+
+namespace llm::server {
+namespace {
+
+bool StartsWith(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
+
+double SecondsSince(std::chrono::steady_clock::time_point t) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+}
+
+}  // namespace
+
+uint64_t RequiredHttpThreads(const ApiSettings& settings) {
+  return static_cast<uint64_t>(settings.parallel) + static_cast<uint64_t>(settings.max_queue) + 16;
+}
+
+ApiService::ApiService(ApiSettings settings, std::string models_dir, logging::Logger& logger)
+    : settings_(std::move(settings)),
+      models_dir_(std::move(models_dir)),
+      logger_(logger),
+      registry_(models_dir_, settings_.max_loaded_models, LoadServedModel, MakeObserver()),
+      scheduler_(settings_.parallel, settings_.max_queue),
+      slots_(settings_.parallel, settings_.ThreadsPerSlot(), settings_.context_size),
+      generation_(settings_, registry_, scheduler_, slots_, metrics_) {}
+
+ApiService::~ApiService() = default;
+
+RegistryObserver ApiService::MakeObserver() {
+  RegistryObserver o;
+  o.on_loaded = [this](const ServedModel& m, double load_ms) {
+    logger_.LogEvent("model_loaded", logging::Level::kInfo, "Model loaded: " + m.name,
+                     {{"model_name", m.name},
+                      {"load_time_ms", load_ms},
+                      {"size", m.size_bytes},
+                      {"architecture", m.description.architecture},
+                      {"tensor_type", m.description.tensor_type},
+                      {"parameters", m.description.parameters},
+                      {"context_length", m.description.context_length},
+                      {"chat_template", m.chat_template.family_name()},
+                      {"chat_template_note", m.chat_template_note}},
+                     nullptr, "model_registry");
+  };
+  o.on_unloaded = [this](const std::string& name, const std::string& reason) {
+    slots_.ForgetModelsExcept([this](const std::string& n) { return registry_.IsLoaded(n); });
+    logger_.LogEvent("model_unloaded", logging::Level::kInfo, "Model unloaded: " + name,
+                     {{"model_name", name}, {"reason", reason}}, nullptr, "model_registry");
+  };
+  o.on_load_failed = [this](const std::string& name, const Status& error) {
+    logger_.LogEvent("model_load_failed", logging::Level::kError, "Model " + name + " failed to load: " + error.message(),
+                     {{"model_name", name}, {"error_type", "ModelLoadError"}, {"error_message", error.message()},
+                      {"reason", std::string(StatusCodeName(error.code()))}},
+                     nullptr, "model_registry");
+  };
+  return o;
+}
+
+void ApiService::Attach(Server& server) {
+  RouteTable& routes = server.routes();
+  routes.Add({"POST", "/api/v1/generate", "generate_response", [this](RequestContext& c) { return Generate(c); }, true});
+  routes.Add({"POST", "/api/v1/chat", "chat_response", [this](RequestContext& c) { return Chat(c); }, true});
+  routes.Add({"GET", "/api/v1/models", "list_models", [this](RequestContext& c) { return ListModels(c); }, false});
+  routes.Add({"POST", "/v1/chat/completions", "openai_chat_completions", [this](RequestContext& c) { return OpenAIChat(c); }, true});
+  routes.Add({"POST", "/v1/completions", "openai_completions", [this](RequestContext& c) { return OpenAICompletions(c); }, true});
+  routes.Add({"GET", "/v1/models", "openai_list_models", [this](RequestContext& c) { return OpenAIListModels(c); }, false});
+  routes.Add({"GET", "/v1/models/{model}", "openai_retrieve_model", [this](RequestContext& c) { return OpenAIRetrieveModel(c); }, false});
+  routes.Add({"GET", "/metrics", "metrics", [this](RequestContext& c) { return Metrics(c); }, false});
+  server.AddHealthContributor([this](nlohmann::json& h) {
+    h["generation"] = {{"slots_total", scheduler_.slots()},
+                       {"slots_busy", scheduler_.busy()},
+                       {"requests_queued", scheduler_.queued()},
+                       {"max_queue", scheduler_.max_queue()},
+                       {"models_loaded", registry_.loaded_count()},
+                       {"default_model", settings_.default_model}};
+  });
+  server.AddShutdownHook([this] { Shutdown(); });
+  GuardAndInstrument(server);
+}
+
+void ApiService::Shutdown() {
+  scheduler_.BeginShutdown();
+  const auto grace = std::chrono::duration<double>(settings_.shutdown_grace_seconds);
+  if (!scheduler_.WaitIdle(std::chrono::duration_cast<std::chrono::steady_clock::duration>(grace))) {
+    logger_.LogEvent("generation_shutdown_cancel", logging::Level::kWarning,
+                     "Shutdown grace period over: cancelling the running generations",
+                     {{"slots_busy", scheduler_.busy()}, {"grace_seconds", settings_.shutdown_grace_seconds}});
+    scheduler_.CancelRunning();
+    scheduler_.WaitIdle(std::chrono::seconds(5));
+  }
+  registry_.UnloadAll("server shutting down");
+}
+
+std::optional<Response> ApiService::Authorize(RequestContext& ctx) const {
+  if (settings_.api_key.empty()) return std::nullopt;
+  const std::string& path = ctx.request().path;
+  const bool ops = path == "/api/v1/health" || path == "/metrics";
+  const bool protected_path = ops ? settings_.protect_metrics : (StartsWith(path, "/api/v1/") || StartsWith(path, "/v1/"));
+  if (!protected_path) return std::nullopt;
+  if (BearerTokenMatches(std::string(ctx.request().Header("Authorization")), settings_.api_key)) return std::nullopt;
+  const bool present = !ctx.request().Header("Authorization").empty();
+  ApiError e = AuthenticationFailed(present ? "Invalid API key" : "Missing API key: send 'Authorization: Bearer <key>'");
+  return ErrorResponse(ctx, StartsWith(path, "/v1/") ? ApiFlavor::kOpenAI : ApiFlavor::kNative, e);
+}
+
+void ApiService::GuardAndInstrument(Server& server) {
+  const std::vector<Route> routes = server.routes().routes();
+  for (Route route : routes) {
+    Handler inner = route.handler;
+    std::string endpoint = route.endpoint;
+    route.handler = [this, inner, endpoint](RequestContext& ctx) {
+      std::optional<Response> denied = Authorize(ctx);
+      Response r = denied ? std::move(*denied) : inner(ctx);
+      if (r.stream) {
+        StreamFn fn = r.stream;
+        const int status = r.status;
+        r.stream = [this, fn, status, endpoint](StreamWriter& out, RequestContext& c) {
+          fn(out, c);
+          metrics_.ObserveRequest(endpoint, status, SecondsSince(c.start_time()));
+        };
+      } else {
+        metrics_.ObserveRequest(endpoint, r.status, SecondsSince(ctx.start_time()));
+      }
+      return r;
+    };
+    server.routes().Add(std::move(route));
+  }
+}
+
+Response ApiService::Generate(RequestContext& ctx) {
+  GenerationRequest req;
+  if (auto e = ParseNativeGenerate(ctx.json(), &req)) return generation_.Reject(ctx, req, *e);
+  return generation_.Handle(ctx, std::move(req));
+}
+
+Response ApiService::Chat(RequestContext& ctx) {
+  GenerationRequest req;
+  if (auto e = ParseNativeChat(ctx.json(), &req)) {
+    req.kind = PromptKind::kChat;
+    return generation_.Reject(ctx, req, *e);
+  }
+  return generation_.Handle(ctx, std::move(req));
+}
+
+Response ApiService::OpenAIChat(RequestContext& ctx) {
+  GenerationRequest req;
+  if (auto e = ParseOpenAIChat(ctx.json(), &req)) {
+    req.flavor = ApiFlavor::kOpenAI;
+    req.kind = PromptKind::kChat;
+    return generation_.Reject(ctx, req, *e);
+  }
+  return generation_.Handle(ctx, std::move(req));
+}
+
+Response ApiService::OpenAICompletions(RequestContext& ctx) {
+  GenerationRequest req;
+  if (auto e = ParseOpenAICompletion(ctx.json(), &req)) {
+    req.flavor = ApiFlavor::kOpenAI;
+    return generation_.Reject(ctx, req, *e);
+  }
+  return generation_.Handle(ctx, std::move(req));
+}
+
+Response ApiService::ListModels(RequestContext& ctx) {
+  Result<nlohmann::json> listing = ListModelFiles(models_dir_);
+  if (!listing.ok()) return ctx.Error(500, error_type::kInternal, listing.status().message());
+  nlohmann::json body = std::move(listing).value();
+  for (nlohmann::json& entry : body["models"]) {
+    const std::string name = entry.value("name", "");
+    Result<ModelFile> file = ResolveModelFile(models_dir_, name);
+    Result<ModelDescription> d = file.ok() ? descriptions_.Get(*file) : Result<ModelDescription>(file.status());
+    if (d.ok()) {
+      entry["architecture"] = d->architecture;
+      entry["parameters"] = d->parameters;
+      entry["tensor_type"] = d->tensor_type;
+      entry["context_length"] = d->context_length;
+    } else {
+      entry["error"] = d.status().message();
+    }
+    entry["loaded"] = registry_.IsLoaded(name);
+  }
+  body["default_model"] = settings_.default_model;
+  return Response::Json(200, body);
+}
+
+Response ApiService::OpenAIListModels(RequestContext&) {
+  Response r;
+  r.body = DumpJson(OpenAIModelList(ScanModelsDir(models_dir_)));
+  return r;
+}
+
+Response ApiService::OpenAIRetrieveModel(RequestContext& ctx) {
+  const std::string& name = ctx.path_params().at("model");
+  Result<ModelFile> file = ResolveModelFile(models_dir_, name);
+  if (!file.ok()) return ErrorResponse(ctx, ApiFlavor::kOpenAI, ModelNotFound("The model '" + name + "' does not exist"));
+  Response r;
+  r.body = DumpJson(OpenAIModelList({*file})["data"][0]);
+  return r;
+}
+
+Response ApiService::Metrics(RequestContext&) {
+  logging::LogCounters c = logger_.Counters();
+  MetricsGauges g{scheduler_.busy(), scheduler_.queued(), registry_.loaded_count(), c.records_written, c.records_dropped};
+  Response r;
+  r.content_type = "text/plain; version=0.0.4; charset=utf-8";
+  r.body = metrics_.Render(g);
+  return r;
+}
+
+}  // namespace llm::server

@@ -1,0 +1,74 @@
+// ApiService: the generation API of issue 4 on top of the server skeleton -- the model
+// registry, the scheduler (PARALLEL slots, MAX_QUEUE), the native routes (/api/v1/generate,
+// /api/v1/chat, /api/v1/models), the OpenAI routes (/v1/chat/completions, /v1/completions,
+// /v1/models), GET /metrics, access control (LLM_API_KEY) and the shutdown grace period.
+//
+//   ApiService api(api_settings, server_settings.models_dir, logger);  // outlives the Server
+//   Server server(server_settings, logger);
+//   AddBuiltinRoutes(server);
+//   api.Attach(server);  // after the builtin routes: it extends list_models and guards them
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "logging/logger.h"
+#include "server/api_settings.h"
+#include "server/generation_handler.h"
+#include "server/generation_slots.h"
+#include "server/metrics.h"
+#include "server/model_catalog.h"
+#include "server/model_registry.h"
+#include "server/scheduler.h"
+#include "server/server.h"
+
+namespace llm::server {
+
+// HTTP worker threads the API needs: every slot, every queue place, and room for health checks.
+uint64_t RequiredHttpThreads(const ApiSettings& settings);
+
+class ApiService {
+ public:
+  ApiService(ApiSettings settings, std::string models_dir, logging::Logger& logger);
+  ~ApiService();
+
+  // Adds the routes, the health fields and the shutdown hook to `server`, and wraps every
+  // route with access control and request metrics. Call after AddBuiltinRoutes(server).
+  void Attach(Server& server);
+
+  // Stops admitting generations, lets running ones finish for SHUTDOWN_GRACE_SECONDS, then
+  // cancels the rest and unloads the models. Blocks at most the grace period plus a little.
+  void Shutdown();
+
+  const ApiSettings& settings() const { return settings_; }
+  ModelRegistry& registry() { return registry_; }
+  Scheduler& scheduler() { return scheduler_; }
+  ApiMetrics& metrics() { return metrics_; }
+
+ private:
+  Response Generate(RequestContext& ctx);
+  Response Chat(RequestContext& ctx);
+  Response OpenAIChat(RequestContext& ctx);
+  Response OpenAICompletions(RequestContext& ctx);
+  Response ListModels(RequestContext& ctx);
+  Response OpenAIListModels(RequestContext& ctx);
+  Response OpenAIRetrieveModel(RequestContext& ctx);
+  Response Metrics(RequestContext& ctx);
+  // The 401 answer when the request needs the key and lacks it; nullopt when allowed.
+  std::optional<Response> Authorize(RequestContext& ctx) const;
+  // Wraps every route of `server` with Authorize and the request metrics.
+  void GuardAndInstrument(Server& server);
+  RegistryObserver MakeObserver();
+
+  ApiSettings settings_;
+  std::string models_dir_;
+  logging::Logger& logger_;
+  ModelRegistry registry_;
+  Scheduler scheduler_;
+  GenerationSlots slots_;
+  ApiMetrics metrics_;
+  ModelDescriptionCache descriptions_;
+  GenerationHandler generation_;
+};
+
+}  // namespace llm::server

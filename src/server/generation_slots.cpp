@@ -1,0 +1,51 @@
+#include "server/generation_slots.h"
+
+#include <algorithm>
+#include <mutex>
+
+namespace llm::server {
+
+struct GenerationSlots::Slot {
+  explicit Slot(int threads) : pool(threads) {}
+  std::mutex mu;  // guards model and session (a slot is leased to one request, this is for Forget)
+  engine::ThreadPool pool;
+  std::shared_ptr<const ServedModel> model;
+  std::unique_ptr<engine::Session> session;
+};
+
+GenerationSlots::GenerationSlots(int slots, int threads_per_slot, int context_cap) : context_cap_(context_cap) {
+  for (int i = 0; i < std::max(1, slots); ++i) slots_.push_back(std::make_unique<Slot>(std::max(1, threads_per_slot)));
+}
+
+GenerationSlots::~GenerationSlots() = default;
+
+int32_t GenerationSlots::ContextLength(const ServedModel& model) const {
+  const int32_t trained = model.description.context_length;
+  return trained > 0 ? std::min<int32_t>(trained, context_cap_) : context_cap_;
+}
+
+Result<engine::GenerateResult> GenerationSlots::Run(int slot, const std::shared_ptr<const ServedModel>& model,
+                                                   std::vector<int32_t> prompt_tokens,
+                                                   const engine::GenerateParams& params,
+                                                   const engine::GenerateCallbacks& callbacks) {
+  Slot& s = *slots_.at(slot);
+  std::lock_guard<std::mutex> lock(s.mu);
+  if (s.model != model || s.session == nullptr) {
+    s.session.reset();  // free the old KV cache before making a new one
+    s.session = std::make_unique<engine::Session>(model->model, ContextLength(*model), s.pool);
+    s.model = model;
+  }
+  return s.session->GenerateFromTokens(std::move(prompt_tokens), params, callbacks);
+}
+
+void GenerationSlots::ForgetModelsExcept(const std::function<bool(const std::string& name)>& still_loaded) {
+  for (auto& s : slots_) {
+    std::unique_lock<std::mutex> lock(s->mu, std::try_to_lock);  // a busy slot keeps its session for now
+    if (lock.owns_lock() && s->model != nullptr && !still_loaded(s->model->name)) {
+      s->session.reset();
+      s->model.reset();
+    }
+  }
+}
+
+}  // namespace llm::server

@@ -1,0 +1,40 @@
+// GenerationSlots: the per-slot compute state (a thread pool and a Session kept across requests,
+// so a repeated prompt prefix is not evaluated again). The scheduler's SlotLease says which
+// slot a request may use; a slot is used by one request at a time.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "core/status.h"
+#include "engine/kernels/thread_pool.h"
+#include "engine/model/session.h"
+#include "server/model_registry.h"
+
+namespace llm::server {
+
+class GenerationSlots {
+ public:
+  // `slots` slots of `threads_per_slot` compute threads each; sessions hold at most
+  // `context_cap` tokens (or the model's trained context when smaller).
+  GenerationSlots(int slots, int threads_per_slot, int context_cap);
+  ~GenerationSlots();
+
+  // The context length a session of `model` gets.
+  int32_t ContextLength(const ServedModel& model) const;
+
+  // Generates in slot `slot` from already tokenized prompt ids.
+  Result<engine::GenerateResult> Run(int slot, const std::shared_ptr<const ServedModel>& model,
+                                     std::vector<int32_t> prompt_tokens, const engine::GenerateParams& params,
+                                     const engine::GenerateCallbacks& callbacks);
+
+  // Drops the sessions of models other than the ones still loaded (frees their KV caches).
+  void ForgetModelsExcept(const std::function<bool(const std::string& name)>& still_loaded);
+
+ private:
+  struct Slot;
+  const int context_cap_;
+  std::vector<std::unique_ptr<Slot>> slots_;
+};
+
+}  // namespace llm::server
