@@ -3,6 +3,7 @@
 #include <string>
 
 #include "engine/chat/chat_template.h"
+#include "engine/chat/text_trim.h"
 
 namespace llm::engine {
 namespace {
@@ -17,14 +18,8 @@ struct RenderInput {
   bool add_generation_prompt;
 };
 
-// Jinja's `trim` filter (Python str.strip() over ASCII whitespace).
-std::string Trim(std::string_view s) {
-  constexpr std::string_view kSpace = " \t\n\r\f\v";
-  const size_t begin = s.find_first_not_of(kSpace);
-  if (begin == std::string_view::npos) return {};
-  const size_t end = s.find_last_not_of(kSpace);
-  return std::string(s.substr(begin, end - begin + 1));
-}
+// Jinja's `trim` filter.
+std::string Trim(std::string_view s) { return std::string(TrimPythonWhitespace(s)); }
 
 bool IsUser(const ChatMessage& m) { return m.role == "user"; }
 
