@@ -20,7 +20,8 @@ TEST(TrimPythonWhitespace, RemovesUnicodeWhitespaceLikePython) {
 }
 
 TEST(TrimPythonWhitespace, KeepsNonSpaceCharactersAndBrokenUtf8) {
-  EXPECT_EQ(TrimPythonWhitespace("\u200bzero-width\u200b"), "\u200bzero-width\u200b");  // not a space
+  // U+200B zero-width space is not whitespace for Python.
+  EXPECT_EQ(TrimPythonWhitespace("\u200bzero-width\u200b"), "\u200bzero-width\u200b");
   EXPECT_EQ(TrimPythonWhitespace(" \xc2"), "\xc2");         // truncated sequence stays
   EXPECT_EQ(TrimPythonWhitespace("\xa0 ok"), "\xa0 ok");    // a lone continuation byte stays
   EXPECT_EQ(TrimPythonWhitespace("é \u00a0"), "é");
