@@ -160,6 +160,17 @@ TEST(SamplerChain, PresencePenaltyShiftsTheDistribution) {
   EXPECT_NEAR(zeros / 20000.0, std::exp(-2.0) / (1.0 + std::exp(-2.0)), 0.01);
 }
 
+TEST(SamplerChain, DescribesItsLinksInLlamaCppOrder) {
+  SamplingParams p;
+  p.seed = 42;
+  EXPECT_EQ(SamplerChain(p).Describe(),
+            "penalties(last_n=64, repeat=1.000, frequency=0.000, presence=0.000) -> top-k(40) -> "
+            "top-p(0.950) -> min-p(0.050) -> temperature(0.800) -> dist(seed=42)");
+  p.temperature = 0.0f;
+  EXPECT_EQ(SamplerChain(p).Describe(),
+            "penalties(last_n=64, repeat=1.000, frequency=0.000, presence=0.000) -> greedy");
+}
+
 TEST(ValidateSamplingParams, AcceptsDefaultsAndOpenAIExtremes) {
   EXPECT_TRUE(ValidateSamplingParams(SamplingParams{}).ok());
   SamplingParams p;

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <memory>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "core/status.h"
@@ -54,6 +55,8 @@ class Sampler {
   virtual void Accept(int32_t /*token*/) {}
   // Forgets the accepted tokens and restarts any random stream.
   virtual void Reset() {}
+  // Its name and parameters, e.g. "top-k(40)", for logs.
+  virtual std::string Describe() const = 0;
 };
 
 // The default chain built from SamplingParams. Not thread-safe: one per generation session.
@@ -70,6 +73,8 @@ class SamplerChain {
   void Accept(int32_t token);
   // Forgets accepted tokens and restarts the random stream from the seed.
   void Reset();
+  // The links in order, e.g. "penalties(...) -> top-k(40) -> ... -> dist(seed=42)", for logs.
+  std::string Describe() const;
   // The seed actually in use (a drawn one when the params asked for kRandomSeed).
   uint64_t seed() const { return seed_; }
   const SamplingParams& params() const { return params_; }

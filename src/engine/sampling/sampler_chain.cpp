@@ -112,6 +112,15 @@ int32_t SamplerChain::Sample(std::span<const float> logits) {
   return c.selected >= 0 ? c.items[c.selected].id : -1;
 }
 
+std::string SamplerChain::Describe() const {
+  std::string out;
+  for (const auto& sampler : samplers_) {
+    if (!out.empty()) out += " -> ";
+    out += sampler->Describe();
+  }
+  return out;
+}
+
 void SamplerChain::Accept(int32_t token) {
   for (auto& sampler : samplers_) sampler->Accept(token);
 }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <deque>
 #include <limits>
 #include <random>
@@ -9,6 +10,13 @@
 
 namespace llm::engine {
 namespace {
+
+template <typename... Args>
+std::string Format(const char* format, Args... args) {
+  char buffer[160];
+  std::snprintf(buffer, sizeof(buffer), format, args...);
+  return buffer;
+}
 
 bool Before(const TokenCandidate& a, const TokenCandidate& b) {
   return a.logit > b.logit || (a.logit == b.logit && a.id < b.id);
@@ -44,6 +52,10 @@ class PenaltySampler final : public Sampler {
     history_.clear();
     counts_.clear();
   }
+  std::string Describe() const override {
+    return Format("penalties(last_n=%d, repeat=%.3f, frequency=%.3f, presence=%.3f)", last_n_,
+                  repeat_, freq_, presence_);
+  }
 
  private:
   // The candidate of `token`: direct index when the set is the untouched vocabulary row.
@@ -77,6 +89,7 @@ class PenaltySampler final : public Sampler {
 class TopKSampler final : public Sampler {
  public:
   explicit TopKSampler(int32_t k) : k_(k) {}
+  std::string Describe() const override { return Format("top-k(%d)", k_); }
   void Apply(CandidateSet& c) override {
     if (k_ <= 0 || c.items.empty()) return;
     const size_t k = std::min(static_cast<size_t>(k_), c.items.size());
@@ -94,6 +107,7 @@ class TopKSampler final : public Sampler {
 class TopPSampler final : public Sampler {
  public:
   explicit TopPSampler(float p) : p_(p) {}
+  std::string Describe() const override { return Format("top-p(%.3f)", p_); }
   // Sorts only as much of the head as the mass p needs: a doubling partial sort instead of
   // sorting a whole 128k-token vocabulary.
   void Apply(CandidateSet& c) override {
@@ -123,6 +137,7 @@ class TopPSampler final : public Sampler {
 class MinPSampler final : public Sampler {
  public:
   explicit MinPSampler(float p) : p_(p) {}
+  std::string Describe() const override { return Format("min-p(%.3f)", p_); }
   void Apply(CandidateSet& c) override {
     if (p_ <= 0.0f || c.items.empty()) return;
     float max_logit = -std::numeric_limits<float>::infinity();
@@ -139,6 +154,7 @@ class MinPSampler final : public Sampler {
 class TemperatureSampler final : public Sampler {
  public:
   explicit TemperatureSampler(float t) : t_(t) {}
+  std::string Describe() const override { return Format("temperature(%.3f)", t_); }
   void Apply(CandidateSet& c) override {
     for (auto& cand : c.items) cand.logit /= t_;
   }
@@ -149,6 +165,7 @@ class TemperatureSampler final : public Sampler {
 
 class GreedySampler final : public Sampler {
  public:
+  std::string Describe() const override { return "greedy"; }
   void Apply(CandidateSet& c) override {
     if (c.items.empty()) return;
     size_t best = 0;
@@ -176,6 +193,9 @@ std::mt19937 SeededEngine(uint64_t seed) {
 class DistSampler final : public Sampler {
  public:
   explicit DistSampler(uint64_t seed) : seed_(seed), rng_(SeededEngine(seed)) {}
+  std::string Describe() const override {
+    return Format("dist(seed=%llu)", static_cast<unsigned long long>(seed_));
+  }
   void Apply(CandidateSet& c) override {
     if (c.items.empty()) return;
     SoftmaxCandidates(c);
