@@ -226,13 +226,15 @@ TEST(ActivationConversion, Q8KBlocksAreBitExactWithGgml) {
 }
 
 TEST(ActivationConversion, HalfAndBf16RoundToNearestEven) {
-  const std::vector<float> x = {1.0f, 1.00048828125f /* tie: 1 + 2^-11 */, 1.0014648f, -3.14159f, 65504.0f, 1e-6f, 0.0f};
-  std::vector<uint16_t> h(x.size()), b(x.size());
-  kernels::ConvertActivationRow(kernels::ActType::kF16, x.data(), h.data(), static_cast<int64_t>(x.size()));
-  kernels::ConvertActivationRow(kernels::ActType::kBF16, x.data(), b.data(), static_cast<int64_t>(x.size()));
+  std::vector<float> x = {1.0f, 1.00048828125f /* tie: 1 + 2^-11 */, 1.0014648f, -3.14159f, 65504.0f, 1e-6f, 0.0f};
+  for (int i = 0; i < 300; ++i) x.push_back(0.001f * static_cast<float>(i * i) - 7.0f);  // > one 256 chunk
+  const auto n = static_cast<int64_t>(x.size());
+  std::vector<float> h(x.size()), b(x.size());
+  kernels::ConvertActivationRow(kernels::ActType::kF16, x.data(), h.data(), n);
+  kernels::ConvertActivationRow(kernels::ActType::kBF16, x.data(), b.data(), n);
   for (size_t i = 0; i < x.size(); ++i) {
-    EXPECT_EQ(testref::Half(reinterpret_cast<const uint8_t*>(&h[i])), testref::RoundTripHalf(x[i])) << x[i];
-    EXPECT_EQ(testref::Bf16(reinterpret_cast<const uint8_t*>(&b[i])), RoundBf16(x[i])) << x[i];
+    EXPECT_EQ(h[i], testref::RoundTripHalf(x[i])) << x[i];
+    EXPECT_EQ(b[i], RoundBf16(x[i])) << x[i];
   }
 }
 

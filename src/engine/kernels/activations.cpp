@@ -78,9 +78,9 @@ void ConvertQ8K(const float* x, void* dst, int64_t n) {
 size_t ActRowStride(ActType type, int64_t n) {
   size_t bytes = 0;
   switch (type) {
-    case ActType::kF32: bytes = 4 * n; break;
+    case ActType::kF32:
     case ActType::kF16:
-    case ActType::kBF16: bytes = 2 * n; break;
+    case ActType::kBF16: bytes = 4 * n; break;
     case ActType::kQ8_0:
     case ActType::kQ8_1: bytes = n + 12 * (n / 32); break;
     case ActType::kQ8_K: bytes = sizeof(BlockQ8_K) * (n / kQKK); break;
@@ -91,12 +91,19 @@ size_t ActRowStride(ActType type, int64_t n) {
 void ConvertActivationRow(ActType type, const float* x, void* dst, int64_t n) {
   switch (type) {
     case ActType::kF32: std::memcpy(dst, x, 4 * n); return;
-    case ActType::kF16:  // same bits on every path (round to nearest even), SIMD when available
-      F32ToF16Row(x, static_cast<uint16_t*>(dst), n);
+    case ActType::kF16: {  // same bits on every path (round to nearest even), SIMD when available
+      auto* out = static_cast<float*>(dst);
+      uint16_t half[256];
+      for (int64_t i = 0; i < n; i += 256) {
+        const int64_t len = n - i < 256 ? n - i : 256;
+        F32ToF16Row(x + i, half, len);
+        F16ToF32Row(half, out + i, len);
+      }
       return;
+    }
     case ActType::kBF16: {
-      auto* h = static_cast<uint16_t*>(dst);
-      for (int64_t i = 0; i < n; ++i) h[i] = Fp32ToBf16(x[i]);
+      auto* out = static_cast<float*>(dst);
+      for (int64_t i = 0; i < n; ++i) out[i] = Bf16ToFp32(Fp32ToBf16(x[i]));
       return;
     }
     case ActType::kQ8_0: ConvertQ8(x, dst, n, false); return;

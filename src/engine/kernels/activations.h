@@ -5,7 +5,9 @@
 //       d is the block scale already rounded through fp16 (as ggml stores it), sum is the exact
 //       integer sum of the block's qs, s (Q8_1 only) is fp16(d_unrounded * sum) as a float.
 //   kQ8_K:  ggml's block_q8_K[n/256]
-//   kF16, kBF16: uint16 [n];  kF32: float [n]
+//   kF16, kBF16: float [n], each value already rounded to f16 / bf16 (exact in f32, so the
+//       products equal ggml's f16*f16 / bf16*bf16 ones; converted once, not once per weight row)
+//   kF32: float [n]
 #pragma once
 
 #include <cstddef>

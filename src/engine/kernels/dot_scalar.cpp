@@ -23,9 +23,9 @@ float DotF32(int64_t n, const void* w, const void* act) {
 template <float (*kToF32)(uint16_t)>
 float DotHalf(int64_t n, const void* w, const void* act) {
   const auto* x = static_cast<const uint16_t*>(w);
-  const auto* y = static_cast<const uint16_t*>(act);
+  const auto* y = static_cast<const float*>(act);  // already rounded to the weight's type
   double sum = 0;
-  for (int64_t i = 0; i < n; ++i) sum += static_cast<double>(kToF32(x[i]) * kToF32(y[i]));
+  for (int64_t i = 0; i < n; ++i) sum += static_cast<double>(kToF32(x[i]) * y[i]);
   return static_cast<float>(sum);
 }
 
