@@ -20,6 +20,8 @@ int NearestInt(float fval) {
 void ConvertQ8(const float* x, void* dst, int64_t n, bool with_s) {
   ActQ8Row v = ActQ8View(dst, n);
   auto* qs = const_cast<int8_t*>(v.qs);
+  auto* qsu = const_cast<uint8_t*>(v.qsu);
+  auto* dx8 = const_cast<float*>(v.dx8);
   auto* d = const_cast<float*>(v.d);
   auto* s = const_cast<float*>(v.s);
   auto* sum = const_cast<int32_t*>(v.sum);
@@ -36,9 +38,11 @@ void ConvertQ8(const float* x, void* dst, int64_t n, bool with_s) {
     for (int j = 0; j < 32; ++j) {
       const int q = static_cast<int>(std::nearbyint(xb[j] * id));
       qs[b * 32 + j] = static_cast<int8_t>(q);
+      qsu[b * 32 + j] = static_cast<uint8_t>(q + 128);
       total += q;
     }
     d[b] = Fp16ToFp32(Fp32ToFp16(dv));
+    for (int k = 0; k < 8; ++k) dx8[8 * b + k] = d[b];
     s[b] = with_s ? Fp16ToFp32(Fp32ToFp16(dv * static_cast<float>(total))) : 0.0f;
     sum[b] = total;
   }
@@ -82,7 +86,7 @@ size_t ActRowStride(ActType type, int64_t n) {
     case ActType::kF16:
     case ActType::kBF16: bytes = 4 * n; break;
     case ActType::kQ8_0:
-    case ActType::kQ8_1: bytes = n + 12 * (n / 32); break;
+    case ActType::kQ8_1: bytes = 2 * n + 44 * (n / 32); break;
     case ActType::kQ8_K: bytes = sizeof(BlockQ8_K) * (n / kQKK); break;
   }
   return (bytes + 63) & ~size_t{63};

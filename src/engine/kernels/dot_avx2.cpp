@@ -16,6 +16,6 @@ namespace avx2_impl {
 #include "engine/kernels/dot_x86_table.inc"
 }  // namespace avx2_impl
 
-DotFn Avx2Dot(GgmlType type) { return avx2_impl::LookupDot(type); }
+DotKernel Avx2Dot(GgmlType type) { return avx2_impl::LookupDot(type); }
 
 }  // namespace llm::engine::kernels

@@ -16,6 +16,6 @@ namespace avx512_impl {
 #include "engine/kernels/dot_x86_table.inc"
 }  // namespace avx512_impl
 
-DotFn Avx512Dot(GgmlType type) { return avx512_impl::LookupDot(type); }
+DotKernel Avx512Dot(GgmlType type) { return avx512_impl::LookupDot(type); }
 
 }  // namespace llm::engine::kernels

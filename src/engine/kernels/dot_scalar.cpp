@@ -190,7 +190,13 @@ float DotQ6_K(int64_t n, const void* w, const void* act) {
 
 }  // namespace
 
-DotFn ScalarDot(GgmlType type) {
+static DotFn ScalarDotFn(GgmlType type);
+
+DotKernel ScalarDot(GgmlType type) {
+  return {ScalarDotFn(type), 4};
+}
+
+static DotFn ScalarDotFn(GgmlType type) {
   switch (type) {
     case GgmlType::kF32: return ForEachColumn<DotF32>;
     case GgmlType::kF16: return ForEachColumn<DotHalf<Fp16Value>>;

@@ -38,10 +38,10 @@ struct PathTable {
   explicit PathTable(Path path) {
     for (int i = 0; i < kNumTypes; ++i) {
       const TypeInfo& t = kTypes[i];
-      DotFn fn = path == Path::kAvx512 ? Avx512Dot(t.type)
-                 : path == Path::kAvx2 ? Avx2Dot(t.type)
-                                       : ScalarDot(t.type);
-      entries[i] = {t.act, t.block_size, t.block_bytes, fn};
+      const DotKernel k = path == Path::kAvx512 ? Avx512Dot(t.type)
+                          : path == Path::kAvx2 ? Avx2Dot(t.type)
+                                                : ScalarDot(t.type);
+      entries[i] = {t.act, t.block_size, t.block_bytes, k.fn, k.max_cols};
     }
   }
 };

@@ -12,19 +12,26 @@ namespace llm::engine::kernels {
 
 enum class Path { kScalar = 0, kAvx2 = 1, kAvx512 = 2 };
 
-// Activation rows handled per weight-row load by one DotFn call.
-inline constexpr int kMaxCols = 4;
+// The most activation rows any kernel handles per weight-row load (one DotFn call).
+inline constexpr int kMaxCols = 8;
 
 // out[c] = dot(weight row w of n elements, converted activation row act + c * act_stride)
-// for c in [0, ncols), 1 <= ncols <= kMaxCols. The result of a column does not depend on ncols.
+// for c in [0, ncols), 1 <= ncols <= the kernel's max_cols. The result of a column does not
+// depend on ncols.
 using DotFn = void (*)(int64_t n, const void* w, const void* act, size_t act_stride, int ncols,
                        float* out);
+
+struct DotKernel {
+  DotFn fn = nullptr;
+  int max_cols = 0;  // 1..kMaxCols
+};
 
 struct TypeKernels {
   ActType act;          // what the activations are converted to
   int64_t block_size;   // elements per weight block
   size_t block_bytes;   // bytes per weight block
   DotFn dot;
+  int max_cols;         // activation rows per dot call
 };
 
 // The kernels of `type` on `path`, or nullptr when the type is not supported. `path` must be
@@ -42,8 +49,8 @@ Path ActivePath();
 const char* PathName(Path path);
 
 // Per-path dot tables, each defined in its own translation unit (built with that path's flags).
-DotFn ScalarDot(GgmlType type);
-DotFn Avx2Dot(GgmlType type);
-DotFn Avx512Dot(GgmlType type);
+DotKernel ScalarDot(GgmlType type);
+DotKernel Avx2Dot(GgmlType type);
+DotKernel Avx512Dot(GgmlType type);
 
 }  // namespace llm::engine::kernels

@@ -1,5 +1,5 @@
 // MatMul: activations converted once per call to the weight type's vec_dot type, then the
-// weight rows are split over the pool in tiles; each tile is multiplied with kMaxCols
+// weight rows are split over the pool in tiles; each tile is multiplied with up to kMaxCols
 // activation rows per weight-row load, so a prompt batch is a matrix-matrix product.
 #include "engine/kernels/matmul.h"
 
@@ -30,8 +30,8 @@ struct Job {
     const auto* wdata = static_cast<const uint8_t*>(w->data);
     for (int64_t tile = tile_begin; tile < tile_end; ++tile) {
       const int64_t r0 = tile * kRowTile, r1 = std::min(w->rows, r0 + kRowTile);
-      for (int64_t t0 = 0; t0 < n_tokens; t0 += kMaxCols) {
-        const int nc = static_cast<int>(std::min<int64_t>(kMaxCols, n_tokens - t0));
+      for (int64_t t0 = 0; t0 < n_tokens; t0 += k->max_cols) {
+        const int nc = static_cast<int>(std::min<int64_t>(k->max_cols, n_tokens - t0));
         const uint8_t* a = act + t0 * act_stride;
         for (int64_t r = r0; r < r1; ++r) {
           float out[kMaxCols];
