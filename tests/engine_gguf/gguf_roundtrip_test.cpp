@@ -3,6 +3,7 @@
 
 #include <array>
 #include <cstring>
+#include <filesystem>
 #include <limits>
 
 #include "engine/gguf/gguf_reader.h"
@@ -230,6 +231,21 @@ TEST(GgufWriter, ReportsDuplicatesAndBadShapesWhenWriting) {
   GgufWriter bad_size;
   bad_size.AddTensor("t", GgmlType::kF32, {2}, std::vector<uint8_t>(4));
   EXPECT_FALSE(bad_size.WriteToBuffer().ok());
+}
+
+TEST(GgufWriter, AFailingTensorFillerLeavesNoPartialFile) {
+  auto path = std::filesystem::temp_directory_path() / "gguf_writer_failing_filler.gguf";
+  GgufWriter w;
+  w.AddTensor("t", GgmlType::kF32, {4}, [](std::span<uint8_t>) {
+    return Status::Internal("generator failed");
+  });
+  Status s = w.WriteFile(path.string());
+  EXPECT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("tensor 't': generator failed"), std::string::npos) << s.message();
+  EXPECT_FALSE(std::filesystem::exists(path));
+  Status no_dir = GgufWriter().WriteFile("/nonexistent-dir/x.gguf");
+  EXPECT_EQ(no_dir.code(), StatusCode::kIOError);
+  EXPECT_NE(no_dir.message().find("/nonexistent-dir/x.gguf"), std::string::npos);
 }
 
 }  // namespace

@@ -19,7 +19,7 @@ constexpr uint32_t kMagic = 0x46554747;  // "GGUF" read as a little-endian u32
 constexpr int kMaxArrayDepth = 8;
 constexpr uint32_t kMaxDims = 4;
 constexpr size_t kMinKvBytes = 8 + 1 + 4 + 1;   // key length, 1-byte key, type, u8 value
-constexpr size_t kMinTensorInfoBytes = 8 + 1 + 4 + 8 + 4 + 8;  // one-dim tensor
+constexpr size_t kMinTensorInfoBytes = 8 + 4 + 8 + 4 + 8;  // empty name, one dimension
 
 // A bounds-checked cursor over the file's bytes; every failure names the source and offset.
 class Cursor {

@@ -180,18 +180,20 @@ Status GgufWriter::WriteAll(const Sink& sink) const {
 }
 
 Status GgufWriter::WriteFile(const std::string& path) const {
+  LLM_RETURN_IF_ERROR(error_);  // before creating anything
   std::unique_ptr<std::FILE, FileCloser> f(std::fopen(path.c_str(), "wb"));
   if (!f) return Status::IOError(path + ": cannot create: " + std::strerror(errno));
-  LLM_RETURN_IF_ERROR(WriteAll([&](std::span<const uint8_t> bytes) {
+  Status s = WriteAll([&](std::span<const uint8_t> bytes) {
     if (std::fwrite(bytes.data(), 1, bytes.size(), f.get()) != bytes.size()) {
       return Status::IOError(path + ": write failed: " + std::strerror(errno));
     }
     return Status::Ok();
-  }));
-  if (std::fclose(f.release()) != 0) {
-    return Status::IOError(path + ": close failed: " + std::strerror(errno));
+  });
+  if (std::fclose(f.release()) != 0 && s.ok()) {
+    s = Status::IOError(path + ": close failed: " + std::strerror(errno));
   }
-  return Status::Ok();
+  if (!s.ok()) std::remove(path.c_str());  // never leave a partial file behind
+  return s;
 }
 
 Result<std::vector<uint8_t>> GgufWriter::WriteToBuffer() const {
