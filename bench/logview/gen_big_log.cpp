@@ -68,10 +68,11 @@ int main(int argc, char** argv) {
     int n = std::snprintf(line, sizeof line,
         "{\"timestamp\":\"%s\",\"level\":\"INFO\",\"message\":\"Incoming request\",\"module\":\"logger\","
         "\"request_id\":\"%s\",\"method\":\"%s\",\"url\":\"http://127.0.0.1:5000%s\",\"path\":\"%s\","
-        "\"endpoint\":\"%s\",\"remote_addr\":\"10.0.%d.%d\",\"user_agent\":\"%s\",\"content_type\":\"%s\","
-        "\"content_length\":%d,\"headers\":{\"Host\":\"127.0.0.1:5000\",\"Authorization\":\"[REDACTED]\"}%s,\"type\":\"request\"}\n",
-        ts.c_str(), id, r.method, r.path, r.path, r.endpoint, client / 50, client, agent, post ? "application/json" : "",
-        post ? 64 : 0, post ? ",\"body\":{\"model\":\"stories260K.gguf\",\"prompt\":\"Once upon a time\"}" : "");
+        "\"endpoint\":\"%s\",\"remote_addr\":\"10.0.%d.%d\",\"user_agent\":\"%s\",%s"
+        "\"content_length\":%d,\"headers\":{\"Host\":\"127.0.0.1:5000\"%s}%s,\"type\":\"request\"}\n",
+        ts.c_str(), id, r.method, r.path, r.path, r.endpoint, client / 50, client, agent,
+        post ? "\"content_type\":\"application/json\"," : "", post ? 64 : 0,
+        rng() % 5 == 0 ? ",\"Authorization\":\"[REDACTED]\"" : "", post ? ",\"body\":{\"model\":\"stories260K.gguf\",\"prompt\":\"Once upon a time\"}" : "");
     std::fwrite(line, 1, static_cast<size_t>(n), f);
     const int64_t end = t + static_cast<int64_t>(dur * 1000);
     const std::string te = Ts(end);

@@ -64,17 +64,33 @@ RecordType TypeFromName(std::string_view t) {
 // The key's raw text (our keys carry no escapes; an escaped key just matches nothing).
 std::string_view KeyText(ondemand::field& field) {
   const char* k = field.key().raw();
-  const char* e = static_cast<const char*>(std::memchr(k, '"', 64));
-  return e ? std::string_view(k, static_cast<size_t>(e - k)) : std::string_view();
+  size_t n = 0;  // keys are short: a plain loop beats a memchr call
+  while (n < 32 && k[n] != '"') ++n;
+  return n < 32 ? std::string_view(k, n) : std::string_view();
 }
 
 // Reads an optional string field: null leaves `out` empty; any other non-string is an error.
 bool GetString(ondemand::value v, std::string_view* out) {
+  auto s = v.get_string();
+  if (!s.error()) {
+    *out = s.value_unsafe();
+    return true;
+  }
+  return s.error() == simdjson::INCORRECT_TYPE && v.is_null();
+}
+
+// Checks that a value is a string or null without unescaping it.
+bool IsStringOrNull(ondemand::value v, bool* is_string) {
   ondemand::json_type t;
   if (v.type().get(t)) return false;
-  if (t == ondemand::json_type::null) return true;
-  if (t != ondemand::json_type::string) return false;
-  return !v.get_string().get(*out);
+  *is_string = t == ondemand::json_type::string;
+  return *is_string || t == ondemand::json_type::null;
+}
+
+// A text field: unescaped when the caller wants text, else only type-checked.
+bool GetText(ondemand::value v, std::string_view* out, bool need_text) {
+  bool is_string;
+  return need_text ? GetString(v, out) : IsStringOrNull(v, &is_string);
 }
 
 bool GetDouble(ondemand::value v, double* out) {
@@ -99,6 +115,7 @@ struct RecordParser::Impl {
   ondemand::parser parser;
   std::string padded;
   LocalTimeConverter local;
+  bool need_text = true;
 
   bool Field(std::string_view key, ondemand::value v, RecordView* r, bool* have_ts, bool* have_level,
              bool* have_msg);
@@ -110,7 +127,7 @@ bool RecordParser::Impl::Field(std::string_view key, ondemand::value v, RecordVi
   std::string_view s;
   switch (key.size()) {
     case 3:
-      if (key == "url") return GetString(v, &r->url);
+      if (key == "url") return GetText(v, &r->url, need_text);
       break;
     case 4:
       if (key == "type") {
@@ -135,10 +152,11 @@ bool RecordParser::Impl::Field(std::string_view key, ondemand::value v, RecordVi
       break;
     case 6:
       if (key == "method") return GetString(v, &r->method);
-      if (key == "module") return GetString(v, &r->module);
+      if (key == "module") return GetText(v, &r->module, need_text);
       break;
     case 7:
       if (key == "message") {
+        if (!need_text) return IsStringOrNull(v, have_msg) && *have_msg;
         if (!GetString(v, &r->message)) return false;
         *have_msg = r->message.data() != nullptr;
         return true;
@@ -175,11 +193,11 @@ bool RecordParser::Impl::Field(std::string_view key, ondemand::value v, RecordVi
       }
       break;
     case 13:
-      if (key == "error_message") return GetString(v, &r->error_message);
+      if (key == "error_message") return GetText(v, &r->error_message, need_text);
       if (key == "prompt_tokens") return GetInt(v, &r->prompt_tokens);
       break;
     case 14:
-      if (key == "exception_type") return GetString(v, &r->exception_type);
+      if (key == "exception_type") return GetText(v, &r->exception_type, need_text);
       break;
     case 15:
       if (key == "generation_time") return GetDouble(v, &r->generation_time);
@@ -220,7 +238,7 @@ bool RecordParser::Impl::Parse(const char* data, size_t size, size_t readable, R
   return have_ts && have_level && have_msg;
 }
 
-RecordParser::RecordParser() : impl_(std::make_unique<Impl>()) {}
+RecordParser::RecordParser(bool need_text) : impl_(std::make_unique<Impl>()) { impl_->need_text = need_text; }
 RecordParser::~RecordParser() = default;
 
 bool RecordParser::Parse(std::string_view line, size_t readable, RecordView* out) {

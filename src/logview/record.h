@@ -40,7 +40,9 @@ struct RecordView {
 // of its documented type (null counts as absent). Not thread-safe: one per thread.
 class RecordParser {
  public:
-  RecordParser();
+  // With need_text false, message, module, url, error_message and exception_type are only
+  // type-checked, not unescaped (they stay empty): faster, for aggregations that ignore them.
+  explicit RecordParser(bool need_text = true);
   ~RecordParser();
   RecordParser(const RecordParser&) = delete;
   RecordParser& operator=(const RecordParser&) = delete;

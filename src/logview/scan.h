@@ -4,6 +4,7 @@
 //   void Add(const RecordView&, std::string_view raw_line);
 //   void Merge(Aggregate&& other);
 //   uint64_t bad_lines, records;   (counters the scanner maintains)
+//   optionally static constexpr bool kNeedsText (false: message etc. are not unescaped)
 #pragma once
 
 #include <cstdint>
@@ -21,7 +22,15 @@ namespace llm::logview {
 struct ScanPiece {
   std::string_view data;
   size_t readable;
+  bool mapped = false;  // memory-mapped: pages may be released after reading
 };
+
+// Drops the whole pages of [begin, end) of a read-only file mapping from this process's
+// resident set (the page cache keeps them), so a scan's RSS stays small on huge files.
+void ReleaseMappedPages(const char* begin, const char* end);
+
+// Splits a piece into consecutive slices of about `bytes` at line boundaries.
+std::vector<ScanPiece> SliceAtLines(const ScanPiece& piece, size_t bytes);
 
 // Cuts each source into about `parts` pieces of similar size at line boundaries.
 std::vector<std::vector<ScanPiece>> SplitForThreads(const std::vector<LogSource>& sources, int parts);
@@ -44,10 +53,13 @@ void ForEachLine(const ScanPiece& piece, Fn&& fn) {
 // Folds the lines of `pieces` that pass `filter` into `agg`.
 template <typename Aggregate>
 void ScanPieces(const std::vector<ScanPiece>& pieces, const Filter& filter, Aggregate& agg) {
-  RecordParser parser;
+  bool need_text = true;
+  if constexpr (requires { Aggregate::kNeedsText; }) need_text = Aggregate::kNeedsText;
+  RecordParser parser(need_text);
   RecordView r;
   const bool no_filter = filter.Empty();
-  for (const ScanPiece& piece : pieces) {
+  for (const ScanPiece& whole : pieces) {
+    for (const ScanPiece& piece : SliceAtLines(whole, size_t{8} << 20)) {
     ForEachLine(piece, [&](std::string_view line, size_t readable) {
       bool blank = line.find_first_not_of(" \t\r") == std::string_view::npos;
       if (blank) return;
@@ -58,6 +70,8 @@ void ScanPieces(const std::vector<ScanPiece>& pieces, const Filter& filter, Aggr
       ++agg.records;
       if (no_filter || filter.Matches(r, line)) agg.Add(r, line);
     });
+    if (piece.mapped) ReleaseMappedPages(piece.data.data(), piece.data.data() + piece.data.size());
+    }
   }
 }
 

@@ -54,6 +54,7 @@ struct HourCounts {
 
 class StatsAggregate {
  public:
+  static constexpr bool kNeedsText = false;  // never reads message, module, url
   explicit StatsAggregate(double slow_ms = 5000, size_t keep_slowest = 10)
       : slow_ms_(slow_ms), keep_slowest_(keep_slowest) {}
 
