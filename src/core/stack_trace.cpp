@@ -19,30 +19,33 @@ std::string Demangle(const char* name) {
   return status == 0 && out ? std::string(out.get()) : std::string(name);
 }
 
+// "name +0xoff [module]" when the symbol is exported, else "[module+0xoff]" (an offset
+// addr2line -e module resolves).
 std::string DescribeFrame(void* addr) {
   Dl_info info{};
-  char offset[64];
-  if (dladdr(addr, &info) == 0) {
-    std::snprintf(offset, sizeof(offset), "%p", addr);
-    return offset;
+  char buf[64];
+  if (dladdr(addr, &info) == 0 || info.dli_fname == nullptr) {
+    std::snprintf(buf, sizeof(buf), "%p", addr);
+    return buf;
   }
+  std::string file = info.dli_fname;
+  size_t slash = file.rfind('/');
+  if (slash != std::string::npos) file = file.substr(slash + 1);
   std::string line;
   if (info.dli_sname != nullptr) {
     line = Demangle(info.dli_sname);
-    std::snprintf(offset, sizeof(offset), " +0x%zx",
+    std::snprintf(buf, sizeof(buf), " +0x%zx [",
                   static_cast<size_t>(static_cast<char*>(addr) - static_cast<char*>(info.dli_saddr)));
-    line += offset;
+    line += buf;
+    line += file;
   } else {
-    std::snprintf(offset, sizeof(offset), "%p", addr);
-    line = offset;
+    line = "[";
+    line += file;
+    std::snprintf(buf, sizeof(buf), "+0x%zx",
+                  static_cast<size_t>(static_cast<char*>(addr) - static_cast<char*>(info.dli_fbase)));
+    line += buf;
   }
-  if (info.dli_fname != nullptr) {
-    std::string file = info.dli_fname;
-    size_t slash = file.rfind('/');
-    line += " [";
-    line += slash == std::string::npos ? file : file.substr(slash + 1);
-    line += ']';
-  }
+  line += ']';
   return line;
 }
 
