@@ -116,6 +116,25 @@ constexpr const char* kMistralV01 =
     "{{ message['content'] + eos_token}}{% else %}{{ raise_exception('Only user and assistant "
     "roles are supported!') }}{% endif %}{% endfor %}";
 
+// Zephyr / TinyLlama-1.1B-Chat: the newline after each turn comes from the template's layout.
+constexpr const char* kZephyr =
+    "{% for message in messages %}\n{% if message['role'] == 'user' %}\n"
+    "{{ '<|user|>\\n' + message['content'] + eos_token }}\n"
+    "{% elif message['role'] == 'system' %}\n"
+    "{{ '<|system|>\\n' + message['content'] + eos_token }}\n"
+    "{% elif message['role'] == 'assistant' %}\n"
+    "{{ '<|assistant|>\\n'  + message['content'] + eos_token }}\n{% endif %}\n"
+    "{% if loop.last and add_generation_prompt %}\n{{ '<|assistant|>' }}\n{% endif %}\n"
+    "{% endfor %}";
+
+// Tulu: no EOS after a user turn and no system branch.
+constexpr const char* kTulu =
+    "{% for message in messages %}\n{% if message['role'] == 'user' %}\n"
+    "{{ '<|user|>\\n' + message['content'] }}\n{% elif message['role'] == 'assistant' %}\n"
+    "{{ '<|assistant|>\\n'  + message['content'] + eos_token }}\n{% endif %}\n"
+    "{% if loop.last and add_generation_prompt %}\n{{ '<|assistant|>' }}\n{% endif %}\n"
+    "{% endfor %}";
+
 std::vector<ChatMessage> Conversation(bool with_system) {
   std::vector<ChatMessage> m;
   if (with_system) m.push_back({"system", "Be brief."});
@@ -286,6 +305,37 @@ TEST(ChatTemplate, MistralWithoutSystemSupportRefusesASystemMessage) {
   ASSERT_FALSE(text.ok());
   EXPECT_EQ(text.status().message(),
             "Conversation roles must alternate user/assistant/user/assistant/...");
+}
+
+TEST(ChatTemplate, ZephyrRendersLikeHuggingFaceForTinyLlama) {
+  const ChatTemplate t = Make(kZephyr, "<s>", "</s>");
+  EXPECT_EQ(t.family(), ChatFamily::kZephyr);
+  // huggingface.js's reference rendering for HuggingFaceH4/zephyr-7b-beta.
+  const std::vector<ChatMessage> m = {
+      {"system", "You are a friendly chatbot who always responds in the style of a pirate"},
+      {"user", "Hello, how are you?"},
+      {"assistant", "I'm doing great. How can I help you today?"},
+      {"user", "I'd like to show off how chat templating works!"}};
+  const std::string expected =
+      "<|system|>\nYou are a friendly chatbot who always responds in the style of a pirate</s>\n"
+      "<|user|>\nHello, how are you?</s>\n<|assistant|>\nI'm doing great. How can I help you "
+      "today?</s>\n<|user|>\nI'd like to show off how chat templating works!</s>\n";
+  EXPECT_EQ(RenderOk(t, m, false), expected);
+  EXPECT_EQ(RenderOk(t, m, true), expected + "<|assistant|>\n");
+}
+
+TEST(ChatTemplate, ZephyrVariantsFollowTheirOwnExpressions) {
+  const ChatTemplate t = Make(kTulu, "<s>", "</s>");
+  EXPECT_EQ(t.family(), ChatFamily::kZephyr);
+  EXPECT_EQ(RenderOk(t, Conversation(true)),
+            "<|user|>\nHi\n<|assistant|>\nHello.</s>\n<|user|>\nJoke?\n<|assistant|>\n");
+  // Without the newlines after the expressions, the turns are glued together.
+  std::string glued = kZephyr;
+  for (size_t at = glued.find("}}\n"); at != std::string::npos; at = glued.find("}}\n", at)) {
+    glued.erase(at + 2, 1);
+  }
+  EXPECT_EQ(RenderOk(Make(glued.c_str(), "<s>", "</s>"), {{"user", "Hi"}}),
+            "<|user|>\nHi</s><|assistant|>");
 }
 
 }  // namespace

@@ -4,56 +4,10 @@
 #include <vector>
 
 #include "engine/chat/chat_template.h"
+#include "engine/chat/template_source.h"
 
 namespace llm::engine {
 namespace {
-
-bool IsSpace(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
-
-// The source without any whitespace, so that markers match whatever the layout.
-std::string Compact(std::string_view source) {
-  std::string out;
-  out.reserve(source.size());
-  for (char c : source) {
-    if (!IsSpace(c)) out.push_back(c);
-  }
-  return out;
-}
-
-bool Contains(std::string_view haystack, std::string_view needle) {
-  return haystack.find(needle) != std::string_view::npos;
-}
-
-// Decodes the escapes of a Jinja string literal body (\n, \t, \\, \', \").
-std::string Unescape(std::string_view body) {
-  std::string out;
-  for (size_t i = 0; i < body.size(); ++i) {
-    if (body[i] != '\\' || i + 1 == body.size()) {
-      out.push_back(body[i]);
-      continue;
-    }
-    const char next = body[++i];
-    out.push_back(next == 'n' ? '\n' : next == 't' ? '\t' : next);
-  }
-  return out;
-}
-
-// The body of the string literal opening at `pos` (a quote), or npos-free empty on failure.
-std::string_view LiteralAt(std::string_view source, size_t pos) {
-  if (pos >= source.size() || (source[pos] != '\'' && source[pos] != '"')) return {};
-  const char quote = source[pos];
-  size_t end = pos + 1;
-  while (end < source.size() && source[end] != quote) end += source[end] == '\\' ? 2 : 1;
-  if (end >= source.size()) return {};
-  return source.substr(pos + 1, end - pos - 1);
-}
-
-size_t SkipSpaces(std::string_view s, size_t pos) {
-  while (pos < s.size() && IsSpace(s[pos])) ++pos;
-  return pos;
-}
 
 // The messages of every raise_exception('...') in the source.
 std::vector<std::string> RaisedMessages(std::string_view source) {
@@ -166,6 +120,21 @@ void ApplyMistralStyle(std::string_view source, std::string_view compact,
   }
 }
 
+// Zephyr: the expression that writes a turn of the role named by `marker`.
+ChatTemplateStyle::ZephyrTurn ZephyrTurnOf(std::string_view source, std::string_view marker) {
+  const auto tag = FindExpression(source, marker, "content", /*with_word=*/true);
+  if (!tag) return {};
+  return {tag->literal, Contains(tag->text, "eos_token"), tag->newline_after};
+}
+
+void ApplyZephyrStyle(std::string_view source, ChatTemplateStyle& style) {
+  style.zephyr_system = ZephyrTurnOf(source, "<|system|>");
+  style.zephyr_user = ZephyrTurnOf(source, "<|user|>");
+  style.zephyr_assistant = ZephyrTurnOf(source, "<|assistant|>");
+  const auto prompt = FindExpression(source, "<|assistant|>", "content", /*with_word=*/false);
+  if (prompt) style.zephyr_prompt = prompt->literal + (prompt->newline_after ? "\n" : "");
+}
+
 // The family named by the markers of the compacted source, if any.
 bool DetectFamily(std::string_view compact, ChatFamily& family) {
   if (Contains(compact, "<｜User｜>") && Contains(compact, "<｜Assistant｜>")) {
@@ -178,6 +147,8 @@ bool DetectFamily(std::string_view compact, ChatFamily& family) {
     family = ChatFamily::kChatML;
   } else if (Contains(compact, "<|user|>") && Contains(compact, "<|end|>")) {
     family = ChatFamily::kPhi3;
+  } else if (Contains(compact, "<|user|>") && Contains(compact, "<|assistant|>")) {
+    family = ChatFamily::kZephyr;
   } else if (Contains(compact, "[INST]") && Contains(compact, "<<SYS>>")) {
     family = ChatFamily::kLlama2;
   } else if (Contains(compact, "[INST]") && Contains(compact, "[/INST]")) {
@@ -206,6 +177,7 @@ std::string_view ChatFamilyName(ChatFamily family) {
     case ChatFamily::kPhi3: return "phi3";
     case ChatFamily::kGemma: return "gemma";
     case ChatFamily::kDeepSeekR1: return "deepseek-r1";
+    case ChatFamily::kZephyr: return "zephyr";
   }
   return "unknown";
 }
@@ -224,7 +196,7 @@ Result<ChatTemplate> ChatTemplate::FromSource(std::string_view source, std::stri
   ChatFamily family;
   if (!DetectFamily(compact, family)) {
     return Status::Unsupported("unrecognised chat template (not ChatML, Llama 2/3, Mistral, "
-                               "Phi-3, Gemma or DeepSeek-R1): \"" + Hint(source) + "\"");
+                               "Phi-3, Gemma, DeepSeek-R1 or Zephyr): \"" + Hint(source) + "\"");
   }
   ChatTemplateStyle style;
   ApplyRaisedMessages(source, style);
@@ -234,6 +206,7 @@ Result<ChatTemplate> ChatTemplate::FromSource(std::string_view source, std::stri
     style.llama3_prompt_always = !Contains(compact, "add_generation_prompt");
   }
   if (family == ChatFamily::kMistral) ApplyMistralStyle(source, compact, style);
+  if (family == ChatFamily::kZephyr) ApplyZephyrStyle(source, style);
   if (family == ChatFamily::kDeepSeekR1) {
     style.think_after_prompt = Contains(compact, "<｜Assistant｜><think>");
   }

@@ -163,6 +163,21 @@ Result<std::string> RenderDeepSeekR1(const RenderInput& in) {
   return out;
 }
 
+Result<std::string> RenderZephyr(const RenderInput& in) {
+  std::string out;
+  for (const ChatMessage& m : in.messages) {
+    const ChatTemplateStyle::ZephyrTurn& turn = m.role == "system" ? in.style.zephyr_system
+                                                : IsUser(m)         ? in.style.zephyr_user
+                                                                    : in.style.zephyr_assistant;
+    if (turn.open.empty()) continue;  // the template has no branch for this role
+    out.append(turn.open).append(m.content);
+    if (turn.eos) out += in.eos;
+    if (turn.newline) out += '\n';
+  }
+  if (in.add_generation_prompt) out += in.style.zephyr_prompt;
+  return out;
+}
+
 Status ValidateMessages(Messages messages) {
   if (messages.empty()) return Status::InvalidArgument("messages must not be empty");
   for (size_t i = 0; i < messages.size(); ++i) {
@@ -189,6 +204,7 @@ Result<std::string> ChatTemplate::Render(std::span<const ChatMessage> messages,
     case ChatFamily::kPhi3: return RenderPhi3(in);
     case ChatFamily::kGemma: return RenderGemma(in);
     case ChatFamily::kDeepSeekR1: return RenderDeepSeekR1(in);
+    case ChatFamily::kZephyr: return RenderZephyr(in);
   }
   return Status::Internal("unknown chat family");
 }

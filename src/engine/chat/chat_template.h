@@ -1,7 +1,8 @@
 // Chat templates: recognises the family of a model's `tokenizer.chat_template` (a Jinja
 // source) and renders conversations natively, byte for byte as the Jinja would.
 // Families: ChatML (Qwen, SmolLM...), Llama 3 / 3.1 / 3.2, Llama 2, Mistral (Nemo, v0.3),
-// Phi-3, Gemma (2 and 3), DeepSeek-R1. No Jinja interpreter: tools and tool calls are ignored.
+// Phi-3, Gemma (2 and 3), DeepSeek-R1, Zephyr (TinyLlama). No Jinja interpreter: tools and
+// tool calls are ignored.
 #pragma once
 
 #include <span>
@@ -18,7 +19,16 @@ struct ChatMessage {
   std::string content;
 };
 
-enum class ChatFamily { kChatML, kLlama3, kLlama2, kMistral, kPhi3, kGemma, kDeepSeekR1 };
+enum class ChatFamily {
+  kChatML,
+  kLlama3,
+  kLlama2,
+  kMistral,
+  kPhi3,
+  kGemma,
+  kDeepSeekR1,
+  kZephyr,
+};
 
 // The stable lower-case name of a family, e.g. "chatml", "llama3", "deepseek-r1".
 std::string_view ChatFamilyName(ChatFamily family);

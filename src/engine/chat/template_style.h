@@ -26,6 +26,16 @@ struct ChatTemplateStyle {
   bool assistant_trim = false;
   // Gemma: refuse a system message (Gemma 2) or fold it into the first user turn (Gemma 3).
   bool refuses_system = false;
+  // Zephyr (TinyLlama, Zephyr): per role, the literal opening a turn ("<|user|>\n"), whether
+  // EOS follows the content and whether a newline follows the turn (template layout); a role
+  // with an empty opening is not rendered. The generation prompt as the template writes it.
+  struct ZephyrTurn {
+    std::string open;
+    bool eos = false;
+    bool newline = false;
+  };
+  ZephyrTurn zephyr_system, zephyr_user, zephyr_assistant;
+  std::string zephyr_prompt = "<|assistant|>\n";
   // DeepSeek-R1: the generation prompt opens a thinking block.
   bool think_after_prompt = false;
   // The template's own error messages (raise_exception) for the conversations it refuses.
