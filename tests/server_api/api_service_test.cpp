@@ -1,0 +1,266 @@
+// The ApiService's routes in-process: a real Server on a free loopback port, the real engine
+// on ../shared/models/stories260K.gguf, a cpp-httplib client, and the log files checked after.
+#include "server/api_service.h"
+
+#include <httplib.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <gtest/gtest.h>
+
+#include "nlohmann/json.hpp"
+#include "server/builtin_routes.h"
+
+namespace llm::server {
+namespace {
+
+using nlohmann::json;
+
+std::string SharedModels() {
+  const char* d = std::getenv("LLM_SHARED_DIR");
+  return std::string(d ? d : "../shared") + "/models";
+}
+
+class ApiServiceTest : public ::testing::Test {
+ protected:
+  void Start(ApiSettings api = {}) {
+    ASSERT_TRUE(std::filesystem::exists(SharedModels() + "/stories260K.gguf")) << SharedModels();
+    log_dir_ = ::testing::TempDir() + "api_service_" + ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    std::filesystem::remove_all(log_dir_);
+    logging::LogSettings ls;
+    ls.dir = log_dir_;
+    auto logger = logging::Logger::Open(ls);
+    ASSERT_TRUE(logger.ok()) << logger.status().ToString();
+    logger_ = std::move(logger).value();
+    if (api.default_model.empty()) api.default_model = "stories260K.gguf";
+    ServerSettings ss;
+    ss.port = 0;
+    ss.models_dir = SharedModels();
+    ss.http_threads = RequiredHttpThreads(api);
+    api_ = std::make_unique<ApiService>(api, ss.models_dir, *logger_);
+    server_ = std::make_unique<Server>(ss, *logger_);
+    AddBuiltinRoutes(*server_);
+    api_->Attach(*server_);
+    ASSERT_TRUE(server_->Start().ok());
+    client_ = std::make_unique<httplib::Client>("127.0.0.1", server_->port());
+    client_->set_read_timeout(60, 0);
+  }
+
+  // Stops everything and returns the records of api.log.
+  std::vector<json> StopAndReadLog() {
+    server_->Shutdown();
+    server_.reset();
+    api_.reset();
+    logger_.reset();
+    std::vector<json> records;
+    std::ifstream in(log_dir_ + "/api.log");
+    for (std::string line; std::getline(in, line);) records.push_back(json::parse(line));
+    return records;
+  }
+
+  httplib::Result Post(const std::string& path, const std::string& body, const httplib::Headers& h = {}) {
+    return client_->Post(path.c_str(), h, body, "application/json");
+  }
+
+  void TearDown() override {
+    if (server_) server_->Shutdown();
+  }
+
+  std::string log_dir_;
+  std::unique_ptr<logging::Logger> logger_;
+  std::unique_ptr<ApiService> api_;
+  std::unique_ptr<Server> server_;
+  std::unique_ptr<httplib::Client> client_;
+};
+
+std::vector<json> SseEvents(const std::string& body) {
+  std::vector<json> events;
+  std::istringstream in(body);
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind("data: ", 0) != 0) continue;
+    std::string data = line.substr(6);
+    events.push_back(data == "[DONE]" ? json("[DONE]") : json::parse(data));
+  }
+  return events;
+}
+
+TEST_F(ApiServiceTest, GenerateAnswersGreedyTextWithUsageAndLogsSuccess) {
+  Start();
+  auto r = Post("/api/v1/generate", R"({"prompt":"Once upon a time","max_tokens":16,"temperature":0})");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;
+  json j = json::parse(r->body);
+  EXPECT_FALSE(j["response"].get<std::string>().empty());
+  EXPECT_EQ(j["model"], "stories260K.gguf");
+  EXPECT_EQ(j["usage"]["prompt_tokens"], 5);
+  EXPECT_EQ(j["usage"]["completion_tokens"].get<int>() + 5, j["usage"]["total_tokens"].get<int>());
+  EXPECT_TRUE(j["timings"].contains("predicted_per_second"));
+  EXPECT_EQ(j["request_id"], r->get_header_value("X-Request-ID"));
+  auto again = Post("/api/v1/generate", R"({"prompt":"Once upon a time","max_tokens":16,"temperature":0})");
+  EXPECT_EQ(json::parse(again->body)["response"], j["response"]);  // greedy is deterministic
+  std::vector<json> log = StopAndReadLog();
+  int successes = 0;
+  for (const json& rec : log) {
+    if (rec.value("event_type", "") != "text_generation_success") continue;
+    ++successes;
+    EXPECT_EQ(rec["model_name"], "stories260K.gguf");
+    EXPECT_EQ(rec["message"], "Text generation completed successfully with model: stories260K.gguf");
+    for (const char* k : {"response_length", "generation_time", "prompt_tokens", "completion_tokens", "tokens_per_second",
+                          "time_to_first_token_ms", "finish_reason", "request_id"}) {
+      EXPECT_TRUE(rec.contains(k)) << k;
+    }
+  }
+  EXPECT_EQ(successes, 2);
+}
+
+TEST_F(ApiServiceTest, ChatAndOpenAIRoutesAnswerInTheirShapes) {
+  Start();
+  auto chat = Post("/api/v1/chat", R"({"messages":[{"role":"user","content":"Hi"}],"max_tokens":8,"temperature":0})");
+  ASSERT_EQ(chat->status, 200) << chat->body;
+  EXPECT_EQ(json::parse(chat->body)["message"]["role"], "assistant");
+  auto oc = Post("/v1/chat/completions", R"({"model":"stories260K.gguf","messages":[{"role":"user","content":"Hi"}],"max_tokens":8})");
+  ASSERT_EQ(oc->status, 200) << oc->body;
+  json c = json::parse(oc->body);
+  EXPECT_EQ(c["object"], "chat.completion");
+  EXPECT_EQ(c["id"].get<std::string>().rfind("chatcmpl-", 0), 0u);
+  auto ot = Post("/v1/completions", R"({"model":"stories260K.gguf","prompt":"Once","max_tokens":8})");
+  ASSERT_EQ(ot->status, 200) << ot->body;
+  EXPECT_EQ(json::parse(ot->body)["object"], "text_completion");
+  auto models = client_->Get("/v1/models");
+  EXPECT_EQ(json::parse(models->body)["object"], "list");
+  auto native_models = client_->Get("/api/v1/models");
+  json nm = json::parse(native_models->body);
+  bool found = false;
+  for (const json& m : nm["models"]) {
+    if (m["name"] != "stories260K.gguf") continue;
+    found = true;
+    EXPECT_EQ(m["architecture"], "llama");
+    EXPECT_TRUE(m["loaded"].get<bool>());
+    EXPECT_GT(m["parameters"].get<int64_t>(), 0);
+    EXPECT_GT(m["context_length"].get<int>(), 0);
+  }
+  EXPECT_TRUE(found);
+}
+
+TEST_F(ApiServiceTest, StreamsSseEventsAndOpenAIChunksEndingWithDone) {
+  Start();
+  auto native = Post("/api/v1/generate", R"({"prompt":"Once upon a time","max_tokens":8,"temperature":0,"stream":true})");
+  ASSERT_EQ(native->status, 200);
+  EXPECT_EQ(native->get_header_value("Content-Type"), "text/event-stream");
+  std::vector<json> ev = SseEvents(native->body);
+  ASSERT_GE(ev.size(), 2u);
+  EXPECT_EQ(ev.back()["done"], true);
+  EXPECT_TRUE(ev.back().contains("usage"));
+  std::string joined;
+  for (size_t i = 0; i + 1 < ev.size(); ++i) joined += ev[i]["response"].get<std::string>();
+  EXPECT_EQ(joined, ev.back()["response"]);
+  auto oa = Post("/v1/chat/completions", R"({"messages":[{"role":"user","content":"Hi"}],"max_tokens":8,"stream":true,
+      "stream_options":{"include_usage":true}})");
+  std::vector<json> chunks = SseEvents(oa->body);
+  ASSERT_GE(chunks.size(), 3u);
+  EXPECT_EQ(chunks.back(), "[DONE]");
+  EXPECT_EQ(chunks[0]["choices"][0]["delta"]["role"], "assistant");
+  EXPECT_TRUE(chunks[chunks.size() - 2]["choices"].empty());
+  EXPECT_GT(chunks[chunks.size() - 2]["usage"]["completion_tokens"].get<int>(), 0);
+}
+
+TEST_F(ApiServiceTest, BadInputsGet4xxInTheFlavoursShapeAndErrorRecords) {
+  Start();
+  struct Case { std::string path, body; int status; std::string error_type; };
+  const std::vector<Case> cases = {
+      {"/api/v1/generate", R"({"prompt":"x","model":"nope.gguf"})", 404, "ModelNotFoundError"},
+      {"/api/v1/generate", R"({"prompt":"x","model":"../models/stories260K.gguf"})", 404, "ModelNotFoundError"},
+      {"/api/v1/generate", R"({"prompt":"x","max_tokens":-4})", 400, "InvalidRequestError"},
+      {"/api/v1/generate", R"({"prompt":"x","max_tokens":100000000})", 400, "InvalidRequestError"},
+      {"/api/v1/generate", R"({"prompt":123})", 400, "InvalidRequestError"},
+      {"/api/v1/chat", R"({"messages":[]})", 400, "InvalidRequestError"},
+      {"/api/v1/generate", "{\"prompt\":" + std::string(40000, ' ') + "\"" + [] { std::string s; for (int i = 0; i < 3000; ++i) s += "once upon a time "; return s; }() + "\"}", 400, "ContextLengthExceededError"},
+      {"/v1/chat/completions", R"({"messages":[{"role":"user","content":"x"}],"model":"/etc/passwd"})", 404, "ModelNotFoundError"},
+      {"/v1/completions", R"({"prompt":"x","max_tokens":"many"})", 400, "InvalidRequestError"},
+  };
+  for (const Case& c : cases) {
+    auto r = Post(c.path, c.body);
+    ASSERT_TRUE(r) << c.body;
+    EXPECT_EQ(r->status, c.status) << c.body << " -> " << r->body;
+    json j = json::parse(r->body);
+    if (c.path.rfind("/v1/", 0) == 0) {
+      ASSERT_TRUE(j["error"].is_object()) << r->body;
+      for (const char* k : {"message", "type", "param", "code"}) EXPECT_TRUE(j["error"].contains(k)) << k;
+    } else {
+      EXPECT_EQ(j["error_type"], c.error_type) << r->body;
+    }
+  }
+  auto ok = Post("/api/v1/generate", R"({"prompt":"Once","max_tokens":4})");
+  EXPECT_EQ(ok->status, 200);  // still serving
+  std::vector<json> log = StopAndReadLog();
+  std::map<std::string, int> errors, generation_errors;
+  for (const json& rec : log) {
+    if (rec["type"] == "error") ++errors[rec["error_type"]];
+    if (rec.value("event_type", "") == "text_generation_error") {
+      ++generation_errors[rec["error_type"]];
+      EXPECT_EQ(rec["level"], "ERROR");
+      EXPECT_EQ(rec["message"].get<std::string>().rfind("Text generation error with model ", 0), 0u);
+    }
+  }
+  EXPECT_EQ(errors["ModelNotFoundError"], 3);
+  EXPECT_EQ(errors["InvalidRequestError"], 5);
+  EXPECT_EQ(errors["ContextLengthExceededError"], 1);
+  EXPECT_EQ(generation_errors["ModelNotFoundError"], 3);
+}
+
+TEST_F(ApiServiceTest, ApiKeyIsRequiredComparedAndNeverLogged) {
+  ApiSettings s;
+  s.api_key = "sk-test-secret-42";
+  Start(s);
+  auto none = Post("/v1/completions", R"({"prompt":"x","max_tokens":2})");
+  EXPECT_EQ(none->status, 401);
+  EXPECT_EQ(json::parse(none->body)["error"]["type"], "authentication_error");
+  auto wrong = Post("/api/v1/generate", R"({"prompt":"x","max_tokens":2})", {{"Authorization", "Bearer sk-test-secret-41"}});
+  EXPECT_EQ(wrong->status, 401);
+  EXPECT_EQ(json::parse(wrong->body)["error_type"], "AuthenticationError");
+  EXPECT_EQ(client_->Get("/api/v1/models")->status, 401);
+  auto right = Post("/api/v1/generate", R"({"prompt":"x","max_tokens":2})", {{"Authorization", "Bearer sk-test-secret-42"}});
+  EXPECT_EQ(right->status, 200);
+  EXPECT_EQ(client_->Get("/api/v1/health")->status, 200);  // open unless PROTECT_METRICS
+  EXPECT_EQ(client_->Get("/metrics")->status, 200);
+  StopAndReadLog();
+  for (const char* f : {"/api.log", "/errors.log"}) {
+    std::ifstream in(log_dir_ + f);
+    std::string all((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    EXPECT_EQ(all.find("sk-test-secret"), std::string::npos) << f;
+    if (std::string(f) == "/errors.log") {
+      EXPECT_NE(all.find("AuthenticationError"), std::string::npos);
+    }
+  }
+}
+
+TEST_F(ApiServiceTest, MetricsCountRequestsAndPassPromtool) {
+  Start();
+  ASSERT_EQ(Post("/api/v1/generate", R"({"prompt":"Once","max_tokens":4})")->status, 200);
+  ASSERT_EQ(Post("/api/v1/generate", R"({"prompt":"Once","model":"nope"})")->status, 404);
+  auto m = client_->Get("/metrics");
+  ASSERT_EQ(m->status, 200);
+  EXPECT_NE(m->body.find("llm_api_http_requests_total{endpoint=\"generate_response\",status=\"200\"} 1"), std::string::npos);
+  EXPECT_NE(m->body.find("llm_api_http_requests_total{endpoint=\"generate_response\",status=\"404\"} 1"), std::string::npos);
+  EXPECT_NE(m->body.find("llm_api_generated_tokens_total{model=\"stories260K.gguf\"}"), std::string::npos);
+  EXPECT_NE(m->body.find("llm_api_models_loaded 1"), std::string::npos);
+  const std::string path = log_dir_ + "_metrics.txt";
+  std::ofstream(path) << m->body;
+  EXPECT_EQ(std::system(("promtool check metrics < " + path).c_str()), 0) << m->body;
+}
+
+TEST_F(ApiServiceTest, HealthReportsSlotsAndQueue) {
+  ApiSettings s;
+  s.parallel = 2;
+  Start(s);
+  json h = json::parse(client_->Get("/api/v1/health")->body);
+  EXPECT_EQ(h["generation"]["slots_total"], 2);
+  EXPECT_EQ(h["generation"]["slots_busy"], 0);
+  EXPECT_EQ(h["generation"]["requests_queued"], 0);
+}
+
+}  // namespace
+}  // namespace llm::server
