@@ -156,6 +156,18 @@ TEST(SyntheticLlama, SameSeedSameBytesOtherSeedOtherWeights) {
   EXPECT_EQ(output->dims, (std::vector<int64_t>{64, 256}));
 }
 
+TEST(SyntheticLlama, TiedModelsHaveNoOutputWeight) {
+  LlamaSynthConfig c = SmallConfig(GgmlType::kF16);
+  c.tied = true;
+  auto path = TempPath("tied.gguf");
+  ASSERT_TRUE(WriteSyntheticLlama(c, path.string()).ok());
+  auto f = GgufFile::Open(path.string());
+  ASSERT_TRUE(f.ok()) << f.status().ToString();
+  EXPECT_EQ((*f)->FindTensor("output.weight"), nullptr);
+  EXPECT_NE((*f)->FindTensor("output_norm.weight"), nullptr);
+  EXPECT_EQ((*f)->GetUInt("general.file_type").value(), 1u);  // MOSTLY_F16
+}
+
 TEST(SyntheticLlama, RejectsShapesTheModelCannotHave) {
   LlamaSynthConfig c = SmallConfig(GgmlType::kQ4_0);
   EXPECT_TRUE(ValidateConfig(c).ok());
