@@ -135,6 +135,23 @@ constexpr const char* kTulu =
     "{% if loop.last and add_generation_prompt %}\n{{ '<|assistant|>' }}\n{% endif %}\n"
     "{% endfor %}";
 
+// Phi-4: ChatML headers closed by <|im_sep|>, no newline between turns.
+constexpr const char* kPhi4 =
+    "{% for message in messages %}{% if (message['role'] == 'system') %}"
+    "{{'<|im_start|>system<|im_sep|>' + message['content'] + '<|im_end|>'}}"
+    "{% elif (message['role'] == 'user') %}{{'<|im_start|>user<|im_sep|>' + message['content'] + "
+    "'<|im_end|>'}}{% elif (message['role'] == 'assistant') %}{{'<|im_start|>assistant<|im_sep|>' "
+    "+ message['content'] + '<|im_end|>'}}{% endif %}{% endfor %}{% if add_generation_prompt %}"
+    "{{ '<|im_start|>assistant<|im_sep|>' }}{% endif %}";
+
+// Phi-3 mini (June 2024): BOS first, every system message rendered.
+constexpr const char* kPhi3Mini =
+    "{{ bos_token }}{% for message in messages %}{% if message['role'] == 'system' %}"
+    "{{'<|system|>\\n' + message['content'] + '<|end|>\\n'}}{% elif message['role'] == 'user' %}"
+    "{{'<|user|>\\n' + message['content'] + '<|end|>\\n'}}{% elif message['role'] == 'assistant' %}"
+    "{{'<|assistant|>\\n' + message['content'] + '<|end|>\\n'}}{% endif %}{% endfor %}"
+    "{% if add_generation_prompt %}{{ '<|assistant|>\\n' }}{% else %}{{ eos_token }}{% endif %}";
+
 std::vector<ChatMessage> Conversation(bool with_system) {
   std::vector<ChatMessage> m;
   if (with_system) m.push_back({"system", "Be brief."});
@@ -336,6 +353,27 @@ TEST(ChatTemplate, ZephyrVariantsFollowTheirOwnExpressions) {
   }
   EXPECT_EQ(RenderOk(Make(glued.c_str(), "<s>", "</s>"), {{"user", "Hi"}}),
             "<|user|>\nHi</s><|assistant|>");
+}
+
+TEST(ChatTemplate, Phi4IsChatMLWithImSepAndNoNewlines) {
+  const ChatTemplate t = Make(kPhi4, "<|endoftext|>", "<|im_end|>");
+  EXPECT_EQ(t.family(), ChatFamily::kChatML);
+  EXPECT_EQ(RenderOk(t, {{"system", "S"}, {"user", "Hi"}}),
+            "<|im_start|>system<|im_sep|>S<|im_end|><|im_start|>user<|im_sep|>Hi<|im_end|>"
+            "<|im_start|>assistant<|im_sep|>");
+}
+
+TEST(ChatTemplate, Phi3MiniWritesBosAndKeepsAnEmptySystemMessage) {
+  const ChatTemplate t = Make(kPhi3Mini, "<s>", "<|endoftext|>");
+  EXPECT_EQ(t.family(), ChatFamily::kPhi3);
+  EXPECT_EQ(RenderOk(t, {{"system", ""}, {"user", "Hi"}}),
+            "<s><|system|>\n<|end|>\n<|user|>\nHi<|end|>\n<|assistant|>\n");
+}
+
+TEST(ChatTemplate, ChatMLOpeningWithBosWritesIt) {
+  const std::string source = std::string("{{- bos_token }}") + kChatML;
+  EXPECT_EQ(RenderOk(Make(source.c_str(), "<s>"), {{"user", "Hi"}}, false),
+            "<s><|im_start|>user\nHi<|im_end|>\n");
 }
 
 }  // namespace

@@ -200,7 +200,19 @@ Result<ChatTemplate> ChatTemplate::FromSource(std::string_view source, std::stri
   }
   ChatTemplateStyle style;
   ApplyRaisedMessages(source, style);
-  if (family == ChatFamily::kChatML) style.default_system = DefaultChatMLSystem(source);
+  style.leading_bos = compact.starts_with("{{bos_token}}") ||
+                      compact.starts_with("{{-bos_token}}") || compact.starts_with("{{bos_token-}}");
+  if (family == ChatFamily::kChatML) {
+    style.default_system = DefaultChatMLSystem(source);
+    if (Contains(compact, "<|im_sep|>")) {  // Phi-4
+      style.chatml_role_sep = "<|im_sep|>";
+      style.chatml_turn_sep = Contains(compact, "<|im_end|>\\n") ? "\n" : "";
+    }
+  }
+  if (family == ChatFamily::kPhi3) {
+    style.phi3_skip_empty_system = Contains(compact, "=='system'andmessage['content']") ||
+                                   Contains(compact, "==\"system\"andmessage[\"content\"]");
+  }
   if (family == ChatFamily::kLlama3) {
     style.llama3_preamble = Llama3Preamble(source);
     style.llama3_prompt_always = !Contains(compact, "add_generation_prompt");

@@ -31,15 +31,21 @@ Status CheckAlternation(Messages messages, const std::string& error) {
   return Status::Ok();
 }
 
+// The BOS text when the template opens with it.
+std::string LeadingBos(const RenderInput& in) { return in.style.leading_bos ? in.bos : ""; }
+
 Result<std::string> RenderChatML(const RenderInput& in) {
-  std::string out;
-  if (in.messages[0].role != "system" && !in.style.default_system.empty()) {
-    out += "<|im_start|>system\n" + in.style.default_system + "<|im_end|>\n";
+  const ChatTemplateStyle& s = in.style;
+  std::string out = LeadingBos(in);
+  auto turn = [&](std::string_view role, std::string_view content) {
+    out.append("<|im_start|>").append(role).append(s.chatml_role_sep).append(content);
+    out.append("<|im_end|>").append(s.chatml_turn_sep);
+  };
+  if (in.messages[0].role != "system" && !s.default_system.empty()) {
+    turn("system", s.default_system);
   }
-  for (const ChatMessage& m : in.messages) {
-    out += "<|im_start|>" + m.role + "\n" + m.content + "<|im_end|>\n";
-  }
-  if (in.add_generation_prompt) out += "<|im_start|>assistant\n";
+  for (const ChatMessage& m : in.messages) turn(m.role, m.content);
+  if (in.add_generation_prompt) out.append("<|im_start|>assistant").append(s.chatml_role_sep);
   return out;
 }
 
@@ -113,9 +119,9 @@ Result<std::string> RenderMistral(const RenderInput& in) {
 }
 
 Result<std::string> RenderPhi3(const RenderInput& in) {
-  std::string out;
+  std::string out = LeadingBos(in);
   for (const ChatMessage& m : in.messages) {
-    if (m.role == "system" && m.content.empty()) continue;
+    if (m.role == "system" && m.content.empty() && in.style.phi3_skip_empty_system) continue;
     out += "<|" + m.role + "|>\n" + m.content + "<|end|>\n";
   }
   out += in.add_generation_prompt ? "<|assistant|>\n" : in.eos;
@@ -164,7 +170,7 @@ Result<std::string> RenderDeepSeekR1(const RenderInput& in) {
 }
 
 Result<std::string> RenderZephyr(const RenderInput& in) {
-  std::string out;
+  std::string out = LeadingBos(in);
   for (const ChatMessage& m : in.messages) {
     const ChatTemplateStyle::ZephyrTurn& turn = m.role == "system" ? in.style.zephyr_system
                                                 : IsUser(m)         ? in.style.zephyr_user

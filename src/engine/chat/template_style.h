@@ -7,8 +7,16 @@
 namespace llm::engine {
 
 struct ChatTemplateStyle {
-  // ChatML: the system turn emitted when the conversation has none (Qwen's), or empty.
+  // ChatML, Phi-3, Zephyr: the template opens with {{ bos_token }} (the others place BOS
+  // themselves).
+  bool leading_bos = false;
+  // ChatML: the system turn emitted when the conversation has none (Qwen's), or empty; the
+  // separator after the role ("\n", Phi-4's "<|im_sep|>") and after <|im_end|> ("\n" or none).
   std::string default_system;
+  std::string chatml_role_sep = "\n";
+  std::string chatml_turn_sep = "\n";
+  // Phi-3: a system message with empty content is skipped (Phi-3.5's `and message['content']`).
+  bool phi3_skip_empty_system = false;
   // Llama 3.1+: "Cutting Knowledge Date: ...\nToday Date: ...\n\n" before the system message;
   // empty for Llama 3.0, which renders every message as a plain header turn.
   std::string llama3_preamble;
