@@ -30,5 +30,8 @@ function(llm_add_gtest name)
   target_link_libraries(${name} PRIVATE ${ARG_LIBS} GTest::gtest GTest::gtest_main GTest::gmock Threads::Threads)
   target_include_directories(${name} PRIVATE ${CMAKE_SOURCE_DIR}/src ${CMAKE_SOURCE_DIR}/tests)
   include(GoogleTest)
-  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 PROPERTIES ENVIRONMENT "LLM_SHARED_DIR=${CMAKE_SOURCE_DIR}/../shared;LLM_BIN_DIR=${CMAKE_BINARY_DIR}/bin")
+  # Two properties, not one ENVIRONMENT list: gtest_discover_tests splits a list on ";".
+  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 PROPERTIES
+    ENVIRONMENT "LLM_SHARED_DIR=${CMAKE_SOURCE_DIR}/../shared"
+    ENVIRONMENT_MODIFICATION "LLM_BIN_DIR=set:${CMAKE_BINARY_DIR}/bin")
 endfunction()
