@@ -159,6 +159,45 @@ bool DetectFamily(std::string_view compact, ChatFamily& family) {
   return true;
 }
 
+// Everything that varies between the templates of `family`, read from the source.
+ChatTemplateStyle StyleOf(ChatFamily family, std::string_view source, std::string_view compact) {
+  ChatTemplateStyle style;
+  ApplyRaisedMessages(source, style);
+  style.leading_bos = compact.starts_with("{{bos_token}}") ||
+                      compact.starts_with("{{-bos_token}}") ||
+                      compact.starts_with("{{bos_token-}}");
+  switch (family) {
+    case ChatFamily::kChatML:
+      style.default_system = DefaultChatMLSystem(source);
+      if (Contains(compact, "<|im_sep|>")) {  // Phi-4
+        style.chatml_role_sep = "<|im_sep|>";
+        style.chatml_turn_sep = Contains(compact, "<|im_end|>\\n") ? "\n" : "";
+      }
+      break;
+    case ChatFamily::kPhi3:
+      style.phi3_skip_empty_system = Contains(compact, "=='system'andmessage['content']") ||
+                                     Contains(compact, "==\"system\"andmessage[\"content\"]");
+      break;
+    case ChatFamily::kLlama3:
+      style.llama3_preamble = Llama3Preamble(source);
+      style.llama3_prompt_always = !Contains(compact, "add_generation_prompt");
+      break;
+    case ChatFamily::kMistral:
+      ApplyMistralStyle(source, compact, style);
+      break;
+    case ChatFamily::kZephyr:
+      ApplyZephyrStyle(source, style);
+      break;
+    case ChatFamily::kDeepSeekR1:
+      style.think_after_prompt = Contains(compact, "<｜Assistant｜><think>");
+      break;
+    case ChatFamily::kLlama2:
+    case ChatFamily::kGemma:
+      break;
+  }
+  return style;
+}
+
 // The first characters of the source on one line, to name an unrecognised template.
 std::string Hint(std::string_view source) {
   std::string hint;
@@ -198,30 +237,7 @@ Result<ChatTemplate> ChatTemplate::FromSource(std::string_view source, std::stri
     return Status::Unsupported("unrecognised chat template (not ChatML, Llama 2/3, Mistral, "
                                "Phi-3, Gemma, DeepSeek-R1 or Zephyr): \"" + Hint(source) + "\"");
   }
-  ChatTemplateStyle style;
-  ApplyRaisedMessages(source, style);
-  style.leading_bos = compact.starts_with("{{bos_token}}") ||
-                      compact.starts_with("{{-bos_token}}") || compact.starts_with("{{bos_token-}}");
-  if (family == ChatFamily::kChatML) {
-    style.default_system = DefaultChatMLSystem(source);
-    if (Contains(compact, "<|im_sep|>")) {  // Phi-4
-      style.chatml_role_sep = "<|im_sep|>";
-      style.chatml_turn_sep = Contains(compact, "<|im_end|>\\n") ? "\n" : "";
-    }
-  }
-  if (family == ChatFamily::kPhi3) {
-    style.phi3_skip_empty_system = Contains(compact, "=='system'andmessage['content']") ||
-                                   Contains(compact, "==\"system\"andmessage[\"content\"]");
-  }
-  if (family == ChatFamily::kLlama3) {
-    style.llama3_preamble = Llama3Preamble(source);
-    style.llama3_prompt_always = !Contains(compact, "add_generation_prompt");
-  }
-  if (family == ChatFamily::kMistral) ApplyMistralStyle(source, compact, style);
-  if (family == ChatFamily::kZephyr) ApplyZephyrStyle(source, style);
-  if (family == ChatFamily::kDeepSeekR1) {
-    style.think_after_prompt = Contains(compact, "<｜Assistant｜><think>");
-  }
+  ChatTemplateStyle style = StyleOf(family, source, compact);
   return ChatTemplate(family, std::move(style), std::move(bos_token), std::move(eos_token));
 }
 
