@@ -35,6 +35,14 @@ TEST(PreTokenizer, Qwen2SplitsEveryDigit) {
   EXPECT_EQ(Split(PreTokenizerType::kQwen2, "x 123"), (Words{"x", " ", "1", "2", "3"}));
 }
 
+TEST(PreTokenizer, DeepseekLlmSeparatesLettersPunctuationCjkAndDigits) {
+  EXPECT_EQ(Split(PreTokenizerType::kDeepseekLlm, "Hi, \xCE\xA9\xCE\xB1\xE4\xBD\xA0\xE5\xA5\xBD 42\n"),
+            (Words{"Hi", ",", " \xCE\xA9\xCE\xB1", "\xE4\xBD\xA0\xE5\xA5\xBD", " ", "42", "\n"}));
+  // The punctuation class [!-/:-~] also spans ASCII letters, so in a mixed word the ASCII
+  // run is split off (as in llama.cpp and Hugging Face).
+  EXPECT_EQ(Split(PreTokenizerType::kDeepseekLlm, " \xCE\xA9mega"), (Words{" \xCE\xA9", "mega"}));
+}
+
 TEST(PreTokenizer, AppliesRegexListsInSequence) {
   // starcoder: digits first, then the gpt-2 regex on what is left.
   EXPECT_EQ(Split(PreTokenizerType::kStarcoder, "ab12 c"), (Words{"ab", "1", "2", " c"}));

@@ -112,7 +112,7 @@ Result<std::unique_ptr<PreTokenizer>> PreTokenizer::FromPatterns(const std::vect
     PCRE2_SIZE error_offset = 0;
     auto regex = std::make_unique<Regex>();
     regex->code = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(expanded.c_str()), expanded.size(),
-                                PCRE2_UTF | PCRE2_UCP, &error, &error_offset, nullptr);
+                                PCRE2_UTF | PCRE2_UCP | PCRE2_DOLLAR_ENDONLY, &error, &error_offset, nullptr);
     if (regex->code == nullptr) {
       PCRE2_UCHAR message[256];
       pcre2_get_error_message(error, message, sizeof(message));

@@ -24,6 +24,7 @@ constexpr PreEntry kPreEntries[] = {
     {"llama-v3", PreTokenizerType::kLlama3, true, true, true},
     {"llama-bpe", PreTokenizerType::kLlama3, true, true, true},
     {"falcon3", PreTokenizerType::kLlama3, true, true, true},
+    {"deepseek-llm", PreTokenizerType::kDeepseekLlm, false, false, false},
     {"deepseek-coder", PreTokenizerType::kDeepseekCoder, false, false, false},
     {"deepseek-v3", PreTokenizerType::kDeepseek3Llm, false, false, false},
     {"falcon", PreTokenizerType::kFalcon, true, false, false},

@@ -31,7 +31,7 @@ enum class VocabType { kSpm, kBpe };
 
 // Pre-tokenizer regex sets, as llama.cpp's llama_vocab_pre_type (only the ones we implement).
 enum class PreTokenizerType {
-  kDefault, kLlama3, kDeepseekCoder, kDeepseek3Llm, kFalcon, kMpt, kStarcoder,
+  kDefault, kLlama3, kDeepseekLlm, kDeepseekCoder, kDeepseek3Llm, kFalcon, kMpt, kStarcoder,
   kGpt2, kQwen2, kStablelm2, kOlmo, kDbrx, kSmaug, kRefact, kCommandR, kSmollm, kCodeshell,
   kExaone, kMinerva, kChatGlm4, kPoro, kBloom, kGpt3Finnish, kViking, kJais,
 };
