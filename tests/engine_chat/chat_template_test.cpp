@@ -152,6 +152,13 @@ constexpr const char* kPhi3Mini =
     "{{'<|assistant|>\\n' + message['content'] + '<|end|>\\n'}}{% endif %}{% endfor %}"
     "{% if add_generation_prompt %}{{ '<|assistant|>\\n' }}{% else %}{{ eos_token }}{% endif %}";
 
+// The first Phi-3 mini template (April 2024): the assistant header follows every user turn.
+constexpr const char* kPhi3First =
+    "{{ bos_token }}{% for message in messages %}{% if (message['role'] == 'user') %}"
+    "{{'<|user|>' + '\\n' + message['content'] + '<|end|>' + '\\n' + '<|assistant|>' + '\\n'}}"
+    "{% elif (message['role'] == 'assistant') %}{{message['content'] + '<|end|>' + '\\n'}}"
+    "{% endif %}{% endfor %}";
+
 std::vector<ChatMessage> Conversation(bool with_system) {
   std::vector<ChatMessage> m;
   if (with_system) m.push_back({"system", "Be brief."});
@@ -374,6 +381,16 @@ TEST(ChatTemplate, ChatMLOpeningWithBosWritesIt) {
   const std::string source = std::string("{{- bos_token }}") + kChatML;
   EXPECT_EQ(RenderOk(Make(source.c_str(), "<s>"), {{"user", "Hi"}}, false),
             "<s><|im_start|>user\nHi<|im_end|>\n");
+}
+
+TEST(ChatTemplate, FirstPhi3TemplateDropsSystemAndOpensEveryAnswer) {
+  const ChatTemplate t = Make(kPhi3First, "<s>", "<|endoftext|>");
+  EXPECT_EQ(t.family(), ChatFamily::kPhi3);
+  const std::string expected =
+      "<s><|user|>\nHi<|end|>\n<|assistant|>\nHello.<|end|>\n<|user|>\nJoke?<|end|>\n"
+      "<|assistant|>\n";
+  EXPECT_EQ(RenderOk(t, Conversation(true), true), expected);
+  EXPECT_EQ(RenderOk(t, Conversation(true), false), expected);
 }
 
 }  // namespace

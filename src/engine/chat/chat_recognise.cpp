@@ -177,6 +177,7 @@ ChatTemplateStyle StyleOf(ChatFamily family, std::string_view source, std::strin
     case ChatFamily::kPhi3:
       style.phi3_skip_empty_system = Contains(compact, "=='system'andmessage['content']") ||
                                      Contains(compact, "==\"system\"andmessage[\"content\"]");
+      style.phi3_assistant_after_user = Contains(compact, "'<|end|>'+'\\n'+'<|assistant|>'");
       break;
     case ChatFamily::kLlama3:
       style.llama3_preamble = Llama3Preamble(source);

@@ -118,7 +118,21 @@ Result<std::string> RenderMistral(const RenderInput& in) {
   return out;
 }
 
+// The first Phi-3 template: "<|user|>\ncontent<|end|>\n<|assistant|>\n", answers "content<|end|>\n".
+std::string RenderPhi3First(const RenderInput& in) {
+  std::string out = LeadingBos(in);
+  for (const ChatMessage& m : in.messages) {
+    if (IsUser(m)) {
+      out.append("<|user|>\n").append(m.content).append("<|end|>\n<|assistant|>\n");
+    } else if (m.role == "assistant") {
+      out.append(m.content).append("<|end|>\n");
+    }
+  }
+  return out;
+}
+
 Result<std::string> RenderPhi3(const RenderInput& in) {
+  if (in.style.phi3_assistant_after_user) return RenderPhi3First(in);
   std::string out = LeadingBos(in);
   for (const ChatMessage& m : in.messages) {
     if (m.role == "system" && m.content.empty() && in.style.phi3_skip_empty_system) continue;

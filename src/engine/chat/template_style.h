@@ -17,6 +17,9 @@ struct ChatTemplateStyle {
   std::string chatml_turn_sep = "\n";
   // Phi-3: a system message with empty content is skipped (Phi-3.5's `and message['content']`).
   bool phi3_skip_empty_system = false;
+  // The first Phi-3 template: no system turn, the assistant header written after every user
+  // turn (so no generation prompt and no final EOS).
+  bool phi3_assistant_after_user = false;
   // Llama 3.1+: "Cutting Knowledge Date: ...\nToday Date: ...\n\n" before the system message;
   // empty for Llama 3.0, which renders every message as a plain header turn.
   std::string llama3_preamble;
