@@ -118,7 +118,7 @@ Result<std::string> RenderMistral(const RenderInput& in) {
   return out;
 }
 
-// The first Phi-3 template: "<|user|>\ncontent<|end|>\n<|assistant|>\n", answers "content<|end|>\n".
+// The first Phi-3 template: user turns end with the assistant header; no system turn.
 std::string RenderPhi3First(const RenderInput& in) {
   std::string out = LeadingBos(in);
   for (const ChatMessage& m : in.messages) {
