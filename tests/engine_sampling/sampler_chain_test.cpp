@@ -160,6 +160,20 @@ TEST(SamplerChain, PresencePenaltyShiftsTheDistribution) {
   EXPECT_NEAR(zeros / 20000.0, std::exp(-2.0) / (1.0 + std::exp(-2.0)), 0.01);
 }
 
+TEST(SamplerChain, NaNLogitsAreNeverPicked) {
+  std::vector<float> logits(5000, NAN);
+  logits[1234] = 0.5f;
+  logits[4321] = 0.25f;
+  SamplingParams p = Plain(3);
+  p.top_p = 0.9f;  // sorts part of the row
+  SamplerChain chain(p);
+  for (int32_t t : Draw(chain, logits, 200)) EXPECT_TRUE(t == 1234 || t == 4321) << t;
+  SamplingParams greedy = Greedy();
+  greedy.repeat_penalty = 1.5f;  // the candidate-set path
+  SamplerChain g(greedy);
+  EXPECT_EQ(g.Sample(logits), 1234);
+}
+
 TEST(SamplerChain, DescribesItsLinksInLlamaCppOrder) {
   SamplingParams p;
   p.seed = 42;

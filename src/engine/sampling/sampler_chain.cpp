@@ -101,7 +101,9 @@ int32_t SamplerChain::Sample(std::span<const float> logits) {
   CandidateSet& c = scratch_;
   c.items.resize(logits.size());
   for (size_t i = 0; i < logits.size(); ++i) {
-    c.items[i] = TokenCandidate{static_cast<int32_t>(i), logits[i], 0.0f};
+    // A NaN (a broken model) would break the sorts' ordering: it becomes impossible instead.
+    const float logit = std::isnan(logits[i]) ? -std::numeric_limits<float>::infinity() : logits[i];
+    c.items[i] = TokenCandidate{static_cast<int32_t>(i), logit, 0.0f};
   }
   c.sorted = false;
   c.selected = -1;
