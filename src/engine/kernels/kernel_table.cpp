@@ -83,6 +83,7 @@ bool PathSupported(Path path) {
     case Path::kAvx512:
       return PathSupported(Path::kAvx2) && __builtin_cpu_supports("avx512f") &&
              __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl") &&
+             __builtin_cpu_supports("avx512dq") &&
              __builtin_cpu_supports("avx512vnni");
   }
   return false;

@@ -12,6 +12,7 @@ namespace llm::engine {
 namespace kernels {
 namespace {
 
+// Sequential, in double, as ggml rms_norm (a vectorized sum could round differently).
 double SumSquares(const float* x, int64_t n) {
   double sum = 0;
   for (int64_t i = 0; i < n; ++i) sum += static_cast<double>(x[i] * x[i]);
@@ -21,7 +22,15 @@ void ScaleMul(const float* x, float s, const float* w, float* y, int64_t n) {
   for (int64_t i = 0; i < n; ++i) y[i] = (x[i] * s) * w[i];
 }
 void Swiglu(const float* gate, const float* up, float* out, int64_t n) {
-  for (int64_t i = 0; i < n; ++i) out[i] = gate[i] / (1.0f + std::exp(-gate[i])) * up[i];
+  for (int64_t i = 0; i < n; ++i) out[i] = (gate[i] / (1.0f + std::exp(-gate[i]))) * up[i];
+}
+double SoftmaxExpScalar(float* x, int64_t n, float max) {
+  double sum = 0;
+  for (int64_t i = 0; i < n; ++i) {
+    x[i] = std::exp(x[i] - max);
+    sum += static_cast<double>(x[i]);
+  }
+  return sum;
 }
 void Add(const float* a, const float* b, float* out, int64_t n) {
   for (int64_t i = 0; i < n; ++i) out[i] = a[i] + b[i];
@@ -53,14 +62,16 @@ void AxpyF16Scalar(float a, const uint16_t* x, float* y, int64_t n) {
 }
 
 const VecOpsTable& Active() {
-  static const VecOpsTable& table = ActivePath() == Path::kScalar ? ScalarVecOps() : Avx2VecOps();
+  static const VecOpsTable& table = ActivePath() == Path::kAvx512 ? Avx512VecOps()
+                                    : ActivePath() == Path::kAvx2 ? Avx2VecOps()
+                                                                  : ScalarVecOps();
   return table;
 }
 
 }  // namespace
 
 const VecOpsTable& ScalarVecOps() {
-  static const VecOpsTable table{SumSquares, ScaleMul, Swiglu, Add, Dot, Axpy, Scale,
+  static const VecOpsTable table{ScaleMul, Swiglu, SoftmaxExpScalar, Add, Dot, Axpy, Scale,
                                  ToF16, FromF16, DotF16, AxpyF16Scalar};
   return table;
 }
@@ -69,7 +80,7 @@ const VecOpsTable& ScalarVecOps() {
 
 void RmsNorm(const float* x, const float* w, float* y, int64_t n, float eps) {
   const auto& t = kernels::Active();
-  const float mean = static_cast<float>(t.sum_squares(x, n) / static_cast<double>(n));
+  const float mean = static_cast<float>(kernels::SumSquares(x, n) / static_cast<double>(n));
   const float scale = 1.0f / std::sqrt(mean + eps);
   t.scale_mul(x, scale, w, y, n);
 }
@@ -77,12 +88,8 @@ void RmsNorm(const float* x, const float* w, float* y, int64_t n, float eps) {
 void SoftmaxInPlace(float* x, int64_t n) {
   if (n <= 0) return;
   float max = -INFINITY;
-  for (int64_t i = 0; i < n; ++i) max = std::fmax(max, x[i]);
-  double sum = 0;
-  for (int64_t i = 0; i < n; ++i) {
-    x[i] = std::exp(x[i] - max);
-    sum += static_cast<double>(x[i]);
-  }
+  for (int64_t i = 0; i < n; ++i) max = x[i] > max ? x[i] : max;
+  const double sum = kernels::Active().softmax_exp(x, n, max);
   kernels::Active().scale(x, static_cast<float>(1.0 / sum), n);
 }
 

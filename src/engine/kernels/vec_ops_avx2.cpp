@@ -1,6 +1,6 @@
 // The AVX2 + FMA + F16C build of the vec_ops table (compiled with those flags; only reached
-// after PathSupported(Path::kAvx2)). Also used on the AVX-512 path: these loops are bound by
-// memory or by the scalar parts, not by vector width.
+// after PathSupported(Path::kAvx2)). The AVX-512 table reuses all but SiLU and softmax: these
+// loops are bound by memory, not by vector width.
 #include <immintrin.h>
 
 #include <cmath>
@@ -22,38 +22,33 @@ static inline __m256 LoadHalf8(const uint16_t* p) {
   return _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
 }
 
-// exp(x) for x in [-87.3, 88.3] (clamped), Cephes polynomial: about 1 ulp.
-static inline __m256 Exp(__m256 x) {
-  x = _mm256_min_ps(_mm256_max_ps(x, _mm256_set1_ps(-87.3f)), _mm256_set1_ps(88.3f));
-  const __m256 fx = _mm256_round_ps(_mm256_mul_ps(x, _mm256_set1_ps(1.44269504088896341f)),
-                                    _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-  __m256 r = _mm256_fnmadd_ps(fx, _mm256_set1_ps(0.693359375f), x);
-  r = _mm256_fnmadd_ps(fx, _mm256_set1_ps(-2.12194440e-4f), r);
-  __m256 p = _mm256_set1_ps(1.9875691500E-4f);
-  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.3981999507E-3f));
-  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(8.3334519073E-3f));
-  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(4.1665795894E-2f));
-  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.6666665459E-1f));
-  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(5.0000001201E-1f));
-  p = _mm256_fmadd_ps(p, _mm256_mul_ps(r, r), _mm256_add_ps(r, _mm256_set1_ps(1.0f)));
-  const __m256i pow2 = _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(fx), _mm256_set1_epi32(127)), 23);
-  return _mm256_mul_ps(p, _mm256_castsi256_ps(pow2));
-}
-
-static double SumSquares(const float* x, int64_t n) {
-  __m256d acc0 = _mm256_setzero_pd(), acc1 = _mm256_setzero_pd();
-  int64_t i = 0;
-  for (; i + 8 <= n; i += 8) {
-    const __m256 v = _mm256_loadu_ps(x + i);
-    const __m256 sq = _mm256_mul_ps(v, v);  // squared in float, summed in double (as ggml)
-    acc0 = _mm256_add_pd(acc0, _mm256_cvtps_pd(_mm256_castps256_ps128(sq)));
-    acc1 = _mm256_add_pd(acc1, _mm256_cvtps_pd(_mm256_extractf128_ps(sq, 1)));
-  }
-  alignas(32) double lanes[4];
-  _mm256_store_pd(lanes, _mm256_add_pd(acc0, acc1));
-  double sum = (lanes[0] + lanes[1]) + (lanes[2] + lanes[3]);
-  for (; i < n; ++i) sum += static_cast<double>(x[i] * x[i]);
-  return sum;
+// ggml_v_expf (AVX2 + FMA build of ggml's vec.h, adapted from ARM's optimized routines): the
+// same operations in the same order, so exp, SiLU and softmax give llama.cpp's bits.
+static inline __m256 GgmlExp(__m256 x) {
+  const __m256 r = _mm256_set1_ps(0x1.8p23f);
+  const __m256 z = _mm256_fmadd_ps(x, _mm256_set1_ps(0x1.715476p+0f), r);
+  const __m256 n = _mm256_sub_ps(z, r);
+  const __m256 b = _mm256_fnmadd_ps(n, _mm256_set1_ps(0x1.7f7d1cp-20f),
+                                    _mm256_fnmadd_ps(n, _mm256_set1_ps(0x1.62e4p-1f), x));
+  const __m256i e = _mm256_slli_epi32(_mm256_castps_si256(z), 23);
+  const __m256 k = _mm256_castsi256_ps(_mm256_add_epi32(e, _mm256_castps_si256(_mm256_set1_ps(1))));
+  const __m256 abs_n = _mm256_andnot_ps(_mm256_set1_ps(-0.f), n);
+  const __m256 c = _mm256_cmp_ps(abs_n, _mm256_set1_ps(126), _CMP_GT_OQ);
+  const __m256 u = _mm256_mul_ps(b, b);
+  const __m256 j = _mm256_fmadd_ps(
+      _mm256_fmadd_ps(_mm256_fmadd_ps(_mm256_set1_ps(0x1.0e4020p-7f), b, _mm256_set1_ps(0x1.573e2ep-5f)), u,
+                      _mm256_fmadd_ps(_mm256_set1_ps(0x1.555e66p-3f), b, _mm256_set1_ps(0x1.fffdb6p-2f))),
+      u, _mm256_mul_ps(_mm256_set1_ps(0x1.ffffecp-1f), b));
+  if (!_mm256_movemask_ps(c)) return _mm256_fmadd_ps(j, k, k);
+  const __m256i g = _mm256_and_si256(_mm256_castps_si256(_mm256_cmp_ps(n, _mm256_setzero_ps(), _CMP_LE_OQ)),
+                                     _mm256_set1_epi32(static_cast<int>(0x82000000u)));
+  const __m256 s1 = _mm256_castsi256_ps(_mm256_add_epi32(g, _mm256_set1_epi32(0x7f000000)));
+  const __m256 s2 = _mm256_castsi256_ps(_mm256_sub_epi32(e, g));
+  const __m256 d = _mm256_cmp_ps(abs_n, _mm256_set1_ps(192), _CMP_GT_OQ);
+  return _mm256_or_ps(
+      _mm256_and_ps(d, _mm256_mul_ps(s1, s1)),
+      _mm256_andnot_ps(d, _mm256_or_ps(_mm256_and_ps(c, _mm256_mul_ps(_mm256_fmadd_ps(s2, j, s2), s1)),
+                                       _mm256_andnot_ps(c, _mm256_fmadd_ps(k, j, k)))));
 }
 
 static void ScaleMul(const float* x, float s, const float* w, float* y, int64_t n) {
@@ -65,16 +60,37 @@ static void ScaleMul(const float* x, float s, const float* w, float* y, int64_t 
   for (; i < n; ++i) y[i] = (x[i] * s) * w[i];
 }
 
+// ggml: silu = x / (1 + ggml_v_expf(-x)) per 8 values, x / (1 + expf(-x)) for the tail; then
+// the separate multiply by up (ggml_mul).
 static void Swiglu(const float* gate, const float* up, float* out, int64_t n) {
   const __m256 one = _mm256_set1_ps(1.0f);
   int64_t i = 0;
   for (; i + 8 <= n; i += 8) {
     const __m256 g = _mm256_loadu_ps(gate + i);
-    const __m256 e = Exp(_mm256_sub_ps(_mm256_setzero_ps(), g));
-    const __m256 silu = _mm256_div_ps(g, _mm256_add_ps(one, e));
+    const __m256 silu = _mm256_div_ps(g, _mm256_add_ps(one, GgmlExp(_mm256_sub_ps(_mm256_setzero_ps(), g))));
     _mm256_storeu_ps(out + i, _mm256_mul_ps(silu, _mm256_loadu_ps(up + i)));
   }
-  for (; i < n; ++i) out[i] = gate[i] / (1.0f + std::exp(-gate[i])) * up[i];
+  for (; i < n; ++i) out[i] = (gate[i] / (1.0f + std::exp(-gate[i]))) * up[i];
+}
+
+// ggml_vec_soft_max_f32 (AVX2 build): exp per 8 values, each group summed in float, the group
+// sums accumulated in double; expf for the tail.
+static double SoftmaxExp(float* x, int64_t n, float max) {
+  double sum = 0;
+  int64_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const __m256 val = GgmlExp(_mm256_sub_ps(_mm256_loadu_ps(x + i), _mm256_set1_ps(max)));
+    _mm256_storeu_ps(x + i, val);
+    __m128 v2 = _mm_add_ps(_mm256_extractf128_ps(val, 1), _mm256_castps256_ps128(val));
+    v2 = _mm_add_ps(v2, _mm_movehl_ps(v2, v2));
+    v2 = _mm_add_ss(v2, _mm_movehdup_ps(v2));
+    sum += static_cast<double>(_mm_cvtss_f32(v2));
+  }
+  for (; i < n; ++i) {
+    x[i] = std::exp(x[i] - max);
+    sum += static_cast<double>(x[i]);
+  }
+  return sum;
 }
 
 static void Add(const float* a, const float* b, float* out, int64_t n) {
@@ -147,7 +163,7 @@ static void AxpyF16(float a, const uint16_t* x, float* y, int64_t n) {
 
 const VecOpsTable& Avx2VecOps() {
   using namespace avx2_vec;
-  static const VecOpsTable table{SumSquares, ScaleMul, Swiglu, Add, Dot, Axpy, Scale,
+  static const VecOpsTable table{ScaleMul, Swiglu, SoftmaxExp, Add, Dot, Axpy, Scale,
                                  ToF16, FromF16, DotF16, AxpyF16};
   return table;
 }

@@ -6,9 +6,10 @@
 namespace llm::engine::kernels {
 
 struct VecOpsTable {
-  double (*sum_squares)(const float* x, int64_t n);
   void (*scale_mul)(const float* x, float s, const float* w, float* y, int64_t n);
   void (*swiglu)(const float* gate, const float* up, float* out, int64_t n);
+  // x[i] = exp(x[i] - max); returns the sum, accumulated as ggml_vec_soft_max_f32 does.
+  double (*softmax_exp)(float* x, int64_t n, float max);
   void (*add)(const float* a, const float* b, float* out, int64_t n);
   float (*dot)(const float* a, const float* b, int64_t n);
   void (*axpy)(float a, const float* x, float* y, int64_t n);
@@ -20,6 +21,7 @@ struct VecOpsTable {
 };
 
 const VecOpsTable& ScalarVecOps();
-const VecOpsTable& Avx2VecOps();  // only after PathSupported(Path::kAvx2)
+const VecOpsTable& Avx2VecOps();    // only after PathSupported(Path::kAvx2)
+const VecOpsTable& Avx512VecOps();  // only after PathSupported(Path::kAvx512)
 
 }  // namespace llm::engine::kernels
