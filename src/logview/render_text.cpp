@@ -28,7 +28,10 @@ std::string Heading(std::string_view text, bool color) {
   return color ? fmt::format("{}{}{}\n", kBold, text, kReset) : fmt::format("{}\n", text);
 }
 
-std::string Ms(double ms) { return ms >= 1000 ? fmt::format("{:.2f}s", ms / 1000) : fmt::format("{:.1f}ms", ms); }
+std::string Ms(double ms) {
+  if (ms >= 1000) return fmt::format("{:.2f}s", ms / 1000);
+  return ms >= 10 ? fmt::format("{:.1f}ms", ms) : fmt::format("{:.3f}ms", ms);
+}
 
 std::string Str(const Json& j) { return j.is_string() ? j.get<std::string>() : (j.is_null() ? "-" : j.dump()); }
 
