@@ -21,9 +21,10 @@ namespace llm::test {
 
 namespace {
 
+// LLM_BIN_DIR when set, else the bin/ of the build tree this test was compiled in.
 std::string Binary() {
   const char* dir = std::getenv("LLM_BIN_DIR");
-  return std::string(dir ? dir : "build/bin") + "/llm-api";
+  return std::string(dir && *dir ? dir : LLM_BINARY_DIR "/bin") + "/llm-api";
 }
 
 bool IsControlledVariable(const std::string& name) {
