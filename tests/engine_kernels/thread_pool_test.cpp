@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <cstdio>
 #include <chrono>
 #include <thread>
 #include <vector>
@@ -36,6 +37,30 @@ TEST(ThreadPool, ManyBackToBackJobsAllComplete) {
     pool.ParallelFor(16, [&](int64_t b, int64_t e, int) { total.fetch_add(e - b); });
   }
   EXPECT_EQ(total.load(), 2000 * 16);
+}
+
+TEST(ThreadPool, CoversEveryIndexWhenWorkersAreSlow) {
+  ThreadPool pool(3);
+  int total_worker_chunks = 0;
+  for (int job = 0; job < 50; ++job) {
+    const int64_t n = 37 + job;
+    std::vector<std::atomic<int>> hits(static_cast<size_t>(n));
+    std::atomic<int> worker_chunks{0};
+    pool.ParallelFor(n, [&](int64_t b, int64_t e, int thread) {
+      // Every chunk takes a while; a worker's chunks take longer and finish after the caller's.
+      const auto until = std::chrono::steady_clock::now() + std::chrono::microseconds(50);
+      while (std::chrono::steady_clock::now() < until) {
+      }
+      if (thread != 0) {
+        worker_chunks.fetch_add(1);
+        std::this_thread::sleep_for(std::chrono::microseconds(300));
+      }
+      for (int64_t i = b; i < e; ++i) hits[i].fetch_add(1);
+    });
+    total_worker_chunks += worker_chunks.load();
+    for (int64_t i = 0; i < n; ++i) ASSERT_EQ(hits[i].load(), 1) << "job " << job << " index " << i;
+  }
+  std::printf("[pool] chunks run by workers over 50 jobs: %d\n", total_worker_chunks);
 }
 
 TEST(ThreadPool, WorkersWakeAfterSleeping) {

@@ -1,6 +1,8 @@
-// ThreadPool: persistent workers that spin briefly on a generation counter, then sleep on a
-// condition variable. ParallelFor hands out chunks through an atomic counter, so a worker
-// that is descheduled (2 cores shared with other processes) does not hold up the others.
+// ThreadPool: persistent workers that poll briefly for the next job, then sleep on a condition
+// variable. Chunks are claimed from one atomic word holding (job generation, next chunk), so
+// a worker that wakes late can never take a chunk of a newer job, and the caller never waits
+// for a worker that has not shown up: it runs the remaining chunks itself and waits only for
+// chunks already claimed. That matters on a loaded machine (2 cores shared with other work).
 #include "engine/kernels/thread_pool.h"
 
 #include <algorithm>
@@ -25,54 +27,67 @@ namespace {
 constexpr auto kSpinTime = std::chrono::microseconds(2000);
 // Busy-wait iterations (pause) before a waiting thread starts yielding its core.
 constexpr int kPauseSpins = 2000;
+// Low half of the claim word when a job is being set up: no chunk can be claimed.
+constexpr uint64_t kClosed = 0xFFFFFFFFu;
 }  // namespace
 
 struct ThreadPool::Impl {
   int n_threads = 1;
   std::vector<std::thread> workers;
 
-  // The current job; written by ParallelFor before `generation` is bumped.
-  const std::function<void(int64_t, int64_t, int)>* fn = nullptr;
-  int64_t total = 0;
-  int64_t grain = 1;
-  std::atomic<int64_t> next{0};
-  std::atomic<int> busy_workers{0};
+  // The current job. Fields are atomics because a late worker may read them while the next
+  // job is being set up; it only runs a chunk after a successful claim for the generation it
+  // read them under, which proves they were that job's.
+  std::atomic<const std::function<void(int64_t, int64_t, int)>*> fn{nullptr};
+  std::atomic<int64_t> total{0};
+  std::atomic<int64_t> grain{1};
+  std::atomic<uint64_t> n_chunks{0};
+  std::atomic<uint64_t> claim{kClosed};  // (generation << 32) | next chunk
+  std::atomic<uint64_t> done{0};         // chunks of the current job finished
 
-  std::atomic<uint64_t> generation{0};
+  std::atomic<uint64_t> wake_count{0};  // bumped per job, what sleeping workers wait on
   std::atomic<int> sleepers{0};
   std::atomic<bool> stop{false};
   std::mutex mu;
   std::condition_variable wake;
   std::vector<uint8_t> scratch;
 
-  void RunChunks(int thread_index) {
+  // Claims and runs chunks of job `gen` until none is left.
+  void RunChunks(uint64_t gen, int thread_index) {
     for (;;) {
-      const int64_t begin = next.fetch_add(grain, std::memory_order_relaxed);
-      if (begin >= total) return;
-      (*fn)(begin, std::min(total, begin + grain), thread_index);
+      uint64_t v = claim.load(std::memory_order_acquire);
+      if ((v >> 32) != gen) return;
+      const uint64_t index = v & kClosed;
+      const auto* f = fn.load(std::memory_order_relaxed);
+      const int64_t t = total.load(std::memory_order_relaxed);
+      const int64_t g = grain.load(std::memory_order_relaxed);
+      if (index >= n_chunks.load(std::memory_order_relaxed)) return;
+      if (!claim.compare_exchange_weak(v, v + 1, std::memory_order_acq_rel)) continue;
+      const int64_t begin = static_cast<int64_t>(index) * g;
+      (*f)(begin, std::min(t, begin + g), thread_index);
+      done.fetch_add(1, std::memory_order_acq_rel);
     }
   }
 
-  // Waits until `generation` moves past `seen` (or stop); returns the new generation.
+  // Waits until wake_count moves past `seen` (or stop); returns the new count.
   uint64_t AwaitJob(uint64_t seen) {
     const auto spin_until = std::chrono::steady_clock::now() + kSpinTime;
     for (int i = 0;; ++i) {
-      const uint64_t g = generation.load(std::memory_order_acquire);
-      if (g != seen || stop.load(std::memory_order_acquire)) return g;
+      const uint64_t w = wake_count.load(std::memory_order_acquire);
+      if (w != seen || stop.load(std::memory_order_acquire)) return w;
       if (i < kPauseSpins) {
         LLM_CPU_RELAX();
       } else {
-        // Yield rather than burn the core: another thread of this process (the caller that
-        // will publish the next job) may be waiting for it.
+        // Yield rather than burn the core: the thread that publishes the next job may need it.
         std::this_thread::yield();
         if (std::chrono::steady_clock::now() > spin_until) break;
       }
     }
     std::unique_lock lock(mu);
     sleepers.fetch_add(1);
-    wake.wait(lock, [&] { return generation.load() != seen || stop.load(); });
+    wake.wait(lock, [&] { return wake_count.load() != seen || stop.load(); });
     sleepers.fetch_sub(1);
-    return generation.load(std::memory_order_acquire);
+    return wake_count.load(std::memory_order_acquire);
   }
 
   void WorkerLoop(int thread_index) {
@@ -80,13 +95,12 @@ struct ThreadPool::Impl {
     for (;;) {
       seen = AwaitJob(seen);
       if (stop.load(std::memory_order_acquire)) return;
-      RunChunks(thread_index);
-      busy_workers.fetch_sub(1, std::memory_order_acq_rel);
+      RunChunks(claim.load(std::memory_order_acquire) >> 32, thread_index);
     }
   }
 
   void Publish() {
-    generation.fetch_add(1);  // seq_cst: ordered with the sleepers check below
+    wake_count.fetch_add(1);  // seq_cst: ordered with the sleepers check below
     if (sleepers.load() > 0) {
       { std::lock_guard lock(mu); }
       wake.notify_all();
@@ -119,15 +133,22 @@ void ThreadPool::ParallelFor(int64_t n, const std::function<void(int64_t, int64_
     fn(0, n, 0);
     return;
   }
-  p.fn = &fn;
-  p.total = n;
   // Several chunks per thread balance the load when a core is busy with something else.
-  p.grain = std::max<int64_t>(1, n / (static_cast<int64_t>(p.n_threads) * 4));
-  p.next.store(0, std::memory_order_relaxed);
-  p.busy_workers.store(static_cast<int>(p.workers.size()), std::memory_order_relaxed);
+  const int64_t grain = std::max<int64_t>(1, n / (static_cast<int64_t>(p.n_threads) * 4));
+  const uint64_t chunks = static_cast<uint64_t>((n + grain - 1) / grain);
+  const uint64_t gen = (p.claim.load(std::memory_order_relaxed) >> 32) + 1;
+  // Close claiming under the new generation first, so that a late worker of the previous job
+  // cannot claim with fields of this one; then fill the job in and open it.
+  p.claim.store((gen << 32) | kClosed, std::memory_order_seq_cst);
+  p.fn.store(&fn, std::memory_order_relaxed);
+  p.total.store(n, std::memory_order_relaxed);
+  p.grain.store(grain, std::memory_order_relaxed);
+  p.n_chunks.store(chunks, std::memory_order_relaxed);
+  p.done.store(0, std::memory_order_relaxed);
+  p.claim.store(gen << 32, std::memory_order_release);
   p.Publish();
-  p.RunChunks(0);
-  for (int i = 0; p.busy_workers.load(std::memory_order_acquire) != 0; ++i) {
+  p.RunChunks(gen, 0);
+  for (int i = 0; p.done.load(std::memory_order_acquire) != chunks; ++i) {
     if (i < kPauseSpins) {
       LLM_CPU_RELAX();
     } else {
@@ -135,10 +156,6 @@ void ThreadPool::ParallelFor(int64_t n, const std::function<void(int64_t, int64_
     }
   }
 }
-
-}  // namespace llm::engine
-
-namespace llm::engine {
 
 void* ThreadPool::Scratch(size_t bytes) {
   std::vector<uint8_t>& s = impl_->scratch;
