@@ -61,16 +61,16 @@ RecordType TypeFromName(std::string_view t) {
   return RecordType::kOther;
 }
 
-// The key's raw text (our keys carry no escapes; an escaped key just matches nothing).
-std::string_view KeyText(ondemand::field& field) {
-  const char* k = field.key().raw();
-  size_t n = 0;  // keys are short: a plain loop beats a memchr call
-  while (n < 32 && k[n] != '"') ++n;
-  return n < 32 ? std::string_view(k, n) : std::string_view();
+// True when the raw key at `k` (just after its opening quote) is exactly `lit`: the literal
+// and then the closing quote. Constant-size compares, inlined; the input is padded, so reading
+// a few bytes past a shorter key is safe. An escaped key matches nothing (and is skipped).
+template <size_t N>
+inline bool KeyIs(const char* k, const char (&lit)[N]) {
+  return std::memcmp(k, lit, N - 1) == 0 && k[N - 1] == '"';
 }
 
 // Reads an optional string field: null leaves `out` empty; any other non-string is an error.
-bool GetString(ondemand::value v, std::string_view* out) {
+bool GetString(ondemand::value& v, std::string_view* out) {
   auto s = v.get_string();
   if (!s.error()) {
     *out = s.value_unsafe();
@@ -80,7 +80,7 @@ bool GetString(ondemand::value v, std::string_view* out) {
 }
 
 // Checks that a value is a string or null without unescaping it.
-bool IsStringOrNull(ondemand::value v, bool* is_string) {
+bool IsStringOrNull(ondemand::value& v, bool* is_string) {
   ondemand::json_type t;
   if (v.type().get(t)) return false;
   *is_string = t == ondemand::json_type::string;
@@ -88,12 +88,12 @@ bool IsStringOrNull(ondemand::value v, bool* is_string) {
 }
 
 // A text field: unescaped when the caller wants text, else only type-checked.
-bool GetText(ondemand::value v, std::string_view* out, bool need_text) {
+bool GetText(ondemand::value& v, std::string_view* out, bool need_text) {
   bool is_string;
   return need_text ? GetString(v, out) : IsStringOrNull(v, &is_string);
 }
 
-bool GetDouble(ondemand::value v, double* out) {
+bool GetDouble(ondemand::value& v, double* out) {
   ondemand::json_type t;
   if (v.type().get(t)) return false;
   if (t == ondemand::json_type::null) return true;
@@ -101,7 +101,7 @@ bool GetDouble(ondemand::value v, double* out) {
   return !v.get_double().get(*out);
 }
 
-bool GetInt(ondemand::value v, int64_t* out) {
+bool GetInt(ondemand::value& v, int64_t* out) {
   ondemand::json_type t;
   if (v.type().get(t)) return false;
   if (t == ondemand::json_type::null) return true;
@@ -117,56 +117,74 @@ struct RecordParser::Impl {
   LocalTimeConverter local;
   bool need_text = true;
 
-  bool Field(std::string_view key, ondemand::value v, RecordView* r, bool* have_ts, bool* have_level,
+  bool Field(const char* key, ondemand::value& v, RecordView* r, bool* have_ts, bool* have_level,
              bool* have_msg);
   bool Parse(const char* data, size_t size, size_t readable, RecordView* out);
 };
 
-bool RecordParser::Impl::Field(std::string_view key, ondemand::value v, RecordView* r,
-                               bool* have_ts, bool* have_level, bool* have_msg) {
+bool RecordParser::Impl::Field(const char* k, ondemand::value& v, RecordView* r, bool* have_ts,
+                               bool* have_level, bool* have_msg) {
   std::string_view s;
-  switch (key.size()) {
-    case 3:
-      if (key == "url") return GetText(v, &r->url, need_text);
+  switch (k[0]) {
+    case 'c':
+      if (KeyIs(k, "completion_tokens")) return GetInt(v, &r->completion_tokens);
       break;
-    case 4:
-      if (key == "type") {
-        if (!GetString(v, &r->type_name)) return false;
-        r->type = TypeFromName(r->type_name);
+    case 'd':
+      if (KeyIs(k, "duration_ms")) return GetDouble(v, &r->duration_ms) && (r->duration_ms >= 0 || r->duration_ms == -1);
+      break;
+    case 'e':
+      if (KeyIs(k, "endpoint")) return GetString(v, &r->endpoint);
+      if (KeyIs(k, "error_type")) return GetString(v, &r->error_type);
+      if (KeyIs(k, "event_type")) return GetString(v, &r->event_type);
+      if (KeyIs(k, "error_message")) return GetText(v, &r->error_message, need_text);
+      if (KeyIs(k, "exception_type")) return GetText(v, &r->exception_type, need_text);
+      break;
+    case 'g':
+      if (KeyIs(k, "generation_time")) return GetDouble(v, &r->generation_time);
+      break;
+    case 'l':
+      if (KeyIs(k, "level")) {
+        if (!GetString(v, &s) || !ParseLevel(s, &r->level)) return false;
+        *have_level = true;
         return true;
       }
-      if (key == "path") return GetString(v, &r->path);
-      if (key == "slow") {
+      break;
+    case 'm':
+      if (KeyIs(k, "message")) {
+        if (!need_text) return IsStringOrNull(v, have_msg) && *have_msg;
+        if (!GetString(v, &r->message)) return false;
+        *have_msg = r->message.data() != nullptr;
+        return true;
+      }
+      if (KeyIs(k, "method")) return GetString(v, &r->method);
+      if (KeyIs(k, "module")) return GetText(v, &r->module, need_text);
+      if (KeyIs(k, "model_name")) return GetString(v, &r->model_name);
+      break;
+    case 'p':
+      if (KeyIs(k, "path")) return GetString(v, &r->path);
+      if (KeyIs(k, "prompt_tokens")) return GetInt(v, &r->prompt_tokens);
+      break;
+    case 'r':
+      if (KeyIs(k, "request_id")) return GetString(v, &r->request_id);
+      if (KeyIs(k, "remote_addr")) return GetString(v, &r->remote_addr);
+      if (KeyIs(k, "response_length")) return GetInt(v, &r->response_length);
+      break;
+    case 's':
+      if (KeyIs(k, "status_code")) {
+        int64_t code = -1;
+        if (!GetInt(v, &code) || code < -1 || code > 999) return false;
+        r->status_code = static_cast<int>(code);
+        return true;
+      }
+      if (KeyIs(k, "slow")) {
         ondemand::json_type t;
         if (v.type().get(t)) return false;
         if (t == ondemand::json_type::null) return true;
         return !v.get_bool().get(r->slow);
       }
       break;
-    case 5:
-      if (key == "level") {
-        if (!GetString(v, &s) || !ParseLevel(s, &r->level)) return false;
-        *have_level = true;
-        return true;
-      }
-      break;
-    case 6:
-      if (key == "method") return GetString(v, &r->method);
-      if (key == "module") return GetText(v, &r->module, need_text);
-      break;
-    case 7:
-      if (key == "message") {
-        if (!need_text) return IsStringOrNull(v, have_msg) && *have_msg;
-        if (!GetString(v, &r->message)) return false;
-        *have_msg = r->message.data() != nullptr;
-        return true;
-      }
-      break;
-    case 8:
-      if (key == "endpoint") return GetString(v, &r->endpoint);
-      break;
-    case 9:
-      if (key == "timestamp") {
+    case 't':
+      if (KeyIs(k, "timestamp")) {
         if (!GetString(v, &s)) return false;
         auto t = ParseTimestamp(s, local);
         if (!t) return false;
@@ -174,38 +192,16 @@ bool RecordParser::Impl::Field(std::string_view key, ondemand::value v, RecordVi
         *have_ts = true;
         return true;
       }
-      break;
-    case 10:
-      if (key == "request_id") return GetString(v, &r->request_id);
-      if (key == "user_agent") return GetString(v, &r->user_agent);
-      if (key == "error_type") return GetString(v, &r->error_type);
-      if (key == "event_type") return GetString(v, &r->event_type);
-      if (key == "model_name") return GetString(v, &r->model_name);
-      break;
-    case 11:
-      if (key == "remote_addr") return GetString(v, &r->remote_addr);
-      if (key == "duration_ms") return GetDouble(v, &r->duration_ms) && (r->duration_ms >= 0 || r->duration_ms == -1);
-      if (key == "status_code") {
-        int64_t code = -1;
-        if (!GetInt(v, &code) || code < -1 || code > 999) return false;
-        r->status_code = static_cast<int>(code);
+      if (KeyIs(k, "type")) {
+        if (!GetString(v, &r->type_name)) return false;
+        r->type = TypeFromName(r->type_name);
         return true;
       }
+      if (KeyIs(k, "tokens_per_second")) return GetDouble(v, &r->tokens_per_second);
       break;
-    case 13:
-      if (key == "error_message") return GetText(v, &r->error_message, need_text);
-      if (key == "prompt_tokens") return GetInt(v, &r->prompt_tokens);
-      break;
-    case 14:
-      if (key == "exception_type") return GetText(v, &r->exception_type, need_text);
-      break;
-    case 15:
-      if (key == "generation_time") return GetDouble(v, &r->generation_time);
-      if (key == "response_length") return GetInt(v, &r->response_length);
-      break;
-    case 17:
-      if (key == "completion_tokens") return GetInt(v, &r->completion_tokens);
-      if (key == "tokens_per_second") return GetDouble(v, &r->tokens_per_second);
+    case 'u':
+      if (KeyIs(k, "url")) return GetText(v, &r->url, need_text);
+      if (KeyIs(k, "user_agent")) return GetString(v, &r->user_agent);
       break;
     default:
       break;
@@ -231,9 +227,8 @@ bool RecordParser::Impl::Parse(const char* data, size_t size, size_t readable, R
   bool have_ts = false, have_level = false, have_msg = false;
   for (auto field_result : obj) {
     if (field_result.error()) return false;
-    ondemand::field field = field_result.value_unsafe();
-    std::string_view key = KeyText(field);
-    if (!Field(key, field.value(), out, &have_ts, &have_level, &have_msg)) return false;
+    ondemand::field& field = field_result.value_unsafe();  // by reference: no copies
+    if (!Field(field.key().raw(), field.value(), out, &have_ts, &have_level, &have_msg)) return false;
   }
   return have_ts && have_level && have_msg;
 }
