@@ -1,0 +1,30 @@
+// The official `openai` npm package against the real server (tests/integration_api/node):
+// models, chat and text completions, streamed and not, stop, max_completion_tokens, errors.
+#include <gtest/gtest.h>
+
+#include "integration_api/api_test_util.h"
+
+namespace llm::test {
+namespace {
+
+// `npm ci` once (from the npm cache when offline), so a fresh clone works too.
+int EnsureNodeModules(const std::string& node_dir, std::string* out) {
+  return RunCommand("cd " + node_dir + " && (test -d node_modules/openai || npm ci --prefer-offline --no-audit --no-fund) 2>&1", out);
+}
+
+TEST(OpenAINodeClient, OfficialClientPassesAgainstTheServer) {
+  const std::string node_dir = std::string(LLM_SOURCE_DIR) + "/tests/integration_api/node";
+  std::string install;
+  ASSERT_EQ(EnsureNodeModules(node_dir, &install), 0) << install;
+  auto server = StartApiServer({{"LLM_API_KEY", "node-test-key"}});
+  ASSERT_TRUE(server);
+  std::string out;
+  const std::string cmd = "cd " + node_dir + " && LLM_API_BASE_URL=http://127.0.0.1:" + std::to_string(server->process->port()) +
+                          "/v1 LLM_API_KEY=node-test-key LLM_API_MODEL=stories260K.gguf node openai_client_test.mjs 2>&1";
+  EXPECT_EQ(RunCommand(cmd, &out), 0) << out;
+  EXPECT_NE(out.find(" passed, 0 failed"), std::string::npos) << out;
+  EXPECT_EQ(server->Stop(), 0);
+}
+
+}  // namespace
+}  // namespace llm::test
