@@ -3,7 +3,7 @@
 // loops are bound by memory, not by vector width.
 #include <immintrin.h>
 
-#include <cmath>
+#include <math.h>  // ::expf, a libm call: no inline wrapper compiled with this file's flags
 
 #include "engine/kernels/block_types.h"
 #include "engine/kernels/vec_ops_table.h"
@@ -70,7 +70,7 @@ static void Swiglu(const float* gate, const float* up, float* out, int64_t n) {
     const __m256 silu = _mm256_div_ps(g, _mm256_add_ps(one, GgmlExp(_mm256_sub_ps(_mm256_setzero_ps(), g))));
     _mm256_storeu_ps(out + i, _mm256_mul_ps(silu, _mm256_loadu_ps(up + i)));
   }
-  for (; i < n; ++i) out[i] = (gate[i] / (1.0f + std::exp(-gate[i]))) * up[i];
+  for (; i < n; ++i) out[i] = (gate[i] / (1.0f + ::expf(-gate[i]))) * up[i];
 }
 
 // ggml_vec_soft_max_f32 (AVX2 build): exp per 8 values, each group summed in float, the group
@@ -87,7 +87,7 @@ static double SoftmaxExp(float* x, int64_t n, float max) {
     sum += static_cast<double>(_mm_cvtss_f32(v2));
   }
   for (; i < n; ++i) {
-    x[i] = std::exp(x[i] - max);
+    x[i] = ::expf(x[i] - max);
     sum += static_cast<double>(x[i]);
   }
   return sum;

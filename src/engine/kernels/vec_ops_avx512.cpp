@@ -3,7 +3,7 @@
 // table. Compiled with the AVX-512 flags; only reached after PathSupported(Path::kAvx512).
 #include <immintrin.h>
 
-#include <cmath>
+#include <math.h>  // ::expf, a libm call: no inline wrapper compiled with this file's flags
 
 #include "engine/kernels/vec_ops_table.h"
 
@@ -39,7 +39,7 @@ static void Swiglu(const float* gate, const float* up, float* out, int64_t n) {
     const __m512 silu = _mm512_div_ps(g, _mm512_add_ps(one, GgmlExp(_mm512_sub_ps(_mm512_setzero_ps(), g))));
     _mm512_storeu_ps(out + i, _mm512_mul_ps(silu, _mm512_loadu_ps(up + i)));
   }
-  for (; i < n; ++i) out[i] = (gate[i] / (1.0f + std::exp(-gate[i]))) * up[i];
+  for (; i < n; ++i) out[i] = (gate[i] / (1.0f + ::expf(-gate[i]))) * up[i];
 }
 
 // ggml_vec_soft_max_f32 (AVX-512 build): exp per 16 values, each group reduced in float, the
@@ -53,7 +53,7 @@ static double SoftmaxExp(float* x, int64_t n, float max) {
     sum += static_cast<double>(_mm512_reduce_add_ps(val));
   }
   for (; i < n; ++i) {
-    x[i] = std::exp(x[i] - max);
+    x[i] = ::expf(x[i] - max);
     sum += static_cast<double>(x[i]);
   }
   return sum;
