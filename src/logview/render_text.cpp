@@ -28,6 +28,13 @@ std::string Heading(std::string_view text, bool color) {
   return color ? fmt::format("{}{}{}\n", kBold, text, kReset) : fmt::format("{}\n", text);
 }
 
+// A heading preceded by a blank line.
+std::string Heading2(std::string_view text, bool color) {
+  std::string out(1, '\n');
+  out += Heading(text, color);
+  return out;
+}
+
 std::string Ms(double ms) {
   if (ms >= 1000) return fmt::format("{:.2f}s", ms / 1000);
   return ms >= 10 ? fmt::format("{:.1f}ms", ms) : fmt::format("{:.3f}ms", ms);
@@ -96,15 +103,15 @@ std::string RenderStatsText(const Json& j, bool color) {
                    e["endpoint"].get<std::string>(), e["count"].get<uint64_t>(), e["share"].get<double>(),
                    e["error_rate"].get<double>(), Ms(e["avg_ms"]), Ms(e["p50_ms"]), Ms(e["p95_ms"]),
                    Ms(e["p99_ms"]), Ms(e["max_ms"]));
-  out += "\n" + Heading("Status codes", color);
+  out += Heading2("Status codes", color);
   for (const auto& [code, n] : j["status_codes"].items()) fmt::format_to(w, "  {}: {}\n", code, n.get<uint64_t>());
   const Json& slow = j["slow_requests"];
-  out += "\n" + Heading(fmt::format("Slow requests (> {} ms): {}", slow["threshold_ms"].get<double>(),
+  out += Heading2(fmt::format("Slow requests (> {} ms): {}", slow["threshold_ms"].get<double>(),
                                     slow["count"].get<uint64_t>()), color);
   for (const Json& s : slow["slowest"])
     fmt::format_to(w, "  {} {:>10} {} {} [{}]\n", Str(s["timestamp"]), Ms(s["duration_ms"]), Str(s["endpoint"]),
                    s["status_code"].get<int>(), Str(s["request_id"]));
-  out += "\n" + Heading("Requests per hour (UTC)", color);
+  out += Heading2("Requests per hour (UTC)", color);
   uint64_t peak = 1;
   for (const Json& h : j["requests_per_hour"]) peak = std::max(peak, h["requests"].get<uint64_t>());
   for (const Json& h : j["requests_per_hour"]) {
@@ -113,11 +120,11 @@ std::string RenderStatsText(const Json& j, bool color) {
     fmt::format_to(w, "  {} {:>8} {:>6} err  {}\n", Str(h["hour"]).substr(0, 13) + "h", n,
                    h["errors"].get<uint64_t>(), std::string(bar, '#'));
   }
-  out += "\n" + Heading("Top clients", color);
+  out += Heading2("Top clients", color);
   for (const Json& c : j["top_clients"]) fmt::format_to(w, "  {:<40} {:>9}\n", Str(c["remote_addr"]), c["requests"].get<uint64_t>());
-  out += "\n" + Heading("Top user agents", color);
+  out += Heading2("Top user agents", color);
   for (const Json& c : j["top_user_agents"]) fmt::format_to(w, "  {:<60} {:>9}\n", Str(c["user_agent"]), c["requests"].get<uint64_t>());
-  out += "\n" + Heading("Generation (text_generation_success events)", color);
+  out += Heading2("Generation (text_generation_success events)", color);
   for (const Json& m : j["models"]) {
     auto num = [](const Json& v, const char* unit) { return v.is_null() ? std::string("-") : fmt::format("{:.2f}{}", v.get<double>(), unit); };
     fmt::format_to(w, "  {:<40} count {}  avg time {}  tokens/s {}  avg length {}\n", Str(m["model_name"]),
@@ -138,7 +145,7 @@ std::string RenderErrorsText(const Json& j, bool color) {
   for (const Json& g : j["by_error_type"])
     fmt::format_to(w, "  {:<28} {:>7}  first {}  last {}\n      latest: {}\n", Str(g["error_type"]),
                    g["count"].get<uint64_t>(), Str(g["first_seen"]), Str(g["last_seen"]), Str(g["latest_message"]));
-  out += "\n" + Heading("By endpoint", color);
+  out += Heading2("By endpoint", color);
   for (const Json& g : j["by_endpoint"])
     fmt::format_to(w, "  {:<28} {:>7}  first {}  last {}\n", Str(g["endpoint"]), g["count"].get<uint64_t>(),
                    Str(g["first_seen"]), Str(g["last_seen"]));

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <ctime>
 
 namespace llm::logview {
@@ -61,13 +62,20 @@ int64_t LocalTimeConverter::ToUtcSeconds(int64_t local_s) {
 
 std::optional<int64_t> ParseTimestamp(std::string_view s, LocalTimeConverter& local) {
   int64_t y, mo, d, h, mi, se;
-  if (s.size() < 19 || s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != ' ') ||
-      s[13] != ':' || s[16] != ':')
-    return std::nullopt;
-  if (!Digits(s, 0, 4, &y) || !Digits(s, 5, 2, &mo) || !Digits(s, 8, 2, &d) ||
-      !Digits(s, 11, 2, &h) || !Digits(s, 14, 2, &mi) || !Digits(s, 17, 2, &se))
-    return std::nullopt;
-  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60) return std::nullopt;
+  if (s.size() < 19 || s[13] != ':' || s[16] != ':') return std::nullopt;
+  if (!Digits(s, 14, 2, &mi) || !Digits(s, 17, 2, &se) || mi > 59 || se > 60) return std::nullopt;
+  int64_t hour_wall;
+  if (std::memcmp(s.data(), local.prefix_, 13) == 0) {
+    hour_wall = local.prefix_wall_;
+  } else {
+    if (s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != ' ')) return std::nullopt;
+    if (!Digits(s, 0, 4, &y) || !Digits(s, 5, 2, &mo) || !Digits(s, 8, 2, &d) || !Digits(s, 11, 2, &h))
+      return std::nullopt;
+    if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23) return std::nullopt;
+    hour_wall = DaysFromCivil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d)) * 86400 + h * 3600;
+    std::memcpy(local.prefix_, s.data(), 13);
+    local.prefix_wall_ = hour_wall;
+  }
   size_t p = 19;
   int64_t micros = 0;
   if (p < s.size() && s[p] == '.') {
@@ -82,8 +90,7 @@ std::optional<int64_t> ParseTimestamp(std::string_view s, LocalTimeConverter& lo
     }
     if (n == 0 || n > 9) return std::nullopt;
   }
-  const int64_t wall = DaysFromCivil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d)) * 86400 +
-                       h * 3600 + mi * 60 + se;
+  const int64_t wall = hour_wall + mi * 60 + se;
   int64_t utc_s;
   if (p == s.size()) {
     utc_s = local.ToUtcSeconds(wall);

@@ -18,8 +18,12 @@ class LocalTimeConverter {
   int64_t ToUtcSeconds(int64_t local_s);
 
  private:
+  friend std::optional<int64_t> ParseTimestamp(std::string_view, LocalTimeConverter&);
   int64_t cached_hour_ = INT64_MIN;
   int64_t cached_offset_ = 0;
+  // The last "YYYY-MM-DDTHH" parsed and its wall-clock seconds: consecutive records share it.
+  char prefix_[13] = {};
+  int64_t prefix_wall_ = 0;
 };
 
 // Parses an ISO-8601 timestamp ("YYYY-MM-DDTHH:MM:SS[.f{1,9}][Z|±HH:MM|±HHMM]", 'T' or ' ')

@@ -168,7 +168,7 @@ int RunReports(const ViewerOptions& o, Plan& p, std::FILE* out, std::FILE* err) 
   if (!o.html_path.empty()) {
     Status st = WriteHtmlReport(o.html_path, stats, errors.is_null() ? nullptr : &errors);
     if (!st.ok()) return std::fprintf(err, "log_viewer: %s\n", st.message().c_str()), 2;
-    if (!o.json && !o.stats && !o.check && !o.errors_only) Write(out, "HTML report written to " + o.html_path + "\n");
+    if (!o.json && !o.stats && !o.check && !o.errors_only) std::fprintf(out, "HTML report written to %s\n", o.html_path.c_str());
   }
   std::vector<std::string> broken;
   if (o.check) broken = BrokenThresholds(stats, o.thresholds);
@@ -185,9 +185,12 @@ int RunReports(const ViewerOptions& o, Plan& p, std::FILE* out, std::FILE* err) 
     if (!doc.is_null()) Write(out, doc.dump(2, ' ', false, Json::error_handler_t::replace) + "\n");
   } else {
     if (o.stats) Write(out, RenderStatsText(stats, o.color));
-    if (o.errors_only) Write(out, (o.stats ? "\n" : "") + RenderErrorsText(errors, o.color));
+    if (o.errors_only) {
+      if (o.stats) Write(out, "\n");
+      Write(out, RenderErrorsText(errors, o.color));
+    }
     if (o.check) {
-      for (const std::string& line : broken) Write(out, "CHECK FAILED: " + line + "\n");
+      for (const std::string& line : broken) std::fprintf(out, "CHECK FAILED: %s\n", line.c_str());
       if (broken.empty()) Write(out, CheckSummary(stats, o.thresholds) + "\n");
     }
   }
