@@ -51,7 +51,21 @@ void WriteBodyField(JsonWriter& w, std::string_view body, std::string_view conte
 
 std::string BuildRequestRecord(const RequestContext& ctx, const HttpRequestView& req,
                                uint64_t body_max_bytes) {
-  RecordBuilder record(Level::kInfo, "Incoming request", "logger");
+  std::string out;
+  AppendRequestRecord(out, ctx, req, body_max_bytes);
+  return out;
+}
+
+std::string BuildResponseRecord(const RequestContext& ctx, const HttpResponseView& res,
+                                uint64_t body_max_bytes, uint64_t slow_ms, Level* level_out) {
+  std::string out;
+  AppendResponseRecord(out, ctx, res, body_max_bytes, slow_ms, level_out);
+  return out;
+}
+
+std::string_view AppendRequestRecord(std::string& buffer, const RequestContext& ctx,
+                                     const HttpRequestView& req, uint64_t body_max_bytes) {
+  RecordBuilder record(buffer, Level::kInfo, "Incoming request", "logger");
   JsonWriter& w = record.fields();
   ctx.WriteFields(w);
   w.Field("path", ctx.path);
@@ -68,14 +82,15 @@ std::string BuildRequestRecord(const RequestContext& ctx, const HttpRequestView&
     w.EndObject();
   }
   WriteBodyField(w, req.body, req.content_type, body_max_bytes);
-  return std::move(record).Finish("request");
+  return record.FinishInPlace("request");
 }
 
-std::string BuildResponseRecord(const RequestContext& ctx, const HttpResponseView& res,
-                                uint64_t body_max_bytes, uint64_t slow_ms, Level* level_out) {
+std::string_view AppendResponseRecord(std::string& buffer, const RequestContext& ctx,
+                                      const HttpResponseView& res, uint64_t body_max_bytes,
+                                      uint64_t slow_ms, Level* level_out) {
   Level level = ResponseLevel(res.status_code, res.duration_ms, slow_ms);
   if (level_out != nullptr) *level_out = level;
-  RecordBuilder record(level, "Outgoing response", "logger");
+  RecordBuilder record(buffer, level, "Outgoing response", "logger");
   JsonWriter& w = record.fields();
   ctx.WriteFields(w);
   w.Field("status_code", res.status_code);
@@ -86,7 +101,7 @@ std::string BuildResponseRecord(const RequestContext& ctx, const HttpResponseVie
   if (res.streamed) w.Field("streamed", true);
   if (res.client_disconnected) w.Field("client_disconnected", true);
   if (!res.streamed) WriteBodyField(w, res.body, res.content_type, body_max_bytes);
-  return std::move(record).Finish("response");
+  return record.FinishInPlace("response");
 }
 
 }  // namespace llm::logging

@@ -48,6 +48,14 @@ std::string BuildRequestRecord(const RequestContext& ctx, const HttpRequestView&
 std::string BuildResponseRecord(const RequestContext& ctx, const HttpResponseView& res,
                                 uint64_t body_max_bytes, uint64_t slow_ms, Level* level_out);
 
+// The same records built into `buffer` (cleared first, capacity reused); the returned view
+// points into it.
+std::string_view AppendRequestRecord(std::string& buffer, const RequestContext& ctx,
+                                     const HttpRequestView& req, uint64_t body_max_bytes);
+std::string_view AppendResponseRecord(std::string& buffer, const RequestContext& ctx,
+                                      const HttpResponseView& res, uint64_t body_max_bytes,
+                                      uint64_t slow_ms, Level* level_out);
+
 // Writes "body" (and "body_truncated") for a body of the given content type.
 void WriteBodyField(JsonWriter& w, std::string_view body, std::string_view content_type,
                     uint64_t body_max_bytes);

@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstring>
 #include <nlohmann/json.hpp>
 
 #include "core/utf8.h"
@@ -28,6 +29,33 @@ void AppendEscapedControl(unsigned char c, std::string& out) {
   out.append(buf, 6);
 }
 
+constexpr uint64_t kOnes = 0x0101010101010101ULL;
+constexpr uint64_t kHighs = 0x8080808080808080ULL;
+
+inline uint64_t HasZeroByte(uint64_t v) { return (v - kOnes) & ~v & kHighs; }
+
+// True when none of the 8 bytes needs attention (all printable ASCII, no '"', no '\\').
+inline bool EightPlain(const char* p) {
+  uint64_t v;
+  std::memcpy(&v, p, 8);
+  uint64_t special = (v & kHighs) | ((v - kOnes * 0x20) & ~v & kHighs) |
+                     HasZeroByte(v ^ (kOnes * '"')) | HasZeroByte(v ^ (kOnes * '\\')) |
+                     HasZeroByte(v ^ (kOnes * 0x7F));
+  return special == 0;
+}
+
+// True when every byte of `s` can be copied as it is.
+inline bool AllPlain(std::string_view s) {
+  size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    if (!EightPlain(s.data() + i)) return false;
+  }
+  for (; i < s.size(); ++i) {
+    if (!IsPlain(static_cast<unsigned char>(s[i]))) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 void AppendJsonString(std::string_view s, std::string& out) {
@@ -36,6 +64,7 @@ void AppendJsonString(std::string_view s, std::string& out) {
   const size_t n = s.size();
   while (i < n) {
     size_t start = i;
+    while (i + 8 <= n && EightPlain(s.data() + i)) i += 8;
     while (i < n && IsPlain(static_cast<unsigned char>(s[i]))) ++i;
     out.append(s.data() + start, i - start);
     if (i >= n) break;
@@ -107,16 +136,31 @@ void JsonWriter::EndArray() {
   --depth_;
 }
 
+// Short plain strings (the usual keys and values) go out in one append.
+static inline bool AppendShortPlain(std::string_view s, std::string& out, bool colon) {
+  constexpr size_t kMax = 48;
+  if (s.size() > kMax || !AllPlain(s)) return false;
+  char buf[kMax + 3];
+  buf[0] = '"';
+  std::memcpy(buf + 1, s.data(), s.size());
+  buf[s.size() + 1] = '"';
+  buf[s.size() + 2] = ':';
+  out.append(buf, s.size() + (colon ? 3 : 2));
+  return true;
+}
+
 void JsonWriter::Key(std::string_view key) {
   Separate();
-  AppendJsonString(key, out_);
-  out_.push_back(':');
+  if (!AppendShortPlain(key, out_, true)) {
+    AppendJsonString(key, out_);
+    out_.push_back(':');
+  }
   after_key_ = true;
 }
 
 void JsonWriter::String(std::string_view v) {
   Separate();
-  AppendJsonString(v, out_);
+  if (!AppendShortPlain(v, out_, false)) AppendJsonString(v, out_);
 }
 
 void JsonWriter::Int(int64_t v) {

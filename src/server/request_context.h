@@ -53,6 +53,8 @@ class RequestContext {
   void set_endpoint(std::string endpoint) { fields_.endpoint = std::move(endpoint); }
   // True once Error()/LogError() wrote an error record for this request.
   bool error_logged() const { return error_logged_; }
+  // Scratch space the server builds this request's records in (capacity reused).
+  std::string& record_buffer() const { return record_buffer_; }
 
  private:
   HttpRequest request_;
@@ -62,6 +64,7 @@ class RequestContext {
   nlohmann::json json_;
   std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
   bool error_logged_ = false;
+  mutable std::string record_buffer_;
 };
 
 }  // namespace llm::server

@@ -48,6 +48,17 @@ void Server::AddShutdownHook(std::function<void()> hook) {
   shutdown_hooks_.push_back(std::move(hook));
 }
 
+void Server::AddResponseObserver(ResponseObserver observer) {
+  response_observers_.push_back(std::move(observer));
+}
+
+void Server::AddRequestFilter(RequestFilter filter) { request_filters_.push_back(std::move(filter)); }
+
+void Server::FinishExchange(const RequestContext& ctx, const logging::HttpResponseView& res) {
+  LogResponse(ctx, res);
+  for (const auto& observe : response_observers_) observe(ctx, res.status_code, res.duration_ms / 1000.0);
+}
+
 double Server::UptimeSeconds() const {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
 }
@@ -96,16 +107,16 @@ void Server::LogRequest(const RequestContext& ctx) {
   view.headers = &req.headers;
   view.body = req.body;
   logger_.Write(logging::Level::kInfo,
-                logging::BuildRequestRecord(ctx.log_fields(), view,
-                                            logger_.settings().body_max_bytes));
+                logging::AppendRequestRecord(ctx.record_buffer(), ctx.log_fields(), view,
+                                             logger_.settings().body_max_bytes));
 }
 
 void Server::LogResponse(const RequestContext& ctx, const logging::HttpResponseView& res) {
   if (!logger_.api_calls()) return;
   logging::Level level;
-  std::string line = logging::BuildResponseRecord(ctx.log_fields(), res,
-                                                  logger_.settings().body_max_bytes,
-                                                  logger_.settings().slow_request_ms, &level);
+  std::string_view line = logging::AppendResponseRecord(
+      ctx.record_buffer(), ctx.log_fields(), res, logger_.settings().body_max_bytes,
+      logger_.settings().slow_request_ms, &level);
   logger_.Write(level, line);
 }
 
@@ -116,11 +127,14 @@ Response Server::Handle(std::shared_ptr<RequestContext> ctx) {
     ctx->set_path_params(std::move(match.params));
   }
   LogRequest(*ctx);
+  for (const auto& filter : request_filters_) {
+    if (std::optional<Response> answered = filter(*ctx)) return std::move(*answered);
+  }
   if (match.route == nullptr) {
     if (!match.path_known) {  // unknown routes: a response record, no error record
-      return Response::Json(404, ErrorBody(404, error_type::kNotFound,
-                                           "No route for " + ctx->request().path,
-                                           ctx->request_id()));
+      return Response::Json(404, ErrorBodyFor(ctx->request().path, 404, error_type::kNotFound,
+                                              "No route for " + ctx->request().path,
+                                              ctx->request_id()));
     }
     Response r = ctx->Error(405, error_type::kMethodNotAllowed,
                             "Method " + ctx->request().method + " is not allowed on " +
@@ -144,10 +158,10 @@ Response Server::Handle(std::shared_ptr<RequestContext> ctx) {
     logger_.LogException("unknown", "a non-standard exception was thrown", TakeThrowStackTrace(),
                          &ctx->log_fields());
   }
-  return Response::Json(500, ErrorBody(500, error_type::kInternal,
-                                       "Internal server error (request " + ctx->request_id() +
-                                           ")",
-                                       ctx->request_id()));
+  return Response::Json(500, ErrorBodyFor(ctx->request().path, 500, error_type::kInternal,
+                                          "Internal server error (request " +
+                                              ctx->request_id() + ")",
+                                          ctx->request_id()));
 }
 
 Status Server::Start() {
