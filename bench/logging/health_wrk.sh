@@ -21,8 +21,8 @@ run() {
   local rps
   rps=$(wrk -t2 -c8 -d"${SECONDS_RUN}s" "http://127.0.0.1:$port/api/v1/health" | awk '/Requests\/sec/ {print $2}')
   kill -TERM $pid; wait $pid || true
-  local lines; lines=$(cat "$dir"/logs/api.log* | wc -l)
-  echo "$label: $rps requests/s (log lines: $lines)"
+  local stopped; stopped=$(tail -n 1 "$dir/logs/api.log" | grep -o '"records_dropped":[0-9]*,"records_written":[0-9]*' || true)
+  echo "$label: $rps requests/s (server_stopped: $stopped)"
   rm -rf "$dir"
 }
 run "logging on (LOG_API_CALLS=True)" LOG_API_CALLS=True
