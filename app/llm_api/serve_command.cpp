@@ -1,7 +1,10 @@
-// `llm-api serve [--host 127.0.0.1] [--port 5000] [--models-dir DIR]`: the HTTP API server.
-// Flags override HOST, PORT, MODELS_DIR; the logging settings come from LOG_* and DEBUG.
+// `llm-api serve [--host 127.0.0.1] [--port 5000] [--models-dir DIR] [--model NAME]
+//  [--api-key-file PATH]`: the HTTP API server. Flags override HOST, PORT, MODELS_DIR,
+// DEFAULT_MODEL and LLM_API_KEY; the logging settings come from LOG_* and DEBUG, the
+// generation settings from PARALLEL, MAX_QUEUE, MAX_LOADED_MODELS... (docs/api.md).
 // Exit status: 0 after a clean stop (SIGINT/SIGTERM), 2 when it cannot start.
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <memory>
@@ -11,6 +14,7 @@
 #include "llm_api/commands.h"
 #include "logging/logger.h"
 #include "logging/redaction.h"
+#include "server/api_service.h"
 #include "server/builtin_routes.h"
 #include "server/lock_file.h"
 #include "server/server.h"
@@ -26,7 +30,8 @@ int StartupFailure(const std::string& reason) {
 }
 
 nlohmann::json EffectiveConfiguration(const server::ServerSettings& s,
-                                      const logging::LogSettings& l, const EnvLookup& env) {
+                                      const logging::LogSettings& l,
+                                      const server::ApiSettings& api, const EnvLookup& env) {
   nlohmann::json config = {{"host", s.host},
                            {"port", s.port},
                            {"models_dir", s.models_dir},
@@ -42,6 +47,7 @@ nlohmann::json EffectiveConfiguration(const server::ServerSettings& s,
                            {"log_queue_size", l.queue_records}};
   if (auto key = env("LLM_API_KEY"); key && !key->empty()) config["llm_api_key"] = *key;
   logging::RedactJson(config);
+  config["api"] = api.Redacted();
   return config;
 }
 
@@ -61,12 +67,21 @@ int RunServe(int argc, char** argv) {
       ->capture_default_str();
   cli.add_option("--models-dir", settings->models_dir, "directory of .gguf models (env MODELS_DIR)")
       ->capture_default_str();
+  server::ApiFlags api_flags;
+  cli.add_option("--model", api_flags.model, "model used when a request names none (env DEFAULT_MODEL)");
+  cli.add_option("--api-key-file", api_flags.api_key_file,
+                 "file holding the API key clients must send as Bearer (env LLM_API_KEY)");
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     int code = cli.exit(e);
     return code == 0 ? 0 : 2;
   }
+
+  Result<server::ApiSettings> api_settings = server::ParseApiSettings(env, api_flags);
+  if (!api_settings.ok()) return StartupFailure(api_settings.status().message());
+  settings->http_threads =
+      std::max<uint64_t>(settings->http_threads, server::RequiredHttpThreads(*api_settings));
 
   Result<logging::LogSettings> log_settings = logging::LogSettingsFromEnv(env);
   if (!log_settings.ok()) return StartupFailure(log_settings.status().message());
@@ -75,9 +90,10 @@ int RunServe(int argc, char** argv) {
   Result<std::unique_ptr<server::LockFile>> lock = server::LockFile::Acquire(log_settings->dir);
   if (!lock.ok()) return StartupFailure(lock.status().message());
 
+  server::ApiService api(*api_settings, settings->models_dir, **logger);  // outlives the server
   server::Server server(*settings, **logger);
   server::AddBuiltinRoutes(server);
-  // Further routes (generation, OpenAI API, metrics) are added here, before Start().
+  api.Attach(server);  // after the builtin routes: extends list_models, guards every route
 
   if (Status started = server.Start(); !started.ok()) return StartupFailure(started.message());
   (*logger)->LogEvent("server_started", logging::Level::kInfo,
@@ -85,7 +101,7 @@ int RunServe(int argc, char** argv) {
                       {{"version", LLM_API_VERSION},
                        {"host", settings->host},
                        {"port", server.port()},
-                       {"configuration", EffectiveConfiguration(*settings, *log_settings, env)}});
+                       {"configuration", EffectiveConfiguration(*settings, *log_settings, *api_settings, env)}});
   std::printf("llm-api serve: listening on http://%s:%d (logs in %s)\n", settings->host.c_str(),
               server.port(), log_settings->dir.c_str());
   std::fflush(stdout);

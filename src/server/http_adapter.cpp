@@ -30,6 +30,8 @@ HttpRequest Translate(const httplib::Request& req) {
   }
   r.body = req.body;
   r.remote_addr = req.remote_addr;
+  r.remote_port = req.remote_port;
+  r.local_port = req.local_port;
   return r;
 }
 
@@ -129,7 +131,7 @@ void HttpAdapter::WriteResponse(std::shared_ptr<RequestContext> ctx, Response ou
     view.content_type = out.content_type;
     view.response_size = out.body.size();
     view.body = out.body;
-    server_.LogResponse(*ctx, view);
+    server_.FinishExchange(*ctx, view);
     res.set_content(std::move(out.body), out.content_type);
     return;
   }
@@ -155,7 +157,7 @@ void HttpAdapter::WriteResponse(std::shared_ptr<RequestContext> ctx, Response ou
         view.response_size = state->bytes;
         view.streamed = true;
         view.client_disconnected = !success || state->failed;
-        server.LogResponse(*state->ctx, view);
+        server.FinishExchange(*state->ctx, view);
       });
 }
 

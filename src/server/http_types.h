@@ -23,6 +23,8 @@ struct HttpRequest {
   logging::HeaderList headers;                     // in arrival order
   std::string body;
   std::string remote_addr;
+  int remote_port = -1;  // the client's port (-1 when unknown)
+  int local_port = -1;   // our listening port the client connected to
 
   // The first value of header `name` (case-insensitive), or "".
   std::string_view Header(std::string_view name) const;

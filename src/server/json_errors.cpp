@@ -1,5 +1,7 @@
 #include "server/json_errors.h"
 
+#include "server/api_error.h"
+
 namespace llm::server {
 
 nlohmann::json ErrorBody(int status, std::string_view error_type, std::string_view message,
@@ -8,6 +10,16 @@ nlohmann::json ErrorBody(int status, std::string_view error_type, std::string_vi
           {"error_type", error_type},
           {"request_id", request_id},
           {"status_code", status}};
+}
+
+nlohmann::json ErrorBodyFor(std::string_view path, int status, std::string_view error_type,
+                            std::string_view message, std::string_view request_id) {
+  if (!path.starts_with("/v1/")) return ErrorBody(status, error_type, message, request_id);
+  ApiError e;
+  e.status = status;
+  e.error_type = error_type;
+  return {{"error",
+           {{"message", message}, {"type", e.OpenAIType()}, {"param", nullptr}, {"code", nullptr}}}};
 }
 
 }  // namespace llm::server

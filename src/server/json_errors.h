@@ -22,4 +22,10 @@ inline constexpr std::string_view kInternal = "InternalServerError";            
 nlohmann::json ErrorBody(int status, std::string_view error_type, std::string_view message,
                          std::string_view request_id);
 
+// The error body for a request to `path`: OpenAI's shape
+//   {"error": {"message", "type", "param", "code"}}
+// under /v1/ (the OpenAI-compatible API), the native ErrorBody everywhere else.
+nlohmann::json ErrorBodyFor(std::string_view path, int status, std::string_view error_type,
+                            std::string_view message, std::string_view request_id);
+
 }  // namespace llm::server

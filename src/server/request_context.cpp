@@ -11,7 +11,8 @@ RequestContext::RequestContext(HttpRequest request, logging::RequestContext fiel
 Response RequestContext::Error(int status, std::string_view error_type, std::string_view message,
                                const nlohmann::json& extra) {
   LogError(status, error_type, message, extra);
-  return Response::Json(status, ErrorBody(status, error_type, message, fields_.request_id));
+  return Response::Json(status, ErrorBodyFor(request_.path, status, error_type, message,
+                                              fields_.request_id));
 }
 
 void RequestContext::LogError(int status, std::string_view error_type, std::string_view message,

@@ -51,6 +51,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -67,6 +68,10 @@
 namespace llm::server {
 
 using HealthContributor = std::function<void(nlohmann::json& health)>;
+// Sees every answered exchange (routed or not, streams when they end): status and seconds.
+using ResponseObserver = std::function<void(const RequestContext& ctx, int status, double seconds)>;
+// Runs before routing; a returned Response is sent as is (e.g. 401 for a missing API key).
+using RequestFilter = std::function<std::optional<Response>(RequestContext& ctx)>;
 
 class HttpAdapter;  // the cpp-httplib side (http_adapter.cpp)
 
@@ -86,6 +91,10 @@ class Server {
   // Runs during Shutdown(), after the server stopped accepting and before it waits for the
   // in-flight requests.
   void AddShutdownHook(std::function<void()> hook);
+  // Called once per answered request, after its `response` record (metrics hang here).
+  void AddResponseObserver(ResponseObserver observer);
+  // Runs after the `request` record and before routing, JSON parsing and the handler.
+  void AddRequestFilter(RequestFilter filter);
 
   // Binds settings().host:port (port 0 picks a free one) and serves on background threads.
   // Fails when the address cannot be bound.
@@ -106,6 +115,8 @@ class Server {
   std::shared_ptr<RequestContext> NewContext(HttpRequest request);
   // Writes the `response` record for a finished exchange (LOG_API_CALLS).
   void LogResponse(const RequestContext& ctx, const logging::HttpResponseView& res);
+  // Ends an exchange: the `response` record, then the response observers.
+  void FinishExchange(const RequestContext& ctx, const logging::HttpResponseView& res);
   // Writes the `request` record (LOG_API_CALLS).
   void LogRequest(const RequestContext& ctx);
 
@@ -118,6 +129,8 @@ class Server {
   logging::RequestIdGenerator ids_;
   std::vector<HealthContributor> health_contributors_;
   std::vector<std::function<void()>> shutdown_hooks_;
+  std::vector<ResponseObserver> response_observers_;
+  std::vector<RequestFilter> request_filters_;
   std::unique_ptr<HttpAdapter> http_;
   std::thread listener_;
   std::mutex lifecycle_mutex_;
