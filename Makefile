@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 MODELS_DIR ?= $(if $(wildcard ../shared/models),../shared/models,./models)
 DEFAULT_MODEL ?= stories260K.gguf
-FUZZ_SECONDS ?= 60
+FUZZ_SECONDS ?= 30
 CMAKE_FLAGS ?=
 
 .PHONY: all setup build build-asan build-fuzz run test test-release test-asan test-fuzz bench clean
