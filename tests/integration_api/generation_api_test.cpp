@@ -26,7 +26,8 @@ TEST(GenerationApi, GreedyOutputOverHttpEqualsLlmApiGenerate) {
   ASSERT_TRUE(server);
   auto c = server->Client();
   auto native = c->Post("/api/v1/generate", R"({"prompt":"Once upon a time","max_tokens":32,"temperature":0})", kJson);
-  ASSERT_TRUE(native);
+  ASSERT_TRUE(native) << httplib::to_string(native.error()) << " port " << server->process->port() << " out: "
+                      << server->process->Stdout() << " err: " << server->process->Stderr();
   ASSERT_EQ(native->status, 200) << native->body;
   const json n = json::parse(native->body);
   EXPECT_EQ(n["response"], cli["text"]);
@@ -62,7 +63,7 @@ TEST(GenerationApi, EveryGenerationEndpointAnswersStreamedAndNot) {
   };
   for (const EndpointCase& ec : cases) {
     auto whole = c->Post(ec.path.c_str(), "{" + ec.body + "}", kJson);
-    ASSERT_TRUE(whole) << ec.path;
+    ASSERT_TRUE(whole) << ec.path << " " << httplib::to_string(whole.error());
     ASSERT_EQ(whole->status, 200) << ec.path << " " << whole->body;
     const json w = json::parse(whole->body);
     auto stream = c->Post(ec.path.c_str(), "{" + ec.body + R"(,"stream":true})", kJson);

@@ -121,18 +121,30 @@ TEST(RobustnessApi, AFullQueueAnswers503WithRetryAfterAndLogsServerBusy) {
   EXPECT_EQ(logged, busy.load());
 }
 
-// Sends a streamed request on a raw socket, reads until the first SSE event, then resets the
-// connection (SO_LINGER 0).
-void StreamThenDisconnect(int port, const std::string& body) {
+// Opens a connection and sends a POST /api/v1/generate with `body`; returns the socket.
+int SendGenerate(int port, const std::string& body) {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_port = htons(static_cast<uint16_t>(port));
   inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
-  ASSERT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  EXPECT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
   const std::string req = "POST /api/v1/generate HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
                           "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
-  ASSERT_EQ(send(fd, req.data(), req.size(), 0), static_cast<ssize_t>(req.size()));
+  EXPECT_EQ(send(fd, req.data(), req.size(), 0), static_cast<ssize_t>(req.size()));
+  return fd;
+}
+
+// Resets the connection (SO_LINGER 0) so the server sees it go at once.
+void Reset(int fd) {
+  linger l{1, 0};
+  setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof l);
+  close(fd);
+}
+
+// Sends a streamed request on a raw socket, reads until the first SSE event, then resets it.
+void StreamThenDisconnect(int port, const std::string& body) {
+  int fd = SendGenerate(port, body);
   std::string got;
   char buf[4096];
   while (got.find("data: ") == std::string::npos) {
@@ -140,9 +152,16 @@ void StreamThenDisconnect(int port, const std::string& body) {
     ASSERT_GT(n, 0);
     got.append(buf, static_cast<size_t>(n));
   }
-  linger l{1, 0};
-  setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof l);
-  close(fd);
+  Reset(fd);
+}
+
+// The generation_cancelled events of a log directory.
+std::vector<json> CancelledEvents(const std::string& log_dir) {
+  std::vector<json> out;
+  for (const json& r : ReadAllApiRecords(log_dir)) {
+    if (r.value("event_type", "") == "generation_cancelled") out.push_back(r);
+  }
+  return out;
 }
 
 TEST(RobustnessApi, AClientDisconnectCancelsItsGeneration) {
@@ -153,15 +172,26 @@ TEST(RobustnessApi, AClientDisconnectCancelsItsGeneration) {
   auto after = server->Client()->Post("/api/v1/generate", R"({"prompt":"Once","max_tokens":4})", kJson);
   EXPECT_EQ(after->status, 200);  // the slot was freed
   EXPECT_EQ(server->Stop(), 0);
-  int cancelled = 0;
-  for (const json& r : ReadAllApiRecords(server->log_dir())) {
-    if (r.value("event_type", "") != "generation_cancelled") continue;
-    ++cancelled;
-    EXPECT_EQ(r["reason"], "client_disconnected");
-    EXPECT_LT(r["completion_tokens"].get<int>(), 2000);
-    EXPECT_EQ(r["model_name"], "stories260K.gguf");
-  }
-  EXPECT_EQ(cancelled, 1);
+  const std::vector<json> cancelled = CancelledEvents(server->log_dir());
+  ASSERT_EQ(cancelled.size(), 1u);
+  EXPECT_EQ(cancelled[0]["reason"], "client_disconnected");
+  EXPECT_LT(cancelled[0]["completion_tokens"].get<int>(), 2000);
+  EXPECT_EQ(cancelled[0]["model_name"], "stories260K.gguf");
+}
+
+TEST(RobustnessApi, AClientDisconnectCancelsANonStreamedGeneration) {
+  auto server = StartApiServer();
+  ASSERT_TRUE(server);
+  ASSERT_EQ(server->Client()->Post("/api/v1/generate", R"({"prompt":"x","max_tokens":1})", kJson)->status, 200);
+  int fd = SendGenerate(server->process->port(), R"({"prompt":"Once upon a time","max_tokens":2000})");
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));  // generating by now
+  Reset(fd);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_EQ(server->Stop(), 0);
+  const std::vector<json> cancelled = CancelledEvents(server->log_dir());
+  ASSERT_EQ(cancelled.size(), 1u);
+  EXPECT_EQ(cancelled[0]["reason"], "client_disconnected");
+  EXPECT_LT(cancelled[0]["completion_tokens"].get<int>(), 2000);
 }
 
 TEST(RobustnessApi, SigtermCancelsGenerationsThatOutliveTheGracePeriod) {
