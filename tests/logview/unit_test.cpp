@@ -25,7 +25,7 @@ int64_t Parse(const char* s) {
   return t ? *t : -1;
 }
 
-TEST(Timestamp, ParsesUtcOffsetsAndFractions) {
+TEST(LogviewTimestamp, ParsesUtcOffsetsAndFractions) {
   const int64_t base = 1750933800LL * 1000000;  // 2025-06-26T10:30:00Z
   EXPECT_EQ(Parse("2025-06-26T10:30:00.123456Z"), base + 123456);
   EXPECT_EQ(Parse("2025-06-26T12:30:00.123456+02:00"), base + 123456);
@@ -37,7 +37,7 @@ TEST(Timestamp, ParsesUtcOffsetsAndFractions) {
     EXPECT_EQ(Parse(bad), -1) << bad;
 }
 
-TEST(Timestamp, ZonelessPythonStyleIsLocalTime) {
+TEST(LogviewTimestamp, ZonelessPythonStyleIsLocalTime) {
   setenv("TZ", "Europe/Berlin", 1);
   tzset();
   EXPECT_EQ(Parse("2025-06-26T12:30:00.123456"), 1750933800LL * 1000000 + 123456);  // CEST, +02:00
@@ -46,12 +46,12 @@ TEST(Timestamp, ZonelessPythonStyleIsLocalTime) {
   tzset();
 }
 
-TEST(Timestamp, FormatsAsUtcWithMicroseconds) {
+TEST(LogviewTimestamp, FormatsAsUtcWithMicroseconds) {
   EXPECT_EQ(FormatTimestamp(1750933800LL * 1000000 + 42), "2025-06-26T10:30:00.000042Z");
   EXPECT_EQ(FormatTimestampSeconds(1750933800LL * 1000000 + 42), "2025-06-26T10:30:00Z");
 }
 
-TEST(Timestamp, TimeSpecsAreRelativeOrIso) {
+TEST(LogviewTimestamp, TimeSpecsAreRelativeOrIso) {
   const int64_t now = 1750933800LL * 1000000;
   EXPECT_EQ(ParseTimeSpec("30m", now), now - 1800LL * 1000000);
   EXPECT_EQ(ParseTimeSpec("2h", now), now - 7200LL * 1000000);
