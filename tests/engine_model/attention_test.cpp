@@ -5,14 +5,14 @@
 #include <cmath>
 #include <vector>
 
-#include "engine/model/forward_ops.h"
+#include "engine/kernels/vec_ops.h"
 
 namespace llm::engine::model_internal {
 namespace {
 
 std::vector<uint16_t> ToF16(const std::vector<float>& v) {
   std::vector<uint16_t> h(v.size());
-  F32ToF16Row(v.data(), h.data(), static_cast<int64_t>(v.size()));
+  ::llm::engine::F32ToF16Row(v.data(), h.data(), static_cast<int64_t>(v.size()));
   return h;
 }
 
@@ -23,7 +23,7 @@ TEST(Attention, FirstPositionReturnsItsOwnValue) {
   for (int i = 0; i < 16; ++i) v[static_cast<size_t>(i)] = 0.25f * static_cast<float>(i) - 1.0f;
   std::vector<float> out(16);
   ThreadPool pool(1);
-  std::vector<std::vector<float>> scratch;
+  AttentionScratch scratch;
   Attention(q.data(), 1, 0, ToF16(k).data(), ToF16(v).data(), shape, out.data(), pool, scratch);
   EXPECT_EQ(out, v);
 }
@@ -41,7 +41,7 @@ TEST(Attention, IsCausalAndWeightsValuesBySoftmax) {
   }
   std::vector<float> out(16);
   ThreadPool pool(2);
-  std::vector<std::vector<float>> scratch;
+  AttentionScratch scratch;
   Attention(q.data(), 2, 0, ToF16(k).data(), ToF16(v).data(), shape, out.data(), pool, scratch);
   const float s1 = 4.0f / std::sqrt(8.0f);
   const float p1 = 1.0f / (1.0f + std::exp(-s1));
@@ -61,10 +61,41 @@ TEST(Attention, QueryHeadsShareTheirGroupsKeyValueHead) {
   }
   std::vector<float> out(32);
   ThreadPool pool(2);
-  std::vector<std::vector<float>> scratch;
+  AttentionScratch scratch;
   Attention(q.data(), 1, 0, ToF16(k).data(), ToF16(v).data(), shape, out.data(), pool, scratch);
   for (int i = 0; i < 16; ++i) EXPECT_EQ(out[static_cast<size_t>(i)], 1.5f);
   for (int i = 16; i < 32; ++i) EXPECT_EQ(out[static_cast<size_t>(i)], -2.5f);
+}
+
+TEST(AttentionDots, VecDotOrderAddsTheTailInDouble) {
+  // n < 64: ggml_vec_dot_f16 has no SIMD block; the products are summed in double, so the
+  // 1.0 survives next to 2^25 (a float running sum would drop it).
+  const std::vector<float> x = {33554432.0f, 1.0f, -33554432.0f};
+  const std::vector<float> y = {1.0f, 1.0f, 1.0f};
+  EXPECT_EQ(VecDotOrderDot(x.data(), y.data(), 3), 1.0f);
+}
+
+TEST(AttentionDots, VecDotOrderSumsBlocksOf64InLanes) {
+  // In a block of 64, element i goes to lane i % 16 of accumulator i / 16, and accumulators
+  // 0 and 2 are added first: 2^25 and -2^25 cancel before the 1 joins. A running float sum
+  // would give 0 (2^25 + 1 rounds back to 2^25).
+  std::vector<float> x(64, 0.0f), y(64, 1.0f);
+  x[0] = 33554432.0f;
+  x[16] = 1.0f;
+  x[32] = -33554432.0f;
+  EXPECT_EQ(VecDotOrderDot(x.data(), y.data(), 64), 1.0f);
+}
+
+TEST(AttentionDots, TinyBlasOrderMatchesAPlainSumOnExactValues) {
+  std::vector<float> x(32), y(32);
+  float expected = 0;
+  for (int i = 0; i < 32; ++i) {
+    x[static_cast<size_t>(i)] = static_cast<float>(i % 7) - 3.0f;
+    y[static_cast<size_t>(i)] = static_cast<float>(i % 5);
+    expected += x[static_cast<size_t>(i)] * y[static_cast<size_t>(i)];
+  }
+  EXPECT_EQ(TinyBlasOrderDot(x.data(), y.data(), 32), expected);
+  EXPECT_EQ(VecDotOrderDot(x.data(), y.data(), 32), expected);
 }
 
 }  // namespace

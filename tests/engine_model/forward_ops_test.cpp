@@ -32,18 +32,6 @@ TEST(F16Conversion, RoundsToNearestEven) {
   EXPECT_TRUE(std::isnan(F16ToF32(F32ToF16(NAN))));
 }
 
-TEST(RmsNormRow, ScalesToUnitRootMeanSquareTimesWeight) {
-  const std::vector<float> x = {3.0f, -4.0f, 0.0f, 5.0f};  // mean of squares = 12.5
-  const std::vector<float> w = {1.0f, 2.0f, 3.0f, 0.5f};
-  std::vector<float> y(4);
-  RmsNormRow(x.data(), w.data(), y.data(), 4, 0.0f);
-  const float s = 1.0f / std::sqrt(12.5f);
-  EXPECT_FLOAT_EQ(y[0], 3.0f * s);
-  EXPECT_FLOAT_EQ(y[1], -8.0f * s);
-  EXPECT_FLOAT_EQ(y[2], 0.0f);
-  EXPECT_FLOAT_EQ(y[3], 2.5f * s);
-}
-
 TEST(Rope, PositionZeroIsTheIdentity) {
   std::vector<float> angles(8);
   RopeAngles(0, 8, 10000.0f, {}, angles.data());
@@ -74,15 +62,6 @@ TEST(Rope, FrequencyFactorsDivideTheAngles) {
   EXPECT_FLOAT_EQ(scaled[0], plain[0]);
   EXPECT_NEAR(scaled[2], std::cos(0.5f / 4.0f), 1e-6);
   EXPECT_NEAR(scaled[3], std::sin(0.5f / 4.0f), 1e-6);
-}
-
-TEST(SwiGluRow, MultipliesSiluOfGateByUp) {
-  std::vector<float> gate = {0.0f, 1.0f, -2.0f};
-  const std::vector<float> up = {5.0f, 2.0f, 3.0f};
-  SwiGluRow(gate.data(), up.data(), 3);
-  EXPECT_FLOAT_EQ(gate[0], 0.0f);
-  EXPECT_NEAR(gate[1], 2.0f / (1.0f + std::exp(-1.0f)), 1e-6);
-  EXPECT_NEAR(gate[2], 3.0f * -2.0f / (1.0f + std::exp(2.0f)), 1e-6);
 }
 
 }  // namespace

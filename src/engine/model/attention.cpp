@@ -1,142 +1,178 @@
 #include "engine/model/attention.h"
 
-#include <immintrin.h>
-
 #include <algorithm>
 #include <cmath>
 
-#include "engine/model/forward_ops.h"
+#include "engine/kernels/vec_ops.h"
 
 namespace llm::engine::model_internal {
 namespace {
 
-// dot(q, f16 k) accumulated in f32.
-float DotF16Scalar(const float* q, const uint16_t* k, int32_t n) {
-  float sum = 0.0f;
-  for (int32_t i = 0; i < n; ++i) sum += q[i] * F16ToF32(k[i]);
-  return sum;
+constexpr int32_t kLanes = 16;           // floats per AVX-512 vector
+constexpr int32_t kVecDotSlots = 4 * kLanes;  // ggml_vec_dot_f16: GGML_F16_STEP
+constexpr int32_t kKvPad = 32;           // llama.cpp pads the attended cells to 32
+
+// _mm512_reduce_add_ps: halves 16 -> 8 -> 4 lanes, then (0+2) + (1+3).
+float ReduceLanes(const float* v) {
+  float t8[8], t4[4];
+  for (int i = 0; i < 8; ++i) t8[i] = v[8 + i] + v[i];
+  for (int i = 0; i < 4; ++i) t4[i] = t8[4 + i] + t8[i];
+  return (t4[0] + t4[2]) + (t4[1] + t4[3]);
 }
 
-// out += a * f16 v.
-void AxpyF16Scalar(float a, const uint16_t* v, float* out, int32_t n) {
-  for (int32_t i = 0; i < n; ++i) out[i] += a * F16ToF32(v[i]);
+// Lane l of ggml's 4 vec_dot accumulators after GGML_F32x16_REDUCE's pairwise adds.
+float CombineVecDotLanes(const float* acc, int32_t l, int32_t stride) {
+  return (acc[l * stride] + acc[(2 * kLanes + l) * stride]) +
+         (acc[(kLanes + l) * stride] + acc[(3 * kLanes + l) * stride]);
 }
 
-__attribute__((target("avx2,fma,f16c"))) float DotF16Avx2(const float* q, const uint16_t* k,
-                                                           int32_t n) {
-  __m256 acc0 = _mm256_setzero_ps(), acc1 = _mm256_setzero_ps();
-  int32_t i = 0;
-  for (; i + 16 <= n; i += 16) {
-    const __m256 k0 = _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(k + i)));
-    const __m256 k1 = _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(k + i + 8)));
-    acc0 = _mm256_fmadd_ps(_mm256_loadu_ps(q + i), k0, acc0);
-    acc1 = _mm256_fmadd_ps(_mm256_loadu_ps(q + i + 8), k1, acc1);
+// acc[slot][d] += x[j][d] * p[j] for j in [0, n), slot = j % slots (fused multiply-add).
+__attribute__((target("avx2,fma"))) void AccumulateRowsFma(float* acc, int32_t slots,
+                                                          const float* rows, const float* p,
+                                                          int32_t n, int32_t width) {
+  for (int32_t j = 0; j < n; ++j) {
+    if (p[j] == 0.0f) continue;
+    float* a = acc + static_cast<int64_t>(j % slots) * width;
+    const float* x = rows + static_cast<int64_t>(j) * width;
+    for (int32_t d = 0; d < width; ++d) a[d] = std::fma(x[d], p[j], a[d]);
   }
-  for (; i + 8 <= n; i += 8) {
-    const __m256 k0 = _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(k + i)));
-    acc0 = _mm256_fmadd_ps(_mm256_loadu_ps(q + i), k0, acc0);
+}
+
+void AccumulateRowsPortable(float* acc, int32_t slots, const float* rows, const float* p,
+                            int32_t n, int32_t width) {
+  for (int32_t j = 0; j < n; ++j) {
+    if (p[j] == 0.0f) continue;
+    float* a = acc + static_cast<int64_t>(j % slots) * width;
+    const float* x = rows + static_cast<int64_t>(j) * width;
+    for (int32_t d = 0; d < width; ++d) a[d] = std::fma(x[d], p[j], a[d]);
   }
-  const __m256 acc = _mm256_add_ps(acc0, acc1);
-  __m128 s = _mm_add_ps(_mm256_castps256_ps128(acc), _mm256_extractf128_ps(acc, 1));
-  s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-  s = _mm_add_ss(s, _mm_movehdup_ps(s));
-  return _mm_cvtss_f32(s) + DotF16Scalar(q + i, k + i, n - i);
 }
 
-__attribute__((target("avx2,fma,f16c"))) void AxpyF16Avx2(float a, const uint16_t* v, float* out,
-                                                          int32_t n) {
-  const __m256 va = _mm256_set1_ps(a);
-  int32_t i = 0;
-  for (; i + 8 <= n; i += 8) {
-    const __m256 v0 = _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(v + i)));
-    _mm256_storeu_ps(out + i, _mm256_fmadd_ps(va, v0, _mm256_loadu_ps(out + i)));
+void AccumulateRows(float* acc, int32_t slots, const float* rows, const float* p, int32_t n,
+                    int32_t width) {
+  static const bool has_fma = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  if (has_fma) {
+    AccumulateRowsFma(acc, slots, rows, p, n, width);
+  } else {
+    AccumulateRowsPortable(acc, slots, rows, p, n, width);
   }
-  AxpyF16Scalar(a, v + i, out + i, n - i);
 }
 
-__attribute__((target("avx,f16c"))) void F32ToF16RowF16c(const float* src, uint16_t* dst,
-                                                         int64_t n) {
-  int64_t i = 0;
-  for (; i + 8 <= n; i += 8) {
-    const __m128i h = _mm256_cvtps_ph(_mm256_loadu_ps(src + i), _MM_FROUND_TO_NEAREST_INT);
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(dst + i), h);
-  }
-  for (; i < n; ++i) dst[i] = F32ToF16(src[i]);
-}
+struct HeadJob {
+  const float* q;         // [head_dim]
+  int32_t pos;            // the token's position: keys 0..pos are visible
+  int32_t n_kv;           // attended cells (padded)
+  bool batch;             // a batch of >= 2 tokens: tinyBLAS order, else vec_dot order
+  const uint16_t* k;      // row 0 of this KV head's keys
+  const uint16_t* v;      // row 0 of this KV head's values
+  int32_t kv_stride;      // elements between positions
+  int32_t head_dim;
+  float scale;
+  float* out;             // [head_dim]
+};
 
-bool HasAvx2F16c() {
-  static const bool has = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") &&
-                          __builtin_cpu_supports("f16c");
-  return has;
-}
+// Scratch of one head: q16 [hd] | k row [hd] | scores [n_kv] | v rows [n_kv x hd] | acc.
+void AttendOneHead(const HeadJob& job, AttentionScratch::Buffers& buffers) {
+  std::vector<float>& scratch = buffers.floats;
+  const int32_t hd = job.head_dim, n_keys = job.pos + 1;
+  const bool tiny_blas_kq = job.batch && hd % kLanes == 0;
+  const int32_t slots = job.batch ? kLanes : kVecDotSlots;
+  const size_t need = static_cast<size_t>(2 * hd + job.n_kv + int64_t{n_keys} * hd + slots * hd);
+  if (scratch.size() < need) scratch.resize(need);
+  float* q16 = scratch.data();
+  float* k_row = q16 + hd;
+  float* scores = k_row + hd;
+  float* v_rows = scores + job.n_kv;
+  float* acc = v_rows + static_cast<size_t>(n_keys) * hd;
 
-// One (token, head) pair: scores, softmax, weighted sum of values.
-void AttendOneHead(const float* q_head, int32_t n_keys, const uint16_t* k_cache,
-                   const uint16_t* v_cache, int32_t kv_stride, int32_t head_dim, float scale,
-                   float* scores, float* out_head) {
-  const bool simd = HasAvx2F16c();
-  float q16[512];  // the query rounded to f16 (head_dim <= 512 is checked at load)
-  for (int32_t i = 0; i < head_dim; ++i) q16[i] = F16ToF32(F32ToF16(q_head[i]));
-  float max_score = -INFINITY;
+  std::vector<uint16_t>& halves = buffers.halves;
+  if (halves.size() < static_cast<size_t>(std::max(hd, n_keys))) halves.resize(std::max(hd, n_keys));
+  // q16 = f32(f16(q)); scores = (k . q16) * scale, -inf past the position.
+  F32ToF16Row(job.q, halves.data(), hd);
+  F16ToF32Row(halves.data(), q16, hd);
   for (int32_t j = 0; j < n_keys; ++j) {
-    const uint16_t* k = k_cache + static_cast<int64_t>(j) * kv_stride;
-    const float dot = simd ? DotF16Avx2(q16, k, head_dim) : DotF16Scalar(q16, k, head_dim);
-    scores[j] = dot * scale;
-    max_score = std::max(max_score, scores[j]);
+    F16ToF32Row(job.k + static_cast<int64_t>(j) * job.kv_stride, k_row, hd);
+    const float dot = tiny_blas_kq ? TinyBlasOrderDot(k_row, q16, hd) : VecDotOrderDot(k_row, q16, hd);
+    scores[j] = dot * job.scale;
   }
-  double sum = 0.0;
+  std::fill(scores + n_keys, scores + job.n_kv, -INFINITY);
+  SoftmaxInPlace(scores, job.n_kv);
+  // p16 = f32(f16(p)): ggml converts the probabilities for the f16 product with V.
+  F32ToF16Row(scores, halves.data(), n_keys);
+  F16ToF32Row(halves.data(), scores, n_keys);
   for (int32_t j = 0; j < n_keys; ++j) {
-    scores[j] = std::exp(scores[j] - max_score);
-    sum += static_cast<double>(scores[j]);
+    F16ToF32Row(job.v + static_cast<int64_t>(j) * job.kv_stride, v_rows + static_cast<int64_t>(j) * hd, hd);
   }
-  const float inv_sum = static_cast<float>(1.0 / sum);
-  std::fill(out_head, out_head + head_dim, 0.0f);
-  for (int32_t j = 0; j < n_keys; ++j) {
-    const float p = F16ToF32(F32ToF16(scores[j] * inv_sum));
-    if (p == 0.0f) continue;
-    const uint16_t* v = v_cache + static_cast<int64_t>(j) * kv_stride;
-    if (simd) {
-      AxpyF16Avx2(p, v, out_head, head_dim);
-    } else {
-      AxpyF16Scalar(p, v, out_head, head_dim);
+  // out[d] = sum_j v[j][d] * p[j] in the kernel's order (masked cells have p = 0).
+  std::fill(acc, acc + static_cast<size_t>(slots) * hd, 0.0f);
+  const int32_t n_simd = job.batch ? job.n_kv : job.n_kv & ~(kVecDotSlots - 1);
+  AccumulateRows(acc, slots, v_rows, scores, std::min(n_simd, n_keys), hd);
+  float lanes[kLanes];
+  for (int32_t d = 0; d < hd; ++d) {
+    for (int32_t l = 0; l < kLanes; ++l) {
+      lanes[l] = job.batch ? acc[l * hd + d] : CombineVecDotLanes(acc + d, l, hd);
     }
+    double sum = ReduceLanes(lanes);
+    for (int32_t j = n_simd; j < n_keys; ++j) {
+      sum += static_cast<double>(v_rows[static_cast<int64_t>(j) * hd + d] * scores[j]);
+    }
+    job.out[d] = static_cast<float>(sum);
   }
 }
 
 }  // namespace
 
-void F32ToF16Row(const float* src, uint16_t* dst, int64_t n) {
-  if (HasAvx2F16c()) {
-    F32ToF16RowF16c(src, dst, n);
-    return;
+float VecDotOrderDot(const float* x, const float* y, int32_t n) {
+  float acc[kVecDotSlots] = {};
+  const int32_t np = n & ~(kVecDotSlots - 1);
+  for (int32_t i = 0; i < np; i += kVecDotSlots) {
+    for (int32_t s = 0; s < kVecDotSlots; ++s) acc[s] = std::fma(x[i + s], y[i + s], acc[s]);
   }
-  for (int64_t i = 0; i < n; ++i) dst[i] = F32ToF16(src[i]);
+  float lanes[kLanes];
+  for (int32_t l = 0; l < kLanes; ++l) lanes[l] = CombineVecDotLanes(acc, l, 1);
+  double sum = np > 0 ? ReduceLanes(lanes) : 0.0f;
+  for (int32_t i = np; i < n; ++i) sum += static_cast<double>(x[i] * y[i]);
+  return static_cast<float>(sum);
+}
+
+float TinyBlasOrderDot(const float* x, const float* y, int32_t n) {
+  float acc[kLanes] = {};
+  for (int32_t i = 0; i < n; i += kLanes) {
+    for (int32_t l = 0; l < kLanes; ++l) acc[l] = std::fma(x[i + l], y[i + l], acc[l]);
+  }
+  return ReduceLanes(acc);
 }
 
 void Attention(const float* q, int32_t n_tokens, int32_t pos0, const uint16_t* k_cache,
                const uint16_t* v_cache, const AttentionShape& shape, float* out,
-               ThreadPool& pool, std::vector<std::vector<float>>& scratch) {
+               ThreadPool& pool, AttentionScratch& scratch) {
   const int32_t hd = shape.head_dim;
   const int32_t group = shape.n_head / shape.n_head_kv;
   const int32_t kv_stride = shape.n_head_kv * hd;
   const int64_t q_stride = int64_t{shape.n_head} * hd;
   const float scale = 1.0f / std::sqrt(static_cast<float>(hd));
-  const size_t max_keys = static_cast<size_t>(pos0 + n_tokens);
-  scratch.resize(static_cast<size_t>(pool.size()));
-  for (auto& row : scratch) {
-    if (row.size() < max_keys) row.resize(max_keys);
-  }
-  pool.ParallelFor(int64_t{n_tokens} * shape.n_head, [&](int64_t begin, int64_t end, int thread) {
-    float* scores = scratch[static_cast<size_t>(thread)].data();
+  const int32_t used = pos0 + n_tokens;
+  const int32_t n_kv = (used + kKvPad - 1) / kKvPad * kKvPad;
+  scratch.per_thread.resize(static_cast<size_t>(pool.size()));
+  const auto attend = [&](int64_t begin, int64_t end, int thread) {
     for (int64_t item = begin; item < end; ++item) {
       const int32_t t = static_cast<int32_t>(item / shape.n_head);
       const int32_t h = static_cast<int32_t>(item % shape.n_head);
       const int64_t kv_offset = int64_t{h / group} * hd;
-      AttendOneHead(q + t * q_stride + int64_t{h} * hd, pos0 + t + 1, k_cache + kv_offset,
-                    v_cache + kv_offset, kv_stride, hd, scale, scores,
-                    out + t * q_stride + int64_t{h} * hd);
+      const HeadJob job{q + t * q_stride + int64_t{h} * hd, pos0 + t, n_kv, n_tokens >= 2,
+                        k_cache + kv_offset, v_cache + kv_offset, kv_stride, hd, scale,
+                        out + t * q_stride + int64_t{h} * hd};
+      AttendOneHead(job, scratch.per_thread[static_cast<size_t>(thread)]);
     }
-  });
+  };
+  // Multiply-adds of the whole call; below ~64K the threads' hand-off costs more than it saves.
+  const int64_t work = int64_t{n_tokens} * shape.n_head * used * hd * 2;
+  const int64_t items = int64_t{n_tokens} * shape.n_head;
+  if (work < 65536 || pool.size() == 1) {
+    attend(0, items, 0);
+  } else {
+    pool.ParallelFor(items, attend);
+  }
 }
 
 }  // namespace llm::engine::model_internal

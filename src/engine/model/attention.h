@@ -1,7 +1,12 @@
-// Grouped-query causal self-attention over the f16 KV cache, with llama.cpp's numerics:
-// the query is rounded to f16 before its dot products with the keys (ggml converts the f32
-// operand of an f16 matrix product), scores are scaled by 1/sqrt(head_dim) and soft-maxed in
-// f32 with a double sum, and the probabilities are rounded to f16 before weighting the values.
+// Grouped-query causal self-attention over the f16 KV cache, with llama.cpp's numerics (CPU
+// backend, AVX-512 build, no flash attention):
+//   - the query is rounded to f16 (ggml converts the f32 operand of an f16 matrix product);
+//   - scores span n_kv = the used cells padded to 32, masked with -inf past the token's
+//     position, scaled by 1/sqrt(head_dim) and soft-maxed (vec_ops SoftmaxInPlace);
+//   - the probabilities are rounded to f16 and multiply the f16 values;
+//   - every dot product sums in the order of the ggml kernel llama.cpp uses for it:
+//     ggml_vec_dot_f16 (4 x 16 lanes, double tail) for one token, tinyBLAS (16 lanes) for a
+//     batch of two or more tokens.
 // Internal to engine_model.
 #pragma once
 
@@ -18,16 +23,29 @@ struct AttentionShape {
   int32_t head_dim;
 };
 
+// Per-thread scratch of Attention (grown on demand).
+struct AttentionScratch {
+  struct Buffers {
+    std::vector<float> floats;
+    std::vector<uint16_t> halves;
+  };
+  std::vector<Buffers> per_thread;
+};
+
 // For token t in [0, n_tokens) at position pos0 + t and head h:
 //   out[t][h] = softmax(q[t][h] . K[0..pos0+t] * scale) . V[0..pos0+t]
 // q and out are n_tokens x (n_head*head_dim); k_cache/v_cache hold one f16 row of
 // n_head_kv*head_dim per position, up to position pos0 + n_tokens - 1. Parallel over
-// (token, head) pairs; `scratch` is resized as needed (one score row per thread).
+// (token, head) pairs when the work is large enough.
 void Attention(const float* q, int32_t n_tokens, int32_t pos0, const uint16_t* k_cache,
                const uint16_t* v_cache, const AttentionShape& shape, float* out,
-               ThreadPool& pool, std::vector<std::vector<float>>& scratch);
+               ThreadPool& pool, AttentionScratch& scratch);
 
-// f16 rows of the cache: dst[i] = f16(src[i]).
-void F32ToF16Row(const float* src, uint16_t* dst, int64_t n);
+// The sum of x[i] * y[i] in the order of ggml_vec_dot_f16 (AVX-512): 4 accumulators of 16
+// lanes over blocks of 64 (fused multiply-adds), reduced, then the tail added in double.
+float VecDotOrderDot(const float* x, const float* y, int32_t n);
+// The sum of x[i] * y[i] in the order of llamafile's tinyBLAS (AVX-512): one accumulator of
+// 16 lanes; n is a multiple of 16.
+float TinyBlasOrderDot(const float* x, const float* y, int32_t n);
 
 }  // namespace llm::engine::model_internal

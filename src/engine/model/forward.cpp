@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <string>
 
-#include "engine/model/attention.h"
 #include "engine/model/forward_ops.h"
+#include "engine/kernels/vec_ops.h"
 
 namespace llm::engine {
 namespace {
@@ -24,11 +24,12 @@ void ParallelRows(ThreadPool& pool, int64_t n, const Fn& fn) {
 }
 
 // gate = silu(gate) * up over n values, in chunks spread over the pool.
-void SwiGlu(float* gate, const float* up, int64_t n, ThreadPool& pool) {
+void ParallelSwiGlu(float* gate, const float* up, int64_t n, ThreadPool& pool) {
   constexpr int64_t kChunk = 2048;
   ParallelRows(pool, (n + kChunk - 1) / kChunk, [&](int64_t c) {
     const int64_t begin = c * kChunk;
-    model_internal::SwiGluRow(gate + begin, up + begin, std::min(kChunk, n - begin));
+    const int64_t len = std::min(kChunk, n - begin);
+    SwiGlu(gate + begin, up + begin, gate + begin, len);
   });
 }
 
@@ -108,7 +109,7 @@ void ForwardState::EvalBatch(std::span<const int32_t> tokens, ThreadPool& pool, 
     const LayerWeights& lw = w.layers[static_cast<size_t>(l)];
     // xb [n x d] = rmsnorm(x) * attn_norm
     ParallelRows(pool, n, [&](int64_t t) {
-      model_internal::RmsNormRow(&x_[t * d], lw.attn_norm.data(), &xb_[t * d], d, hp.rms_eps);
+      RmsNorm(&x_[t * d], lw.attn_norm.data(), &xb_[t * d], d, hp.rms_eps);
     });
     // q [n x q_dim], k, v [n x kv_dim]
     MatMul(lw.wq, xb_.data(), n, q_.data(), pool);
@@ -124,8 +125,8 @@ void ForwardState::EvalBatch(std::span<const int32_t> tokens, ThreadPool& pool, 
         model_internal::RopeHead(&k_[t * kv_dim + int64_t{h} * hp.head_dim], angles, hp.n_rot);
       }
       const int32_t pos = pos0 + static_cast<int32_t>(t);
-      model_internal::F32ToF16Row(&k_[t * kv_dim], cache_.k_row(l, pos), kv_dim);
-      model_internal::F32ToF16Row(&v_[t * kv_dim], cache_.v_row(l, pos), kv_dim);
+      F32ToF16Row(&k_[t * kv_dim], cache_.k_row(l, pos), kv_dim);
+      F32ToF16Row(&v_[t * kv_dim], cache_.v_row(l, pos), kv_dim);
     });
     // att [n x q_dim] = causal grouped-query attention over positions 0..pos0+t
     model_internal::Attention(q_.data(), n, pos0, cache_.k_layer(l), cache_.v_layer(l), shape,
@@ -133,22 +134,22 @@ void ForwardState::EvalBatch(std::span<const int32_t> tokens, ThreadPool& pool, 
     // x += att . wo^T
     MatMul(lw.wo, att_.data(), n, xb2_.data(), pool);
     ParallelRows(pool, n, [&](int64_t t) {
-      model_internal::AddRow(&x_[t * d], &xb2_[t * d], d);
+      VecAdd(&x_[t * d], &xb2_[t * d], &x_[t * d], d);
       // xb = rmsnorm(x) * ffn_norm
-      model_internal::RmsNormRow(&x_[t * d], lw.ffn_norm.data(), &xb_[t * d], d, hp.rms_eps);
+      RmsNorm(&x_[t * d], lw.ffn_norm.data(), &xb_[t * d], d, hp.rms_eps);
     });
     // gate, up [n x ff]; gate = silu(gate) * up; x += gate . w_down^T
     MatMul(lw.w_gate, xb_.data(), n, gate_.data(), pool);
     MatMul(lw.w_up, xb_.data(), n, up_.data(), pool);
-    SwiGlu(gate_.data(), up_.data(), n * ff, pool);
+    ParallelSwiGlu(gate_.data(), up_.data(), n * ff, pool);
     MatMul(lw.w_down, gate_.data(), n, xb2_.data(), pool);
-    ParallelRows(pool, n, [&](int64_t t) { model_internal::AddRow(&x_[t * d], &xb2_[t * d], d); });
+    ParallelRows(pool, n, [&](int64_t t) { VecAdd(&x_[t * d], &xb2_[t * d], &x_[t * d], d); });
   }
   n_past_ += n;
   if (logits == nullptr) return;
   // logits [1 x n_vocab] = rmsnorm(x[last]) * output_norm . output^T
   const float* last = &x_[static_cast<size_t>(n - 1) * d];
-  model_internal::RmsNormRow(last, w.output_norm.data(), xb_.data(), d, hp.rms_eps);
+  RmsNorm(last, w.output_norm.data(), xb_.data(), d, hp.rms_eps);
   MatMul(w.output, xb_.data(), 1, logits, pool);
 }
 

@@ -8,6 +8,7 @@
 
 #include "core/status.h"
 #include "engine/kernels/thread_pool.h"
+#include "engine/model/attention.h"
 #include "engine/model/kv_cache.h"
 #include "engine/model/model.h"
 
@@ -41,7 +42,7 @@ class ForwardState {
   // Scratch activations, n_tokens rows each.
   std::vector<float> x_, xb_, xb2_, q_, k_, v_, att_, gate_, up_;
   std::vector<float> rope_;  // [n_tokens x n_rot] (cos, sin) pairs
-  std::vector<std::vector<float>> att_scratch_;
+  model_internal::AttentionScratch att_scratch_;
 };
 
 }  // namespace llm::engine

@@ -33,14 +33,6 @@ float F16ToF32(uint16_t h) {
   return std::bit_cast<float>(sign | ((exp + 112u) << 23) | (mant << 13));
 }
 
-void RmsNormRow(const float* x, const float* weight, float* y, int64_t n, float eps) {
-  double sum = 0.0;
-  for (int64_t i = 0; i < n; ++i) sum += static_cast<double>(x[i] * x[i]);
-  const float mean = static_cast<float>(sum / static_cast<double>(n));
-  const float scale = 1.0f / std::sqrt(mean + eps);
-  for (int64_t i = 0; i < n; ++i) y[i] = (x[i] * scale) * weight[i];
-}
-
 void RopeAngles(int32_t pos, int32_t n_rot, float freq_base, const std::vector<float>& factors,
                 float* cos_sin) {
   const float theta_scale = std::pow(freq_base, -2.0f / static_cast<float>(n_rot));
@@ -61,17 +53,6 @@ void RopeHead(float* head, const float* cos_sin, int32_t n_rot) {
     head[i] = x0 * c - x1 * s;
     head[i + 1] = x0 * s + x1 * c;
   }
-}
-
-void SwiGluRow(float* gate, const float* up, int64_t n) {
-  for (int64_t i = 0; i < n; ++i) {
-    const float g = gate[i];
-    gate[i] = g / (1.0f + std::exp(-g)) * up[i];
-  }
-}
-
-void AddRow(float* x, const float* y, int64_t n) {
-  for (int64_t i = 0; i < n; ++i) x[i] += y[i];
 }
 
 }  // namespace llm::engine::model_internal

@@ -1,0 +1,160 @@
+// engine-bench: end-to-end speed of the native engine, measured like `llama-bench -p N -n M`:
+//   pp N : evaluate a batch of N random prompt tokens from an empty cache (logits of the last)
+//   tg M : generate M tokens one at a time from an empty cache (logits after each)
+// Prints one markdown row per model and test with tokens/s (mean and standard deviation over
+// --reps runs after a warm-up), and for tg the memory bandwidth it implies: bytes of weights
+// read per token (every layer matrix + the output matrix) x tokens/s. --bandwidth also
+// measures the machine's streaming read bandwidth with the same threads.
+#include <CLI/CLI.hpp>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "engine/model/session.h"
+
+namespace {
+
+using llm::engine::Model;
+using llm::engine::Session;
+using llm::engine::ThreadPool;
+using Clock = std::chrono::steady_clock;
+
+struct Stats {
+  double mean = 0;
+  double stddev = 0;
+};
+
+Stats Summarize(const std::vector<double>& v) {
+  Stats s;
+  for (double x : v) s.mean += x;
+  s.mean /= static_cast<double>(v.size());
+  for (double x : v) s.stddev += (x - s.mean) * (x - s.mean);
+  s.stddev = v.size() > 1 ? std::sqrt(s.stddev / static_cast<double>(v.size() - 1)) : 0.0;
+  return s;
+}
+
+// Bytes of weights a single-token forward pass reads (the embedding reads only one row).
+double WeightBytesPerToken(const Model& model) {
+  double bytes = 0;
+  auto add = [&](const llm::engine::WeightMatrix& w) {
+    bytes += static_cast<double>(w.row_bytes) * static_cast<double>(w.rows);
+  };
+  for (const auto& l : model.weights().layers) {
+    for (const auto* w : {&l.wq, &l.wk, &l.wv, &l.wo, &l.w_gate, &l.w_up, &l.w_down}) add(*w);
+  }
+  add(model.weights().output);
+  return bytes;
+}
+
+std::vector<int32_t> RandomTokens(int n, int32_t n_vocab, uint32_t seed) {
+  std::mt19937 rng(seed);
+  std::uniform_int_distribution<int32_t> dist(0, n_vocab - 1);
+  std::vector<int32_t> tokens(static_cast<size_t>(n));
+  for (int32_t& t : tokens) t = dist(rng);
+  return tokens;
+}
+
+// Seconds for one prompt batch of n tokens.
+double TimePrompt(Session& session, const std::vector<int32_t>& tokens) {
+  session.Reset();
+  std::vector<float> logits;
+  const auto t0 = Clock::now();
+  if (!session.Append(tokens, &logits).ok()) return NAN;
+  return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+// Seconds for n single-token steps from an empty cache.
+double TimeGeneration(Session& session, const std::vector<int32_t>& tokens) {
+  session.Reset();
+  std::vector<float> logits;
+  const auto t0 = Clock::now();
+  for (int32_t id : tokens) {
+    if (!session.Append(std::span(&id, 1), &logits).ok()) return NAN;
+  }
+  return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+// Streaming read bandwidth (GB/s) over a 1 GiB buffer with the pool's threads.
+double MeasureBandwidth(ThreadPool& pool) {
+  std::vector<uint64_t> buffer((size_t{1} << 30) / 8, 1);
+  std::vector<uint64_t> sums(static_cast<size_t>(pool.size()));
+  std::vector<double> rates;
+  for (int rep = 0; rep < 4; ++rep) {
+    const auto t0 = Clock::now();
+    pool.ParallelFor(static_cast<int64_t>(buffer.size()), [&](int64_t begin, int64_t end, int t) {
+      uint64_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+      for (int64_t i = begin; i + 4 <= end; i += 4) {
+        a0 += buffer[static_cast<size_t>(i)];
+        a1 += buffer[static_cast<size_t>(i + 1)];
+        a2 += buffer[static_cast<size_t>(i + 2)];
+        a3 += buffer[static_cast<size_t>(i + 3)];
+      }
+      sums[static_cast<size_t>(t)] += a0 + a1 + a2 + a3;
+    });
+    const double s = std::chrono::duration<double>(Clock::now() - t0).count();
+    if (rep > 0) rates.push_back(static_cast<double>(buffer.size() * 8) / s / 1e9);
+  }
+  std::printf("<!-- checksum %llu -->\n", static_cast<unsigned long long>(sums[0]));
+  return Summarize(rates).mean;
+}
+
+int BenchModel(const std::string& path, int n_prompt, int n_gen, int reps, ThreadPool& pool) {
+  auto model = Model::Load(path);
+  if (!model.ok()) {
+    std::fprintf(stderr, "engine-bench: %s\n", model.status().ToString().c_str());
+    return 1;
+  }
+  const Model& m = **model;
+  Session session(*model, n_prompt + n_gen + 1, pool);
+  const std::vector<int32_t> prompt = RandomTokens(n_prompt, m.hparams().n_vocab, 1);
+  const std::vector<int32_t> gen = RandomTokens(n_gen, m.hparams().n_vocab, 2);
+  TimePrompt(session, prompt);  // warm-up: page in the weights
+  TimeGeneration(session, gen);
+  std::vector<double> pp, tg;
+  for (int r = 0; r < reps; ++r) {
+    pp.push_back(n_prompt / TimePrompt(session, prompt));
+    tg.push_back(n_gen / TimeGeneration(session, gen));
+  }
+  const Stats p = Summarize(pp), g = Summarize(tg);
+  const double bytes = WeightBytesPerToken(m);
+  const std::string name = std::filesystem::path(path).filename().string();
+  const double params_b = static_cast<double>(m.info().parameter_count) / 1e9;
+  const double size_gib = static_cast<double>(m.info().file_size) / (1024.0 * 1024 * 1024);
+  std::printf("| %s | %s | %.3f B | %.2f GiB | %d | pp%d | %.2f ± %.2f | |\n", name.c_str(),
+              m.info().file_type.c_str(), params_b, size_gib, pool.size(), n_prompt, p.mean,
+              p.stddev);
+  std::printf("| %s | %s | %.3f B | %.2f GiB | %d | tg%d | %.2f ± %.2f | %.1f MB x %.2f/s = %.2f GB/s |\n",
+              name.c_str(), m.info().file_type.c_str(), params_b, size_gib, pool.size(), n_gen,
+              g.mean, g.stddev, bytes / 1e6, g.mean, bytes * g.mean / 1e9);
+  std::fflush(stdout);
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"End-to-end engine speed (prompt batch and generation), like llama-bench"};
+  std::vector<std::string> models;
+  int n_prompt = 128, n_gen = 32, reps = 3, threads = 2;
+  bool bandwidth = false;
+  app.add_option("-m,--model", models, "GGUF model(s)")->required();
+  app.add_option("-p,--n-prompt", n_prompt, "prompt tokens per batch")->capture_default_str();
+  app.add_option("-n,--n-gen", n_gen, "generated tokens")->capture_default_str();
+  app.add_option("-r,--reps", reps, "repetitions after the warm-up")->capture_default_str();
+  app.add_option("-t,--threads", threads, "threads")->capture_default_str();
+  app.add_flag("--bandwidth", bandwidth, "also measure the streaming read bandwidth");
+  CLI11_PARSE(app, argc, argv);
+  ThreadPool pool(threads);
+  std::printf("| model | type | params | size | threads | test | tokens/s | implied bandwidth |\n");
+  std::printf("|---|---|---|---|---|---|---|---|\n");
+  for (const std::string& path : models) {
+    if (BenchModel(path, n_prompt, n_gen, reps, pool) != 0) return 1;
+  }
+  if (bandwidth) std::printf("\nstreaming read bandwidth, %d threads: %.2f GB/s\n", threads, MeasureBandwidth(pool));
+  return 0;
+}
