@@ -15,10 +15,6 @@ namespace {
 
 bool StartsWith(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
 
-double SecondsSince(std::chrono::steady_clock::time_point t) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
-}
-
 }  // namespace
 
 uint64_t RequiredHttpThreads(const ApiSettings& settings) {
@@ -84,7 +80,13 @@ void ApiService::Attach(Server& server) {
                        {"default_model", settings_.default_model}};
   });
   server.AddShutdownHook([this] { Shutdown(); });
-  GuardAndInstrument(server);
+  // Before routing: a request without the key gets 401 whatever its path or body.
+  server.AddRequestFilter([this](RequestContext& ctx) { return Authorize(ctx); });
+  // Every answered exchange, routed or not, streams when they end.
+  server.AddResponseObserver([this](const RequestContext& ctx, int status, double seconds) {
+    const std::string& endpoint = ctx.log_fields().endpoint;
+    metrics_.ObserveRequest(endpoint.empty() ? "unrouted" : endpoint, status, seconds);
+  });
 }
 
 void ApiService::Shutdown() {
@@ -110,30 +112,6 @@ std::optional<Response> ApiService::Authorize(RequestContext& ctx) const {
   const bool present = !ctx.request().Header("Authorization").empty();
   ApiError e = AuthenticationFailed(present ? "Invalid API key" : "Missing API key: send 'Authorization: Bearer <key>'");
   return ErrorResponse(ctx, StartsWith(path, "/v1/") ? ApiFlavor::kOpenAI : ApiFlavor::kNative, e);
-}
-
-void ApiService::GuardAndInstrument(Server& server) {
-  const std::vector<Route> routes = server.routes().routes();
-  for (Route route : routes) {
-    Handler inner = route.handler;
-    std::string endpoint = route.endpoint;
-    route.handler = [this, inner, endpoint](RequestContext& ctx) {
-      std::optional<Response> denied = Authorize(ctx);
-      Response r = denied ? std::move(*denied) : inner(ctx);
-      if (r.stream) {
-        StreamFn fn = r.stream;
-        const int status = r.status;
-        r.stream = [this, fn, status, endpoint](StreamWriter& out, RequestContext& c) {
-          fn(out, c);
-          metrics_.ObserveRequest(endpoint, status, SecondsSince(c.start_time()));
-        };
-      } else {
-        metrics_.ObserveRequest(endpoint, r.status, SecondsSince(ctx.start_time()));
-      }
-      return r;
-    };
-    server.routes().Add(std::move(route));
-  }
 }
 
 Response ApiService::Generate(RequestContext& ctx) {

@@ -32,8 +32,8 @@ class ApiService {
   ApiService(ApiSettings settings, std::string models_dir, logging::Logger& logger);
   ~ApiService();
 
-  // Adds the routes, the health fields and the shutdown hook to `server`, and wraps every
-  // route with access control and request metrics. Call after AddBuiltinRoutes(server).
+  // Adds the routes, the health fields, the shutdown hook, the access-control filter and the
+  // request-metrics observer to `server`. Call after AddBuiltinRoutes(server).
   void Attach(Server& server);
 
   // Stops admitting generations, lets running ones finish for SHUTDOWN_GRACE_SECONDS, then
@@ -56,8 +56,6 @@ class ApiService {
   Response Metrics(RequestContext& ctx);
   // The 401 answer when the request needs the key and lacks it; nullopt when allowed.
   std::optional<Response> Authorize(RequestContext& ctx) const;
-  // Wraps every route of `server` with Authorize and the request metrics.
-  void GuardAndInstrument(Server& server);
   RegistryObserver MakeObserver();
 
   ApiSettings settings_;
