@@ -142,7 +142,7 @@ static inline bool AppendShortPlain(std::string_view s, std::string& out, bool c
   if (s.size() > kMax || !AllPlain(s)) return false;
   char buf[kMax + 3];
   buf[0] = '"';
-  std::memcpy(buf + 1, s.data(), s.size());
+  if (!s.empty()) std::memcpy(buf + 1, s.data(), s.size());
   buf[s.size() + 1] = '"';
   buf[s.size() + 2] = ':';
   out.append(buf, s.size() + (colon ? 3 : 2));
