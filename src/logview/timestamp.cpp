@@ -65,7 +65,7 @@ std::optional<int64_t> ParseTimestamp(std::string_view s, LocalTimeConverter& lo
   if (s.size() < 19 || s[13] != ':' || s[16] != ':') return std::nullopt;
   if (!Digits(s, 14, 2, &mi) || !Digits(s, 17, 2, &se) || mi > 59 || se > 60) return std::nullopt;
   int64_t hour_wall;
-  if (std::memcmp(s.data(), local.prefix_, 13) == 0) {
+  if (local.prefix_valid_ && std::memcmp(s.data(), local.prefix_, 13) == 0) {
     hour_wall = local.prefix_wall_;
   } else {
     if (s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != ' ')) return std::nullopt;
@@ -75,6 +75,7 @@ std::optional<int64_t> ParseTimestamp(std::string_view s, LocalTimeConverter& lo
     hour_wall = DaysFromCivil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d)) * 86400 + h * 3600;
     std::memcpy(local.prefix_, s.data(), 13);
     local.prefix_wall_ = hour_wall;
+    local.prefix_valid_ = true;
   }
   size_t p = 19;
   int64_t micros = 0;

@@ -23,6 +23,7 @@ class LocalTimeConverter {
   int64_t cached_offset_ = 0;
   // The last "YYYY-MM-DDTHH" parsed and its wall-clock seconds: consecutive records share it.
   char prefix_[13] = {};
+  bool prefix_valid_ = false;
   int64_t prefix_wall_ = 0;
 };
 
