@@ -197,13 +197,15 @@ TEST(RobustnessApi, AClientDisconnectCancelsANonStreamedGeneration) {
 TEST(RobustnessApi, SigtermCancelsGenerationsThatOutliveTheGracePeriod) {
   auto server = StartApiServer({{"SHUTDOWN_GRACE_SECONDS", "0.3"}});
   ASSERT_TRUE(server);
+  ASSERT_EQ(server->Client()->Post("/api/v1/generate", R"({"model":"synth-llama3-q4_0.gguf","prompt":"x","max_tokens":1})",
+                                   kJson)->status, 200);  // loaded: the next one starts generating at once
   std::atomic<int> status{0};
   std::thread slow([&] {
     auto r = server->Client()->Post("/api/v1/generate",
                                     R"({"model":"synth-llama3-q4_0.gguf","prompt":"Once upon a time","max_tokens":4000})", kJson);
     status = r ? r->status : -1;
   });
-  std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // loaded and generating
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));  // generating
   const auto t0 = std::chrono::steady_clock::now();
   EXPECT_EQ(server->Stop(), 0);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -220,6 +222,20 @@ TEST(RobustnessApi, SigtermCancelsGenerationsThatOutliveTheGracePeriod) {
   EXPECT_TRUE(stopped);
 }
 
+TEST(RobustnessApi, AGenerationStopsAtMaxGenerationSeconds) {
+  auto server = StartApiServer({{"MAX_GENERATION_SECONDS", "0.5"}});
+  ASSERT_TRUE(server);
+  auto r = server->Client()->Post("/api/v1/generate",
+                                  R"({"model":"synth-llama3-q4_0.gguf","prompt":"Once upon a time","max_tokens":4000})", kJson);
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;
+  const json j = json::parse(r->body);
+  EXPECT_EQ(j["finish_reason"], "timeout");
+  EXPECT_LT(j["usage"]["completion_tokens"].get<int>(), 4000);
+  EXPECT_LT(j["generation_time"].get<double>(), 5.0);
+  EXPECT_EQ(server->Stop(), 0);
+}
+
 TEST(RobustnessApi, SigtermLetsAShortGenerationFinish) {
   auto server = StartApiServer({{"SHUTDOWN_GRACE_SECONDS", "20"}});
   ASSERT_TRUE(server);
@@ -228,7 +244,7 @@ TEST(RobustnessApi, SigtermLetsAShortGenerationFinish) {
   std::atomic<int> status{0};
   std::thread gen([&] {
     auto r = server->Client()->Post("/api/v1/generate",
-                                    R"({"model":"synth-llama3-q4_0.gguf","prompt":"Once upon a time","max_tokens":300})", kJson);
+                                    R"({"model":"synth-llama3-q4_0.gguf","prompt":"Once upon a time","max_tokens":100})", kJson);
     status = r ? r->status : -1;
   });
   std::this_thread::sleep_for(std::chrono::milliseconds(300));

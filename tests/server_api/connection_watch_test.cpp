@@ -1,0 +1,79 @@
+#include "server/connection_watch.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+namespace llm::server {
+namespace {
+
+TEST(BearerTokenMatches, AcceptsOnlyTheExactKey) {
+  EXPECT_TRUE(BearerTokenMatches("Bearer sk-abc", "sk-abc"));
+  EXPECT_FALSE(BearerTokenMatches("Bearer sk-abd", "sk-abc"));
+  EXPECT_FALSE(BearerTokenMatches("Bearer sk-ab", "sk-abc"));
+  EXPECT_FALSE(BearerTokenMatches("Bearer sk-abcd", "sk-abc"));
+  EXPECT_FALSE(BearerTokenMatches("bearer sk-abc", "sk-abc"));
+  EXPECT_FALSE(BearerTokenMatches("Basic sk-abc", "sk-abc"));
+  EXPECT_FALSE(BearerTokenMatches("", "sk-abc"));
+  EXPECT_FALSE(BearerTokenMatches("Bearer ", ""));  // no key configured never matches
+}
+
+// A connected loopback pair: the accepted (server) side and the client side.
+struct LoopbackPair {
+  int server_fd = -1, client_fd = -1, listen_fd = -1;
+  int client_port = 0, server_port = 0;
+  LoopbackPair() {
+    listen_fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    bind(listen_fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+    listen(listen_fd, 1);
+    socklen_t len = sizeof addr;
+    getsockname(listen_fd, reinterpret_cast<sockaddr*>(&addr), &len);
+    server_port = ntohs(addr.sin_port);
+    client_fd = socket(AF_INET, SOCK_STREAM, 0);
+    connect(client_fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+    server_fd = accept(listen_fd, nullptr, nullptr);
+    sockaddr_in local{};
+    len = sizeof local;
+    getsockname(client_fd, reinterpret_cast<sockaddr*>(&local), &len);
+    client_port = ntohs(local.sin_port);
+  }
+  ~LoopbackPair() {
+    for (int fd : {server_fd, client_fd, listen_fd}) {
+      if (fd >= 0) close(fd);
+    }
+  }
+};
+
+TEST(ConnectionWatch, FindsTheConnectionAndSeesThePeerLeave) {
+  LoopbackPair p;
+  ConnectionWatch w = ConnectionWatch::ForPeer("127.0.0.1", p.client_port, p.server_port);
+  ASSERT_TRUE(w.found());
+  EXPECT_FALSE(w.PeerClosed());
+  ASSERT_EQ(write(p.client_fd, "GET", 3), 3);  // pending data is not a disconnect
+  EXPECT_FALSE(w.PeerClosed());
+  close(p.client_fd);
+  p.client_fd = -1;
+  bool closed = false;
+  for (int i = 0; i < 100 && !closed; ++i) {
+    closed = w.PeerClosed();
+    if (!closed) usleep(10000);
+  }
+  EXPECT_TRUE(closed);
+}
+
+TEST(ConnectionWatch, UnknownPeerGivesAnInertWatch) {
+  LoopbackPair p;
+  ConnectionWatch w = ConnectionWatch::ForPeer("127.0.0.1", 1, p.server_port);
+  EXPECT_FALSE(w.found());
+  EXPECT_FALSE(w.PeerClosed());
+  EXPECT_FALSE(ConnectionWatch::ForPeer("127.0.0.1", -1, -1).found());
+}
+
+}  // namespace
+}  // namespace llm::server
