@@ -3,9 +3,13 @@
 //   tg M : generate M tokens one at a time from an empty cache (logits after each)
 // Prints one markdown row per model and test with tokens/s (mean and standard deviation over
 // --reps runs after a warm-up), and for tg the memory bandwidth it implies: bytes of weights
-// read per token (every layer matrix + the output matrix) x tokens/s. --bandwidth also
-// measures the machine's streaming read bandwidth with the same threads.
+// read per token (every layer matrix + the output matrix) x tokens/s. Besides wall-clock
+// rates it prints rates from the process CPU time divided by the threads, which estimate the
+// idle-machine speed when other processes share the cores. --bandwidth also measures the
+// machine's streaming read bandwidth with the same threads.
 #include <CLI/CLI.hpp>
+
+#include <time.h>
 
 #include <chrono>
 #include <cmath>
@@ -59,24 +63,42 @@ std::vector<int32_t> RandomTokens(int n, int32_t n_vocab, uint32_t seed) {
   return tokens;
 }
 
-// Seconds for one prompt batch of n tokens.
-double TimePrompt(Session& session, const std::vector<int32_t>& tokens) {
-  session.Reset();
-  std::vector<float> logits;
-  const auto t0 = Clock::now();
-  if (!session.Append(tokens, &logits).ok()) return NAN;
-  return std::chrono::duration<double>(Clock::now() - t0).count();
+double ProcessCpuSeconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
 }
 
-// Seconds for n single-token steps from an empty cache.
-double TimeGeneration(Session& session, const std::vector<int32_t>& tokens) {
+// Wall seconds, and process CPU seconds divided by the threads: what the wall time would be
+// on an otherwise idle machine (an upper bound: waiting threads that spin count as busy).
+struct Timing {
+  double wall = 0;
+  double cpu_per_thread = 0;
+};
+
+template <typename Fn>
+Timing Measure(int threads, const Fn& fn) {
+  const double c0 = ProcessCpuSeconds();
+  const auto t0 = Clock::now();
+  fn();
+  return {std::chrono::duration<double>(Clock::now() - t0).count(),
+          (ProcessCpuSeconds() - c0) / threads};
+}
+
+// One prompt batch of n tokens from an empty cache.
+Timing TimePrompt(Session& session, const std::vector<int32_t>& tokens, int threads) {
   session.Reset();
   std::vector<float> logits;
-  const auto t0 = Clock::now();
-  for (int32_t id : tokens) {
-    if (!session.Append(std::span(&id, 1), &logits).ok()) return NAN;
-  }
-  return std::chrono::duration<double>(Clock::now() - t0).count();
+  return Measure(threads, [&] { (void)session.Append(tokens, &logits); });
+}
+
+// n single-token steps from an empty cache.
+Timing TimeGeneration(Session& session, const std::vector<int32_t>& tokens, int threads) {
+  session.Reset();
+  std::vector<float> logits;
+  return Measure(threads, [&] {
+    for (int32_t id : tokens) (void)session.Append(std::span(&id, 1), &logits);
+  });
 }
 
 // Streaming read bandwidth (GB/s) over a 1 GiB buffer with the pool's threads.
@@ -113,24 +135,31 @@ int BenchModel(const std::string& path, int n_prompt, int n_gen, int reps, Threa
   Session session(*model, n_prompt + n_gen + 1, pool);
   const std::vector<int32_t> prompt = RandomTokens(n_prompt, m.hparams().n_vocab, 1);
   const std::vector<int32_t> gen = RandomTokens(n_gen, m.hparams().n_vocab, 2);
-  TimePrompt(session, prompt);  // warm-up: page in the weights
-  TimeGeneration(session, gen);
-  std::vector<double> pp, tg;
+  const int threads = pool.size();
+  TimePrompt(session, prompt, threads);  // warm-up: page in the weights
+  TimeGeneration(session, gen, threads);
+  std::vector<double> pp, tg, pp_cpu, tg_cpu;
   for (int r = 0; r < reps; ++r) {
-    pp.push_back(n_prompt / TimePrompt(session, prompt));
-    tg.push_back(n_gen / TimeGeneration(session, gen));
+    const Timing tp = TimePrompt(session, prompt, threads);
+    const Timing tgn = TimeGeneration(session, gen, threads);
+    pp.push_back(n_prompt / tp.wall);
+    pp_cpu.push_back(n_prompt / tp.cpu_per_thread);
+    tg.push_back(n_gen / tgn.wall);
+    tg_cpu.push_back(n_gen / tgn.cpu_per_thread);
   }
   const Stats p = Summarize(pp), g = Summarize(tg);
+  const Stats pc = Summarize(pp_cpu), gc = Summarize(tg_cpu);
   const double bytes = WeightBytesPerToken(m);
   const std::string name = std::filesystem::path(path).filename().string();
   const double params_b = static_cast<double>(m.info().parameter_count) / 1e9;
   const double size_gib = static_cast<double>(m.info().file_size) / (1024.0 * 1024 * 1024);
-  std::printf("| %s | %s | %.3f B | %.2f GiB | %d | pp%d | %.2f ± %.2f | |\n", name.c_str(),
-              m.info().file_type.c_str(), params_b, size_gib, pool.size(), n_prompt, p.mean,
-              p.stddev);
-  std::printf("| %s | %s | %.3f B | %.2f GiB | %d | tg%d | %.2f ± %.2f | %.1f MB x %.2f/s = %.2f GB/s |\n",
-              name.c_str(), m.info().file_type.c_str(), params_b, size_gib, pool.size(), n_gen,
-              g.mean, g.stddev, bytes / 1e6, g.mean, bytes * g.mean / 1e9);
+  std::printf("| %s | %s | %.3f B | %.2f GiB | %d | pp%d | %.2f ± %.2f | %.2f ± %.2f | |\n",
+              name.c_str(), m.info().file_type.c_str(), params_b, size_gib, threads, n_prompt,
+              p.mean, p.stddev, pc.mean, pc.stddev);
+  std::printf("| %s | %s | %.3f B | %.2f GiB | %d | tg%d | %.2f ± %.2f | %.2f ± %.2f | %.1f MB x "
+              "%.2f/s = %.2f GB/s |\n",
+              name.c_str(), m.info().file_type.c_str(), params_b, size_gib, threads, n_gen, g.mean,
+              g.stddev, gc.mean, gc.stddev, bytes / 1e6, gc.mean, bytes * gc.mean / 1e9);
   std::fflush(stdout);
   return 0;
 }
@@ -150,8 +179,9 @@ int main(int argc, char** argv) {
   app.add_flag("--bandwidth", bandwidth, "also measure the streaming read bandwidth");
   CLI11_PARSE(app, argc, argv);
   ThreadPool pool(threads);
-  std::printf("| model | type | params | size | threads | test | tokens/s | implied bandwidth |\n");
-  std::printf("|---|---|---|---|---|---|---|---|\n");
+  std::printf("| model | type | params | size | threads | test | tokens/s (wall) | tokens/s (CPU "
+              "time / threads) | implied bandwidth (CPU-time rate) |\n");
+  std::printf("|---|---|---|---|---|---|---|---|---|\n");
   for (const std::string& path : models) {
     if (BenchModel(path, n_prompt, n_gen, reps, pool) != 0) return 1;
   }

@@ -12,6 +12,11 @@ constexpr int32_t kLanes = 16;           // floats per AVX-512 vector
 constexpr int32_t kVecDotSlots = 4 * kLanes;  // ggml_vec_dot_f16: GGML_F16_STEP
 constexpr int32_t kKvPad = 32;           // llama.cpp pads the attended cells to 32
 
+bool HasFma() {
+  static const bool has = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  return has;
+}
+
 // _mm512_reduce_add_ps: halves 16 -> 8 -> 4 lanes, then (0+2) + (1+3).
 float ReduceLanes(const float* v) {
   float t8[8], t4[4];
@@ -50,8 +55,7 @@ void AccumulateRowsPortable(float* acc, int32_t slots, const float* rows, const 
 
 void AccumulateRows(float* acc, int32_t slots, const float* rows, const float* p, int32_t n,
                     int32_t width) {
-  static const bool has_fma = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-  if (has_fma) {
+  if (HasFma()) {
     AccumulateRowsFma(acc, slots, rows, p, n, width);
   } else {
     AccumulateRowsPortable(acc, slots, rows, p, n, width);
@@ -122,25 +126,51 @@ void AttendOneHead(const HeadJob& job, AttentionScratch::Buffers& buffers) {
 
 }  // namespace
 
-float VecDotOrderDot(const float* x, const float* y, int32_t n) {
-  float acc[kVecDotSlots] = {};
-  const int32_t np = n & ~(kVecDotSlots - 1);
-  for (int32_t i = 0; i < np; i += kVecDotSlots) {
-    for (int32_t s = 0; s < kVecDotSlots; ++s) acc[s] = std::fma(x[i + s], y[i + s], acc[s]);
-  }
-  float lanes[kLanes];
-  for (int32_t l = 0; l < kLanes; ++l) lanes[l] = CombineVecDotLanes(acc, l, 1);
-  double sum = np > 0 ? ReduceLanes(lanes) : 0.0f;
-  for (int32_t i = np; i < n; ++i) sum += static_cast<double>(x[i] * y[i]);
+namespace {
+
+// The dot kernels' bodies; instantiated with and without FMA instructions (std::fma is exact
+// either way, but a library call without them).
+#define LLM_VEC_DOT_ORDER_BODY                                                                 \
+  float acc[kVecDotSlots] = {};                                                                \
+  const int32_t np = n & ~(kVecDotSlots - 1);                                                  \
+  for (int32_t i = 0; i < np; i += kVecDotSlots) {                                             \
+    for (int32_t s = 0; s < kVecDotSlots; ++s) acc[s] = std::fma(x[i + s], y[i + s], acc[s]);  \
+  }                                                                                            \
+  float lanes[kLanes];                                                                         \
+  for (int32_t l = 0; l < kLanes; ++l) lanes[l] = CombineVecDotLanes(acc, l, 1);               \
+  double sum = np > 0 ? ReduceLanes(lanes) : 0.0f;                                             \
+  for (int32_t i = np; i < n; ++i) sum += static_cast<double>(x[i] * y[i]);                   \
   return static_cast<float>(sum);
+
+#define LLM_TINY_BLAS_ORDER_BODY                                                             \
+  float acc[kLanes] = {};                                                                    \
+  for (int32_t i = 0; i < n; i += kLanes) {                                                  \
+    for (int32_t l = 0; l < kLanes; ++l) acc[l] = std::fma(x[i + l], y[i + l], acc[l]);      \
+  }                                                                                          \
+  return ReduceLanes(acc);
+
+__attribute__((target("avx2,fma"))) float VecDotOrderFma(const float* x, const float* y,
+                                                        int32_t n) {
+  LLM_VEC_DOT_ORDER_BODY
+}
+float VecDotOrderPortable(const float* x, const float* y, int32_t n) { LLM_VEC_DOT_ORDER_BODY }
+__attribute__((target("avx2,fma"))) float TinyBlasOrderFma(const float* x, const float* y,
+                                                          int32_t n) {
+  LLM_TINY_BLAS_ORDER_BODY
+}
+float TinyBlasOrderPortable(const float* x, const float* y, int32_t n) { LLM_TINY_BLAS_ORDER_BODY }
+
+#undef LLM_VEC_DOT_ORDER_BODY
+#undef LLM_TINY_BLAS_ORDER_BODY
+
+}  // namespace
+
+float VecDotOrderDot(const float* x, const float* y, int32_t n) {
+  return HasFma() ? VecDotOrderFma(x, y, n) : VecDotOrderPortable(x, y, n);
 }
 
 float TinyBlasOrderDot(const float* x, const float* y, int32_t n) {
-  float acc[kLanes] = {};
-  for (int32_t i = 0; i < n; i += kLanes) {
-    for (int32_t l = 0; l < kLanes; ++l) acc[l] = std::fma(x[i + l], y[i + l], acc[l]);
-  }
-  return ReduceLanes(acc);
+  return HasFma() ? TinyBlasOrderFma(x, y, n) : TinyBlasOrderPortable(x, y, n);
 }
 
 void Attention(const float* q, int32_t n_tokens, int32_t pos0, const uint16_t* k_cache,
