@@ -5,9 +5,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
-#include <spdlog/async.h>
-#include <spdlog/async_logger.h>
-
+#include "logging/async_writer.h"
 #include "logging/console_sink.h"
 #include "logging/record.h"
 
@@ -93,34 +91,13 @@ std::unique_ptr<Logger> Logger::WithSinks(const LogSettings& settings,
 
 Logger::Logger(const LogSettings& settings, std::vector<std::shared_ptr<spdlog::sinks::sink>> sinks,
                std::vector<std::shared_ptr<RotatingFileSink>> files)
-    : settings_(settings), files_(std::move(files)) {
-  pool_ = std::make_shared<spdlog::details::thread_pool>(settings.queue_records, 1);
-  logger_ = std::make_shared<spdlog::async_logger>("llm-api", sinks.begin(), sinks.end(), pool_,
-                                                   spdlog::async_overflow_policy::block);
-  logger_->set_level(settings.debug ? spdlog::level::debug : spdlog::level::info);
-  logger_->flush_on(spdlog::level::off);
-  flusher_ = std::thread([this] { FlushLoop(); });
-}
+    : settings_(settings),
+      files_(std::move(files)),
+      writer_(std::make_unique<AsyncWriter>(std::move(sinks), settings.queue_records,
+                                            kFlushInterval)) {}
 
 Logger::~Logger() {
-  {
-    std::lock_guard<std::mutex> lock(flush_mutex_);
-    stopping_ = true;
-  }
-  flush_cv_.notify_all();
-  flusher_.join();
-  logger_->flush();
-  logger_.reset();
-  pool_.reset();  // joins the writer thread after it has drained the queue
-  for (auto& f : files_) f->flush();
-}
-
-void Logger::FlushLoop() {
-  std::unique_lock<std::mutex> lock(flush_mutex_);
-  while (!stopping_) {
-    flush_cv_.wait_for(lock, kFlushInterval);
-    if (!stopping_) logger_->flush();
-  }
+  writer_.reset();  // writes everything queued and flushes the sinks
 }
 
 bool Logger::ShouldLog(Level level) const {
@@ -129,7 +106,7 @@ bool Logger::ShouldLog(Level level) const {
 
 void Logger::Write(Level level, std::string_view line) {
   if (!ShouldLog(level)) return;
-  logger_->log(ToSpdlog(level), spdlog::string_view_t(line.data(), line.size()));
+  writer_->Push(ToSpdlog(level), line);
 }
 
 void Logger::LogEvent(std::string_view event_type, Level level, std::string_view message,
@@ -179,11 +156,11 @@ LogCounters Logger::Counters() const {
     c.records_dropped += s.dropped;
     c.rotations += s.rotations;
   }
-  c.queue_depth = pool_->queue_size();
-  c.queue_capacity = settings_.queue_records;
+  c.queue_depth = writer_->depth();
+  c.queue_capacity = writer_->capacity();
   return c;
 }
 
-void Logger::Flush() { logger_->flush(); }
+void Logger::Flush() { writer_->RequestFlush(); }
 
 }  // namespace llm::logging

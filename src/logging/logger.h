@@ -1,18 +1,14 @@
-// The logger: builds records and hands them to an asynchronous writer (spdlog's async logger
-// with a bounded queue whose producers WAIT when it is full, so nothing is dropped) feeding
+// The logger: builds records and hands them to an asynchronous writer (AsyncWriter: a bounded
+// queue whose producers WAIT when it is full, so nothing is dropped) feeding spdlog sinks:
 // LOG_DIR/api.log (INFO and above, DEBUG too when DEBUG=True), LOG_DIR/errors.log (ERROR and
 // CRITICAL) and, with DEBUG=True, the console. Records reach the files within one second
-// (a flusher thread); destroying the Logger drains the queue and flushes everything.
+// (flushed every 200 ms); destroying the Logger drains the queue and flushes everything.
 // Logging never throws into its caller. Thread-safe.
 #pragma once
 
-#include <chrono>
-#include <condition_variable>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <string_view>
-#include <thread>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -23,13 +19,13 @@
 #include "logging/rotating_file_sink.h"
 #include "logging/settings.h"
 
-namespace spdlog {
-class async_logger;
-namespace details { class thread_pool; }
-namespace sinks { class sink; }
-}  // namespace spdlog
+namespace spdlog::sinks {
+class sink;
+}  // namespace spdlog::sinks
 
 namespace llm::logging {
+
+class AsyncWriter;
 
 struct LogCounters {
   uint64_t records_written = 0;   // lines that reached api.log
@@ -89,16 +85,9 @@ class Logger {
  private:
   Logger(const LogSettings& settings, std::vector<std::shared_ptr<spdlog::sinks::sink>> sinks,
          std::vector<std::shared_ptr<RotatingFileSink>> files);
-  void FlushLoop();
-
   LogSettings settings_;
-  std::shared_ptr<spdlog::details::thread_pool> pool_;
-  std::shared_ptr<spdlog::async_logger> logger_;
   std::vector<std::shared_ptr<RotatingFileSink>> files_;  // [0] api.log, [1] errors.log
-  std::mutex flush_mutex_;
-  std::condition_variable flush_cv_;
-  bool stopping_ = false;
-  std::thread flusher_;
+  std::unique_ptr<AsyncWriter> writer_;
 };
 
 }  // namespace llm::logging
