@@ -101,12 +101,15 @@ Timing TimeGeneration(Session& session, const std::vector<int32_t>& tokens, int 
   });
 }
 
-// Streaming read bandwidth (GB/s) over a 1 GiB buffer with the pool's threads.
-double MeasureBandwidth(ThreadPool& pool) {
+// Streaming read bandwidth (GB/s) over a 1 GiB buffer with the pool's threads: wall-clock
+// and per CPU-second / threads.
+Stats MeasureBandwidth(ThreadPool& pool, Stats* cpu_rate) {
   std::vector<uint64_t> buffer((size_t{1} << 30) / 8, 1);
   std::vector<uint64_t> sums(static_cast<size_t>(pool.size()));
-  std::vector<double> rates;
+  std::vector<double> rates, cpu_rates;
+  const double bytes = static_cast<double>(buffer.size() * 8);
   for (int rep = 0; rep < 4; ++rep) {
+    const double c0 = ProcessCpuSeconds();
     const auto t0 = Clock::now();
     pool.ParallelFor(static_cast<int64_t>(buffer.size()), [&](int64_t begin, int64_t end, int t) {
       uint64_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;
@@ -119,10 +122,15 @@ double MeasureBandwidth(ThreadPool& pool) {
       sums[static_cast<size_t>(t)] += a0 + a1 + a2 + a3;
     });
     const double s = std::chrono::duration<double>(Clock::now() - t0).count();
-    if (rep > 0) rates.push_back(static_cast<double>(buffer.size() * 8) / s / 1e9);
+    const double cpu = (ProcessCpuSeconds() - c0) / pool.size();
+    if (rep > 0) {
+      rates.push_back(bytes / s / 1e9);
+      cpu_rates.push_back(bytes / cpu / 1e9);
+    }
   }
   std::printf("<!-- checksum %llu -->\n", static_cast<unsigned long long>(sums[0]));
-  return Summarize(rates).mean;
+  *cpu_rate = Summarize(cpu_rates);
+  return Summarize(rates);
 }
 
 int BenchModel(const std::string& path, int n_prompt, int n_gen, int reps, ThreadPool& pool) {
@@ -185,6 +193,11 @@ int main(int argc, char** argv) {
   for (const std::string& path : models) {
     if (BenchModel(path, n_prompt, n_gen, reps, pool) != 0) return 1;
   }
-  if (bandwidth) std::printf("\nstreaming read bandwidth, %d threads: %.2f GB/s\n", threads, MeasureBandwidth(pool));
+  if (bandwidth) {
+    Stats cpu;
+    const Stats wall = MeasureBandwidth(pool, &cpu);
+    std::printf("\nstreaming read bandwidth (1 GiB), %d threads: %.2f GB/s wall, %.2f GB/s per "
+                "CPU-second / threads\n", threads, wall.mean, cpu.mean);
+  }
   return 0;
 }
