@@ -86,70 +86,80 @@ Response GenerationHandler::Handle(RequestContext& ctx, GenerationRequest reques
   job->shaper = MakeShaper(request);
   job->model_name = request.model.empty() ? settings_.default_model : request.model;
   job->request = std::move(request);
-  const GenerationRequest& req = job->request;
-
-  Result<std::shared_ptr<const ServedModel>> model = registry_.Acquire(job->model_name);
-  if (!model.ok()) {
-    ApiError e = ApiErrorFromStatus(model.status());
-    if (model.status().code() != StatusCode::kNotFound) {
-      e = ApiError{500, "ModelLoadError", "model '" + job->model_name + "' failed to load: " + model.status().message(),
-                   "model", "model_load_failed", 0};
-    }
-    return Fail(ctx, *job->shaper, job->model_name, e);
-  }
-  job->model = *model;
-  job->model_name = job->model->name;
-  job->shaper->set_model(job->model_name);
-
-  Result<std::string> prompt = PromptText(req, *job->model);
-  if (!prompt.ok()) return Fail(ctx, *job->shaper, job->model_name, InvalidRequest(prompt.status().message(), "messages"));
-  const engine::Tokenizer& tokenizer = job->model->model->tokenizer();
-  const std::string& bos_text = job->model->model->info().bos_text;
-  // A template that writes the BOS text itself must not get a second BOS.
-  const bool add_bos = !(req.kind == PromptKind::kChat && !bos_text.empty() && prompt->rfind(bos_text, 0) == 0);
-  job->tokens = tokenizer.Encode(*prompt, add_bos, /*parse_special=*/true);
-  const int32_t n_ctx = slots_.ContextLength(*job->model);
-  if (job->tokens.empty()) return Fail(ctx, *job->shaper, job->model_name, InvalidRequest("the prompt has no tokens", "prompt"));
-  if (static_cast<int64_t>(job->tokens.size()) >= n_ctx) {
-    return Fail(ctx, *job->shaper, job->model_name,
-                ApiError{400, "ContextLengthExceededError",
-                         "the prompt has " + std::to_string(job->tokens.size()) + " tokens; the context of " +
-                             job->model_name + " holds " + std::to_string(n_ctx),
-                         req.kind == PromptKind::kChat ? "messages" : "prompt", "context_length_exceeded", 0});
-  }
-  if (req.max_tokens > n_ctx) {
-    return Fail(ctx, *job->shaper, job->model_name,
-                InvalidRequest("max_tokens (" + std::to_string(req.max_tokens) + ") exceeds the context length (" +
-                                   std::to_string(n_ctx) + ") of " + job->model_name,
-                               "max_tokens"));
-  }
-  job->params.max_tokens = req.max_tokens;
-  job->params.sampling = req.sampling;
-  job->params.stop = req.stop;
-  job->params.timeout_ms = settings_.max_generation_seconds * 1000.0;
-
-  job->watch = ConnectionWatch::ForPeer(ctx.request().remote_addr, RemotePortOf(ctx.request()), LocalPortOf(ctx.request()));
-  Result<SlotLease> lease = scheduler_.Acquire([job] { return job->watch.PeerClosed(); });
-  if (!lease.ok()) {
-    if (lease.status().code() == StatusCode::kResourceExhausted) {
-      return Fail(ctx, *job->shaper, job->model_name, ServerBusy(lease.status().message(), 1));
-    }
-    if (job->watch.PeerClosed()) {
-      ctx.LogEvent("generation_cancelled", logging::Level::kWarning,
-                   "Generation cancelled before it started: the client disconnected while queued",
-                   {{"model_name", job->model_name}, {"reason", "client_disconnected"}, {"completion_tokens", 0}});
-      return Response::Json(499, {{"error", "client closed the connection"}});
-    }
-    return Fail(ctx, *job->shaper, job->model_name, ApiErrorFromStatus(lease.status()));
-  }
-  job->lease = std::move(lease).value();
-
-  if (!req.stream) {
+  if (std::optional<Response> refused = Prepare(ctx, *job)) return std::move(*refused);
+  if (std::optional<Response> refused = Admit(ctx, job)) return std::move(*refused);
+  if (!job->request.stream) {
     Run(*job, ctx, nullptr, [job] { return job->watch.PeerClosed(); });
     if (job->outcome) return job->shaper->Complete(*job->outcome);
     if (job->error) return Fail(ctx, *job->shaper, job->model_name, *job->error);
     return Response::Json(499, {{"error", "client closed the connection"}});
   }
+  return Stream(job);
+}
+
+std::optional<Response> GenerationHandler::Prepare(RequestContext& ctx, Job& job) {
+  const GenerationRequest& req = job.request;
+  Result<std::shared_ptr<const ServedModel>> model = registry_.Acquire(job.model_name);
+  if (!model.ok()) {
+    ApiError e = ApiErrorFromStatus(model.status());
+    if (model.status().code() != StatusCode::kNotFound) {
+      e = ApiError{500, "ModelLoadError", "model '" + job.model_name + "' failed to load: " + model.status().message(),
+                   "model", "model_load_failed", 0};
+    }
+    return Fail(ctx, *job.shaper, job.model_name, e);
+  }
+  job.model = *model;
+  job.model_name = job.model->name;
+  job.shaper->set_model(job.model_name);
+
+  Result<std::string> prompt = PromptText(req, *job.model);
+  if (!prompt.ok()) return Fail(ctx, *job.shaper, job.model_name, InvalidRequest(prompt.status().message(), "messages"));
+  const std::string& bos_text = job.model->model->info().bos_text;
+  // A template that writes the BOS text itself must not get a second BOS.
+  const bool add_bos = !(req.kind == PromptKind::kChat && !bos_text.empty() && prompt->rfind(bos_text, 0) == 0);
+  job.tokens = job.model->model->tokenizer().Encode(*prompt, add_bos, /*parse_special=*/true);
+  const int32_t n_ctx = slots_.ContextLength(*job.model);
+  if (job.tokens.empty()) return Fail(ctx, *job.shaper, job.model_name, InvalidRequest("the prompt has no tokens", "prompt"));
+  if (static_cast<int64_t>(job.tokens.size()) >= n_ctx) {
+    return Fail(ctx, *job.shaper, job.model_name,
+                ApiError{400, "ContextLengthExceededError",
+                         "the prompt has " + std::to_string(job.tokens.size()) + " tokens; the context of " +
+                             job.model_name + " holds " + std::to_string(n_ctx),
+                         req.kind == PromptKind::kChat ? "messages" : "prompt", "context_length_exceeded", 0});
+  }
+  if (req.max_tokens > n_ctx) {
+    return Fail(ctx, *job.shaper, job.model_name,
+                InvalidRequest("max_tokens (" + std::to_string(req.max_tokens) + ") exceeds the context length (" +
+                                   std::to_string(n_ctx) + ") of " + job.model_name,
+                               "max_tokens"));
+  }
+  job.params.max_tokens = req.max_tokens;
+  job.params.sampling = req.sampling;
+  job.params.stop = req.stop;
+  job.params.timeout_ms = settings_.max_generation_seconds * 1000.0;
+  return std::nullopt;
+}
+
+std::optional<Response> GenerationHandler::Admit(RequestContext& ctx, const std::shared_ptr<Job>& job) {
+  job->watch = ConnectionWatch::ForPeer(ctx.request().remote_addr, RemotePortOf(ctx.request()), LocalPortOf(ctx.request()));
+  Result<SlotLease> lease = scheduler_.Acquire([job] { return job->watch.PeerClosed(); });
+  if (lease.ok()) {
+    job->lease = std::move(lease).value();
+    return std::nullopt;
+  }
+  if (lease.status().code() == StatusCode::kResourceExhausted) {
+    return Fail(ctx, *job->shaper, job->model_name, ServerBusy(lease.status().message(), 1));
+  }
+  if (job->watch.PeerClosed()) {
+    ctx.LogEvent("generation_cancelled", logging::Level::kWarning,
+                 "Generation cancelled before it started: the client disconnected while queued",
+                 {{"model_name", job->model_name}, {"reason", "client_disconnected"}, {"completion_tokens", 0}});
+    return Response::Json(499, {{"error", "client closed the connection"}});
+  }
+  return Fail(ctx, *job->shaper, job->model_name, ApiErrorFromStatus(lease.status()));
+}
+
+Response GenerationHandler::Stream(const std::shared_ptr<Job>& job) {
   Response r = Response::Stream("text/event-stream", [this, job](StreamWriter& out, RequestContext& sctx) {
     bool connected = true;
     auto emit = [&](std::string_view piece) {

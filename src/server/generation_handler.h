@@ -6,6 +6,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 
 #include "server/api_settings.h"
 #include "server/generation_request.h"
@@ -32,6 +33,13 @@ class GenerationHandler {
 
  private:
   struct Job;
+  // Resolves the model, renders and tokenizes the prompt, checks it against the context;
+  // the error answer when the request cannot run.
+  std::optional<Response> Prepare(RequestContext& ctx, Job& job);
+  // Waits for a slot (the queue); the 503/cancel answer when none is granted.
+  std::optional<Response> Admit(RequestContext& ctx, const std::shared_ptr<Job>& job);
+  // The SSE answer; the stream function generates and holds the slot until it ends.
+  Response Stream(const std::shared_ptr<Job>& job);
   // Runs the generation of a prepared job; `emit` sends a piece (false: the client is gone).
   void Run(Job& job, RequestContext& ctx, const std::function<bool(std::string_view)>& emit,
            const std::function<bool()>& client_gone);
