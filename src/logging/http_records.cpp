@@ -28,6 +28,14 @@ Level ResponseLevel(int status_code, double duration_ms, uint64_t slow_ms) {
 void WriteBodyField(JsonWriter& w, std::string_view body, std::string_view content_type,
                     uint64_t body_max_bytes) {
   if (body.empty() || !IsJsonContentType(content_type)) return;
+  // Fast path: a one-line, well-formed body that mentions no secret field name and fits goes
+  // out as it is (nlohmann's lexer rejects invalid UTF-8 and raw control characters).
+  if (body.size() <= body_max_bytes && body.find_first_of("\r\n") == std::string_view::npos &&
+      !MentionsSecretField(body) && nlohmann::json::accept(body)) {
+    w.Key("body");
+    w.RawJson(body);
+    return;
+  }
   nlohmann::json parsed = nlohmann::json::parse(body, nullptr, false);
   std::string encoded;
   bool as_json = !parsed.is_discarded();

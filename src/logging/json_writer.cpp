@@ -189,6 +189,11 @@ void JsonWriter::Double(double v, int decimals) {
   out_.append(buf, r.ptr);
 }
 
+void JsonWriter::RawJson(std::string_view json) {
+  Separate();
+  out_.append(json.data(), json.size());
+}
+
 void JsonWriter::Bool(bool v) {
   Separate();
   out_ += v ? "true" : "false";

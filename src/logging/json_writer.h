@@ -36,6 +36,8 @@ class JsonWriter {
   void Null();
   // Any nlohmann value, with its strings sanitised like String().
   void Json(const nlohmann::json& v);
+  // A JSON text the caller has validated (one line, well-formed), appended as it is.
+  void RawJson(std::string_view json);
 
   // Key + value shorthands.
   void Field(std::string_view k, std::string_view v) { Key(k); String(v); }

@@ -28,16 +28,35 @@ bool IsSecretHeader(std::string_view name) {
   return false;
 }
 
-bool IsSecretField(std::string_view key) {
-  static constexpr std::array<std::string_view, 6> kParts = {
-      "password", "secret", "token", "api_key", "apikey", "authorization"};
-  std::string lower(key);
-  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  for (std::string_view part : kParts) {
-    if (lower.find(part) != std::string::npos) return true;
+namespace {
+
+constexpr std::array<std::string_view, 6> kSecretParts = {
+    "password", "secret", "token", "api_key", "apikey", "authorization"};
+
+inline char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
+
+// Case-insensitive search of a lowercase `part` in `text`, without allocating.
+bool ContainsIgnoreCase(std::string_view text, std::string_view part) {
+  if (part.size() > text.size()) return false;
+  for (size_t i = 0; i + part.size() <= text.size(); ++i) {
+    if (Lower(text[i]) != part[0]) continue;
+    size_t k = 1;
+    while (k < part.size() && Lower(text[i + k]) == part[k]) ++k;
+    if (k == part.size()) return true;
   }
   return false;
 }
+
+}  // namespace
+
+bool IsSecretField(std::string_view key) {
+  for (std::string_view part : kSecretParts) {
+    if (ContainsIgnoreCase(key, part)) return true;
+  }
+  return false;
+}
+
+bool MentionsSecretField(std::string_view text) { return IsSecretField(text); }
 
 void RedactJson(nlohmann::json& value) {
   if (value.is_object()) {

@@ -16,6 +16,10 @@ bool IsSecretHeader(std::string_view name);
 // (any case).
 bool IsSecretField(std::string_view key);
 
+// True when `text` contains any of the secret field name parts (any case) anywhere; when
+// false, a JSON text holds no field RedactJson would change.
+bool MentionsSecretField(std::string_view text);
+
 // Replaces, at any depth, the value of every secret field with "[REDACTED]".
 void RedactJson(nlohmann::json& value);
 

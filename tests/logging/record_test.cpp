@@ -138,3 +138,24 @@ TEST(HttpRecords, TraceIdsAppearOnlyWhenPresent) {
 
 }  // namespace
 }  // namespace llm::logging
+
+namespace llm::logging {
+namespace {
+
+TEST(HttpRecords, MultiLineOrInvalidJsonBodiesStillMakeOneLine) {
+  RequestContext c;
+  c.request_id = "r";
+  for (std::string body : {std::string("{\n  \"a\": 1\n}"), std::string("{\"a\":\"\xff\"}"),
+                           std::string("{\"a\":1} trailing"), std::string("{\"a\":[1,2,{\"b\":null}]}")}) {
+    HttpRequestView req;
+    req.content_type = "application/json";
+    req.body = body;
+    std::string line = BuildRequestRecord(c, req, 8192);
+    EXPECT_EQ(line.find('\n'), std::string::npos) << line;
+    nlohmann::json j = nlohmann::json::parse(line);
+    EXPECT_TRUE(j.contains("body")) << line;
+  }
+}
+
+}  // namespace
+}  // namespace llm::logging
