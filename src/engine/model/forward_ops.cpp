@@ -50,8 +50,10 @@ void RopeHead(float* head, const float* cos_sin, int32_t n_rot) {
   for (int32_t i = 0; i < n_rot; i += 2) {
     const float c = cos_sin[i], s = cos_sin[i + 1];
     const float x0 = head[i], x1 = head[i + 1];
-    head[i] = x0 * c - x1 * s;
-    head[i + 1] = x0 * s + x1 * c;
+    // GCC contracts ggml's `x0*cos - x1*sin` and `x0*sin + x1*cos` (built with -march=native)
+    // into fused multiply-adds on the first product; do the same to get its bits.
+    head[i] = std::fma(x0, c, -(x1 * s));
+    head[i + 1] = std::fma(x0, s, x1 * c);
   }
 }
 
