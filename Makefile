@@ -54,7 +54,9 @@ test-asan: build-asan
 test-fuzz: build-fuzz
 	FUZZ_SECONDS=$(FUZZ_SECONDS) ctest --test-dir $(FUZZ_DIR) --output-on-failure -L fuzz
 
+# Builds every benchmark, then runs the end-to-end ones (figures go to BENCHMARKS.md by hand).
 bench: build
+	cmake --build $(BUILD_DIR) -j $(JOBS) --target benchmarks
 	bash bench/run_all.sh
 
 clean:
