@@ -66,6 +66,8 @@ struct GenerateCallbacks {
 class Session {
  public:
   // n_ctx: context length in tokens (0: the model's). The KV cache grows as it is used.
+  // `pool` must outlive the session and must not run two sessions' calls at the same time
+  // (ThreadPool::ParallelFor is not reentrant): give each concurrently running session its own.
   Session(std::shared_ptr<const Model> model, int32_t n_ctx, ThreadPool& pool);
   ~Session();
   Session(const Session&) = delete;
