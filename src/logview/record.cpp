@@ -76,7 +76,8 @@ bool GetString(ondemand::value& v, std::string_view* out) {
     *out = s.value_unsafe();
     return true;
   }
-  return s.error() == simdjson::INCORRECT_TYPE && v.is_null();
+  bool is_null = false;  // .get(): a simdjson_result converted to bool would throw on error
+  return s.error() == simdjson::INCORRECT_TYPE && !v.is_null().get(is_null) && is_null;
 }
 
 // Checks that a value is a string or null without unescaping it.

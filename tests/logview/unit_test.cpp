@@ -134,7 +134,9 @@ TEST(RecordParser, ReadsTheSchemaAndRejectsWrongTypes) {
            R"({"timestamp": "2025-06-26T10:30:02Z", "level": "INFO", "message": "m", "status_code": "200"})",
            R"({"timestamp": "2025-06-26T10:30:02Z", "level": "INFO", "message": "m", "duration_ms": "fast"})",
            R"({"timestamp": "2025-06-26T10:30:02Z", "level": "INFO", "message": "m", "endpoint": 5})",
-           R"({"timestamp": "2025-06-26T10:30:02Z", "level": "INFO", "mess)"})
+           R"({"timestamp": "2025-06-26T10:30:02Z", "level": "INFO", "mess)",
+           // Found by the fuzzer: a malformed scalar where a string is expected used to throw.
+           R"({"timestamp": "2025-06-26T10:30:02Z", "level": "INFO", "message": "m", "remote_addr": 12erat})"})
     EXPECT_FALSE(p.Parse(bad, &r)) << bad;
 }
 
