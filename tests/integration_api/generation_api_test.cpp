@@ -1,6 +1,7 @@
 // The generation endpoints over real HTTP: greedy output equals `llm-api generate`, every
 // endpoint streamed and not, model listings, metrics, and 16 concurrent generations with
 // complete logs.
+#include <atomic>
 #include <fstream>
 #include <set>
 #include <thread>
@@ -153,21 +154,35 @@ TEST(GenerationApi, SixteenConcurrentGenerationsAreAllAnsweredWithCompleteLogs) 
   ASSERT_TRUE(server);
   std::vector<std::string> ids(16);
   std::vector<int> statuses(16, 0);
+  std::vector<std::string> failures(16);
+  // Connect first (cpp-httplib listens with a backlog of 5), then send all 16 at once.
+  std::vector<std::unique_ptr<httplib::Client>> clients;
+  for (int i = 0; i < 16; ++i) {
+    clients.push_back(server->Client());
+    clients.back()->set_keep_alive(true);
+    ASSERT_EQ(clients.back()->Get("/api/v1/health")->status, 200);
+  }
+  std::atomic<int> ready{0};
   std::vector<std::thread> threads;
   for (int i = 0; i < 16; ++i) {
     threads.emplace_back([&, i] {
-      auto c = server->Client();
+      auto& c = clients[i];
+      ++ready;
+      while (ready.load() < 16) std::this_thread::yield();
       const bool stream = i % 4 == 3;
       auto r = c->Post(i % 2 ? "/v1/completions" : "/api/v1/generate",
                        std::string(R"({"prompt":"Once upon a time","max_tokens":48,"stream":)") + (stream ? "true" : "false") + "}",
                        kJson);
-      if (!r) return;
+      if (!r) {
+        failures[i] = httplib::to_string(r.error());
+        return;
+      }
       statuses[i] = r->status;
       ids[i] = r->get_header_value("X-Request-ID");
     });
   }
   for (auto& t : threads) t.join();
-  for (int i = 0; i < 16; ++i) EXPECT_EQ(statuses[i], 200) << i;
+  for (int i = 0; i < 16; ++i) EXPECT_EQ(statuses[i], 200) << i << " " << failures[i];
   EXPECT_EQ(server->Stop(), 0);
   const std::vector<json> records = ReadAllApiRecords(server->log_dir());
   EXPECT_EQ(std::set<std::string>(ids.begin(), ids.end()).size(), 16u);
