@@ -61,7 +61,9 @@ bool MentionsSecretField(std::string_view text) { return IsSecretField(text); }
 void RedactJson(nlohmann::json& value) {
   if (value.is_object()) {
     for (auto it = value.begin(); it != value.end(); ++it) {
-      if (IsSecretField(it.key())) {
+      // Numbers and booleans are counts and flags (max_tokens, prompt_tokens), never
+      // credentials: they stay readable.
+      if (IsSecretField(it.key()) && !it.value().is_number() && !it.value().is_boolean()) {
         it.value() = std::string(kRedacted);
       } else {
         RedactJson(it.value());

@@ -20,7 +20,8 @@ bool IsSecretField(std::string_view key);
 // false, a JSON text holds no field RedactJson would change.
 bool MentionsSecretField(std::string_view text);
 
-// Replaces, at any depth, the value of every secret field with "[REDACTED]".
+// Replaces, at any depth, the value of every secret field with "[REDACTED]", except numbers
+// and booleans (max_tokens, prompt_tokens and the like are counts, not credentials).
 void RedactJson(nlohmann::json& value);
 
 }  // namespace llm::logging

@@ -77,6 +77,21 @@ TEST(HttpRecords, RedactsSecretHeadersAndBodyFields) {
   EXPECT_EQ(j["endpoint"], "generate_response");
 }
 
+TEST(HttpRecords, KeepsTokenCountsReadableWhileRedactingTokenStrings) {
+  HeaderList headers;
+  std::string body = R"({"max_tokens":32,"prompt_tokens":5,"stream":true,"token":"t-secret",
+      "refresh_token":{"value":"r-secret"}})";
+  HttpRequestView req;
+  req.content_type = "application/json";
+  req.headers = &headers;
+  req.body = body;
+  nlohmann::json j = nlohmann::json::parse(BuildRequestRecord(Ctx(), req, 8192));
+  EXPECT_EQ(j["body"]["max_tokens"], 32);
+  EXPECT_EQ(j["body"]["prompt_tokens"], 5);
+  EXPECT_EQ(j["body"]["token"], "[REDACTED]");
+  EXPECT_EQ(j["body"]["refresh_token"], "[REDACTED]");
+}
+
 TEST(HttpRecords, TruncatesLongBodiesAndMarksThem) {
   std::string body = "{\"prompt\":\"" + std::string(500, 'a') + "\"}";
   HttpRequestView req;
