@@ -182,6 +182,7 @@ TEST(GenerationApi, SixteenConcurrentGenerationsAreAllAnsweredWithCompleteLogs) 
     });
   }
   for (auto& t : threads) t.join();
+  clients.clear();  // close the keep-alive connections so the server stops at once
   for (int i = 0; i < 16; ++i) EXPECT_EQ(statuses[i], 200) << i << " " << failures[i];
   EXPECT_EQ(server->Stop(), 0);
   const std::vector<json> records = ReadAllApiRecords(server->log_dir());
