@@ -2,17 +2,6 @@
 
 namespace llm::logging {
 
-std::string_view LevelName(Level level) {
-  switch (level) {
-    case Level::kDebug: return "DEBUG";
-    case Level::kInfo: return "INFO";
-    case Level::kWarning: return "WARNING";
-    case Level::kError: return "ERROR";
-    case Level::kCritical: return "CRITICAL";
-  }
-  return "INFO";
-}
-
 RecordBuilder::RecordBuilder(Level level, std::string_view message, std::string_view module)
     : RecordBuilder(level, message, module, std::chrono::system_clock::now()) {}
 

@@ -19,17 +19,6 @@ std::string_view RecordTypeName(RecordType type) {
   return "";
 }
 
-std::string_view LevelName(Level level) {
-  switch (level) {
-    case Level::kDebug: return "DEBUG";
-    case Level::kInfo: return "INFO";
-    case Level::kWarning: return "WARNING";
-    case Level::kError: return "ERROR";
-    case Level::kCritical: return "CRITICAL";
-  }
-  return "INFO";
-}
-
 bool ParseLevel(std::string_view t, Level* level) {
   auto eq = [&](const char* name) {
     size_t n = std::strlen(name);

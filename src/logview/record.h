@@ -7,17 +7,17 @@
 #include <string>
 #include <string_view>
 
+#include "logging/level.h"
 #include "logview/timestamp.h"
 
 namespace llm::logview {
 
 enum class RecordType : uint8_t { kOther, kRequest, kResponse, kError, kException, kCustomEvent };
-enum class Level : uint8_t { kDebug, kInfo, kWarning, kError, kCritical };
+using Level = logging::Level;  // the levels the logging system writes
+using logging::LevelName;       // "DEBUG", "INFO", ...
 
 // "request", "response", ...; "" for kOther.
 std::string_view RecordTypeName(RecordType type);
-// "DEBUG", "INFO", ...
-std::string_view LevelName(Level level);
 // Parses a level name (case-insensitive; WARN = WARNING, FATAL = CRITICAL); false if unknown.
 bool ParseLevel(std::string_view text, Level* level);
 
