@@ -7,6 +7,20 @@ namespace {
 
 bool SlowerFirst(const SlowRequest& a, const SlowRequest& b) { return a.duration_ms > b.duration_ms; }
 
+// Keeps the `keep` slowest requests in `heap` (a min-heap on duration): adds `s` when there is
+// room or when it is slower than the fastest kept one.
+void KeepIfSlowEnough(std::vector<SlowRequest>& heap, size_t keep, SlowRequest s) {
+  if (keep == 0) return;
+  if (heap.size() == keep) {
+    if (s.duration_ms <= heap.front().duration_ms) return;
+    std::pop_heap(heap.begin(), heap.end(), SlowerFirst);
+    heap.back() = std::move(s);
+  } else {
+    heap.push_back(std::move(s));
+  }
+  std::push_heap(heap.begin(), heap.end(), SlowerFirst);
+}
+
 template <typename V>
 V& Slot(StringMap<V>& map, std::string_view key) {
   auto it = map.find(key);
@@ -93,15 +107,10 @@ void StatsAggregate::AddSlow(const RecordView& r) {
   ++slow_count;
   if (keep_slowest_ == 0) return;
   if (slowest.size() == keep_slowest_ && r.duration_ms <= slowest.front().duration_ms) return;
-  SlowRequest s{r.time_us, r.duration_ms, r.status_code, std::string(r.endpoint),
-                std::string(r.request_id), std::string(r.method), std::string(r.path)};
-  if (slowest.size() == keep_slowest_) {
-    std::pop_heap(slowest.begin(), slowest.end(), SlowerFirst);
-    slowest.back() = std::move(s);
-  } else {
-    slowest.push_back(std::move(s));
-  }
-  std::push_heap(slowest.begin(), slowest.end(), SlowerFirst);
+  KeepIfSlowEnough(slowest, keep_slowest_,
+                   SlowRequest{r.time_us, r.duration_ms, r.status_code, std::string(r.endpoint),
+                               std::string(r.request_id), std::string(r.method),
+                               std::string(r.path)});
 }
 
 void StatsAggregate::Merge(StatsAggregate&& o) {
@@ -128,16 +137,7 @@ void StatsAggregate::Merge(StatsAggregate&& o) {
   for (auto& [k, v] : o.user_agents) Slot(user_agents, k) += v;
   for (auto& [k, v] : o.models) models[k].Merge(v);
   slow_count += o.slow_count;
-  for (SlowRequest& s : o.slowest) {
-    if (slowest.size() == keep_slowest_ && s.duration_ms <= slowest.front().duration_ms) continue;
-    if (slowest.size() == keep_slowest_) {
-      std::pop_heap(slowest.begin(), slowest.end(), SlowerFirst);
-      slowest.back() = std::move(s);
-    } else {
-      slowest.push_back(std::move(s));
-    }
-    std::push_heap(slowest.begin(), slowest.end(), SlowerFirst);
-  }
+  for (SlowRequest& s : o.slowest) KeepIfSlowEnough(slowest, keep_slowest_, std::move(s));
 }
 
 }  // namespace llm::logview
