@@ -21,9 +21,17 @@ inline constexpr int kMaxCols = 8;
 using DotFn = void (*)(int64_t n, const void* w, const void* act, size_t act_stride, int ncols,
                        float* out);
 
+// Weight rows per DotRowsFn call.
+inline constexpr int kDotRows = 4;
+
+// out[r] = dot(weight row w + r * row_bytes, activation row act) for r in [0, kDotRows): the
+// single-token case, each activation block loaded once for all rows. Bit-identical to DotFn.
+using DotRowsFn = void (*)(int64_t n, const void* w, size_t row_bytes, const void* act, float* out);
+
 struct DotKernel {
   DotFn fn = nullptr;
   int max_cols = 0;  // 1..kMaxCols
+  DotRowsFn rows = nullptr;  // optional
 };
 
 struct TypeKernels {
@@ -32,6 +40,7 @@ struct TypeKernels {
   size_t block_bytes;   // bytes per weight block
   DotFn dot;
   int max_cols;         // activation rows per dot call
+  DotRowsFn dot_rows;   // optional (nullptr): kDotRows weight rows x 1 activation row
 };
 
 // The kernels of `type` on `path`, or nullptr when the type is not supported. `path` must be

@@ -26,10 +26,23 @@ struct Job {
   int64_t n_tokens;
   float* y;
 
+  // One token: kDotRows rows per dot_rows call, the remainder one row at a time.
+  void RunSingleToken(const uint8_t* wdata, int64_t r0, int64_t r1) const {
+    int64_t r = r0;
+    for (; r + kDotRows <= r1; r += kDotRows) {
+      k->dot_rows(w->cols, wdata + r * w->row_bytes, w->row_bytes, act, y + r);
+    }
+    for (; r < r1; ++r) k->dot(w->cols, wdata + r * w->row_bytes, act, act_stride, 1, y + r);
+  }
+
   void RunTiles(int64_t tile_begin, int64_t tile_end) const {
     const auto* wdata = static_cast<const uint8_t*>(w->data);
     for (int64_t tile = tile_begin; tile < tile_end; ++tile) {
       const int64_t r0 = tile * kRowTile, r1 = std::min(w->rows, r0 + kRowTile);
+      if (n_tokens == 1 && k->dot_rows != nullptr) {
+        RunSingleToken(wdata, r0, r1);
+        continue;
+      }
       for (int64_t t0 = 0; t0 < n_tokens; t0 += k->max_cols) {
         const int nc = static_cast<int>(std::min<int64_t>(k->max_cols, n_tokens - t0));
         const uint8_t* a = act + t0 * act_stride;
