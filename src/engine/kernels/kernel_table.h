@@ -22,7 +22,7 @@ using DotFn = void (*)(int64_t n, const void* w, const void* act, size_t act_str
                        float* out);
 
 // Weight rows per DotRowsFn call.
-inline constexpr int kDotRows = 4;
+inline constexpr int kDotRows = 8;
 
 // out[r] = dot(weight row w + r * row_bytes, activation row act) for r in [0, kDotRows): the
 // single-token case, each activation block loaded once for all rows. Bit-identical to DotFn.
