@@ -46,6 +46,28 @@ TEST(SingleTokenMatMul, Q4_0EqualsTheBatchedResultBitForBit) {
   }
 }
 
+TEST(SingleTokenMatMul, FloatTypesEqualTheBatchedResultBitForBit) {
+  for (const GgmlType type : {GgmlType::kF32, GgmlType::kF16, GgmlType::kBF16}) {
+    for (const int64_t cols : {7, 32, 523}) {
+      const int64_t rows = 37;
+      const testutil::TestMatrix m = testutil::RandomMatrix(type, rows, cols, 41);
+      const std::vector<float> x = testutil::RandomActivations(2, cols, 43);
+      for (Path p : {Path::kScalar, Path::kAvx2, Path::kAvx512}) {
+        if (!kernels::PathSupported(p)) continue;
+        const std::vector<float> batch = RunOnPath(p, m.w, x, 2);
+        for (int64_t t = 0; t < 2; ++t) {
+          const std::vector<float> one(x.begin() + t * cols, x.begin() + (t + 1) * cols);
+          const std::vector<float> y = RunOnPath(p, m.w, one, 1);
+          for (int64_t r = 0; r < rows; ++r) {
+            ASSERT_EQ(y[r], batch[t * rows + r]) << kernels::PathName(p) << " type " << static_cast<int>(type)
+                                                 << " cols " << cols << " token " << t << " row " << r;
+          }
+        }
+      }
+    }
+  }
+}
+
 TEST(SingleTokenMatMul, Q4_0SimdMatchesScalarWithinRounding) {
   const int64_t cols = 33 * 32, rows = 37;
   const testutil::TestMatrix m = testutil::RandomMatrix(GgmlType::kQ4_0, rows, cols, 29);
