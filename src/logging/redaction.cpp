@@ -30,28 +30,43 @@ bool IsSecretHeader(std::string_view name) {
 
 namespace {
 
-constexpr std::array<std::string_view, 6> kSecretParts = {
-    "password", "secret", "token", "api_key", "apikey", "authorization"};
-
 inline char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
 
-// Case-insensitive search of a lowercase `part` in `text`, without allocating.
-bool ContainsIgnoreCase(std::string_view text, std::string_view part) {
-  if (part.size() > text.size()) return false;
-  for (size_t i = 0; i + part.size() <= text.size(); ++i) {
-    if (Lower(text[i]) != part[0]) continue;
-    size_t k = 1;
-    while (k < part.size() && Lower(text[i + k]) == part[k]) ++k;
-    if (k == part.size()) return true;
+// True when `text` at `i` starts with the lowercase `part`, ignoring case.
+bool StartsWithIgnoreCase(std::string_view text, size_t i, std::string_view part) {
+  if (text.size() - i < part.size()) return false;
+  for (size_t k = 1; k < part.size(); ++k) {
+    if (Lower(text[i + k]) != part[k]) return false;
   }
-  return false;
+  return true;
 }
 
 }  // namespace
 
+// One pass over `key` (bodies are scanned too, so this is on every request's path): each
+// position is checked only against the secret names starting with its letter, without
+// allocating. The names: password, secret, token, api_key, apikey, authorization.
 bool IsSecretField(std::string_view key) {
-  for (std::string_view part : kSecretParts) {
-    if (ContainsIgnoreCase(key, part)) return true;
+  for (size_t i = 0; i < key.size(); ++i) {
+    switch (Lower(key[i])) {
+      case 'p':
+        if (StartsWithIgnoreCase(key, i, "password")) return true;
+        break;
+      case 's':
+        if (StartsWithIgnoreCase(key, i, "secret")) return true;
+        break;
+      case 't':
+        if (StartsWithIgnoreCase(key, i, "token")) return true;
+        break;
+      case 'a':
+        if (StartsWithIgnoreCase(key, i, "api_key") || StartsWithIgnoreCase(key, i, "apikey") ||
+            StartsWithIgnoreCase(key, i, "authorization")) {
+          return true;
+        }
+        break;
+      default:
+        break;
+    }
   }
   return false;
 }
