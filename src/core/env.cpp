@@ -13,6 +13,14 @@ EnvLookup ProcessEnv() {
   };
 }
 
+EnvLookup MapEnv(std::map<std::string, std::string> vars) {
+  return [vars = std::move(vars)](std::string_view name) -> std::optional<std::string> {
+    auto it = vars.find(std::string(name));
+    if (it == vars.end()) return std::nullopt;
+    return it->second;
+  };
+}
+
 namespace {
 std::string Lower(std::string_view s) {
   std::string out(s);

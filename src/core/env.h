@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -17,6 +18,9 @@ using EnvLookup = std::function<std::optional<std::string>(std::string_view name
 
 // The process environment (getenv).
 EnvLookup ProcessEnv();
+
+// A fixed environment of `vars` (for tests, and for embedding the server without getenv).
+EnvLookup MapEnv(std::map<std::string, std::string> vars);
 
 // Parses True/true/1/yes/on and False/false/0/no/off (any case); `name` names the setting in
 // the error.

@@ -7,16 +7,9 @@
 namespace llm::logging {
 namespace {
 
-EnvLookup Env(std::map<std::string, std::string> vars) {
-  return [vars](std::string_view name) -> std::optional<std::string> {
-    auto it = vars.find(std::string(name));
-    if (it == vars.end()) return std::nullopt;
-    return it->second;
-  };
-}
 
 TEST(LogSettings, DefaultsMatchTheSpecification) {
-  auto s = LogSettingsFromEnv(Env({}));
+  auto s = LogSettingsFromEnv(MapEnv({}));
   ASSERT_TRUE(s.ok());
   EXPECT_EQ(s->dir, "./logs");
   EXPECT_EQ(s->max_bytes, 10485760u);
@@ -28,7 +21,7 @@ TEST(LogSettings, DefaultsMatchTheSpecification) {
 }
 
 TEST(LogSettings, ReadsEveryVariable) {
-  auto s = LogSettingsFromEnv(Env({{"LOG_DIR", "/tmp/x"},
+  auto s = LogSettingsFromEnv(MapEnv({{"LOG_DIR", "/tmp/x"},
                                    {"LOG_MAX_BYTES", "1000"},
                                    {"LOG_BACKUP_COUNT", "0"},
                                    {"LOG_API_CALLS", "False"},
@@ -47,29 +40,29 @@ TEST(LogSettings, ReadsEveryVariable) {
 
 TEST(LogSettings, BooleansAcceptTheDocumentedSpellings) {
   for (const char* t : {"True", "true", "1", "yes", "on", "ON", "Yes"}) {
-    auto s = LogSettingsFromEnv(Env({{"DEBUG", t}}));
+    auto s = LogSettingsFromEnv(MapEnv({{"DEBUG", t}}));
     ASSERT_TRUE(s.ok()) << t;
     EXPECT_TRUE(s->debug) << t;
   }
   for (const char* f : {"False", "false", "0", "no", "off"}) {
-    auto s = LogSettingsFromEnv(Env({{"LOG_API_CALLS", f}}));
+    auto s = LogSettingsFromEnv(MapEnv({{"LOG_API_CALLS", f}}));
     ASSERT_TRUE(s.ok()) << f;
     EXPECT_FALSE(s->api_calls) << f;
   }
 }
 
 TEST(LogSettings, MalformedValuesNameTheSettingAndReason) {
-  auto abc = LogSettingsFromEnv(Env({{"LOG_MAX_BYTES", "abc"}}));
+  auto abc = LogSettingsFromEnv(MapEnv({{"LOG_MAX_BYTES", "abc"}}));
   ASSERT_FALSE(abc.ok());
   EXPECT_NE(abc.status().message().find("LOG_MAX_BYTES"), std::string::npos);
   EXPECT_NE(abc.status().message().find("abc"), std::string::npos);
-  auto neg = LogSettingsFromEnv(Env({{"LOG_BACKUP_COUNT", "-1"}}));
+  auto neg = LogSettingsFromEnv(MapEnv({{"LOG_BACKUP_COUNT", "-1"}}));
   ASSERT_FALSE(neg.ok());
   EXPECT_NE(neg.status().message().find("negative"), std::string::npos);
-  EXPECT_FALSE(LogSettingsFromEnv(Env({{"DEBUG", "maybe"}})).ok());
-  EXPECT_FALSE(LogSettingsFromEnv(Env({{"LOG_MAX_BYTES", "99999999999999999999999"}})).ok());
-  EXPECT_FALSE(LogSettingsFromEnv(Env({{"LOG_MAX_BYTES", " 10"}})).ok());
-  EXPECT_FALSE(LogSettingsFromEnv(Env({{"LOG_MAX_BYTES", "1e6"}})).ok());
+  EXPECT_FALSE(LogSettingsFromEnv(MapEnv({{"DEBUG", "maybe"}})).ok());
+  EXPECT_FALSE(LogSettingsFromEnv(MapEnv({{"LOG_MAX_BYTES", "99999999999999999999999"}})).ok());
+  EXPECT_FALSE(LogSettingsFromEnv(MapEnv({{"LOG_MAX_BYTES", " 10"}})).ok());
+  EXPECT_FALSE(LogSettingsFromEnv(MapEnv({{"LOG_MAX_BYTES", "1e6"}})).ok());
 }
 
 }  // namespace

@@ -10,21 +10,14 @@
 namespace llm::server {
 namespace {
 
-EnvLookup Env(std::map<std::string, std::string> vars) {
-  return [vars](std::string_view name) -> std::optional<std::string> {
-    auto it = vars.find(std::string(name));
-    if (it == vars.end()) return std::nullopt;
-    return it->second;
-  };
-}
 
 TEST(ServerSettings, DefaultsAndEnvironment) {
-  auto d = ServerSettingsFromEnv(Env({}));
+  auto d = ServerSettingsFromEnv(MapEnv({}));
   ASSERT_TRUE(d.ok());
   EXPECT_EQ(d->host, "127.0.0.1");
   EXPECT_EQ(d->port, 5000);
   EXPECT_EQ(d->max_body_bytes, 1048576u);
-  auto s = ServerSettingsFromEnv(Env({{"HOST", "0.0.0.0"}, {"PORT", "8080"}, {"MODELS_DIR", "/m"},
+  auto s = ServerSettingsFromEnv(MapEnv({{"HOST", "0.0.0.0"}, {"PORT", "8080"}, {"MODELS_DIR", "/m"},
                                       {"MAX_BODY_BYTES", "10"}}));
   ASSERT_TRUE(s.ok());
   EXPECT_EQ(s->host, "0.0.0.0");
@@ -34,9 +27,9 @@ TEST(ServerSettings, DefaultsAndEnvironment) {
 }
 
 TEST(ServerSettings, RejectsBadPorts) {
-  EXPECT_FALSE(ServerSettingsFromEnv(Env({{"PORT", "65536"}})).ok());
-  EXPECT_FALSE(ServerSettingsFromEnv(Env({{"PORT", "-1"}})).ok());
-  EXPECT_FALSE(ServerSettingsFromEnv(Env({{"PORT", "http"}})).ok());
+  EXPECT_FALSE(ServerSettingsFromEnv(MapEnv({{"PORT", "65536"}})).ok());
+  EXPECT_FALSE(ServerSettingsFromEnv(MapEnv({{"PORT", "-1"}})).ok());
+  EXPECT_FALSE(ServerSettingsFromEnv(MapEnv({{"PORT", "http"}})).ok());
 }
 
 TEST(LockFile, SecondHolderIsRefusedUntilTheFirstReleases) {

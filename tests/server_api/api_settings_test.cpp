@@ -10,16 +10,9 @@
 namespace llm::server {
 namespace {
 
-EnvLookup Env(std::map<std::string, std::string> vars) {
-  return [vars](std::string_view name) -> std::optional<std::string> {
-    auto it = vars.find(std::string(name));
-    if (it == vars.end()) return std::nullopt;
-    return it->second;
-  };
-}
 
 TEST(ParseApiSettings, DefaultsAreTheIssues) {
-  auto s = ParseApiSettings(Env({}), {});
+  auto s = ParseApiSettings(MapEnv({}), {});
   ASSERT_TRUE(s.ok());
   EXPECT_EQ(s->parallel, 1);
   EXPECT_EQ(s->max_queue, 64);
@@ -33,7 +26,7 @@ TEST(ParseApiSettings, DefaultsAreTheIssues) {
 TEST(ParseApiSettings, ReadsEnvironmentAndFlagsOverrideIt) {
   const std::string key_file = ::testing::TempDir() + "api_key.txt";
   std::ofstream(key_file) << "file-key\n";
-  auto s = ParseApiSettings(Env({{"PARALLEL", "2"}, {"MAX_QUEUE", "0"}, {"MAX_LOADED_MODELS", "3"},
+  auto s = ParseApiSettings(MapEnv({{"PARALLEL", "2"}, {"MAX_QUEUE", "0"}, {"MAX_LOADED_MODELS", "3"},
                                  {"MAX_GENERATION_SECONDS", "1.5"}, {"SHUTDOWN_GRACE_SECONDS", "0"},
                                  {"DEFAULT_MODEL", "a.gguf"}, {"LLM_API_KEY", "env-key"}, {"PROTECT_METRICS", "True"}}),
                             ApiFlags{"b.gguf", key_file});
@@ -54,21 +47,21 @@ TEST(ParseApiSettings, MalformedValuesNameTheVariable) {
       {"MAX_GENERATION_SECONDS", "abc"}, {"MAX_GENERATION_SECONDS", "0"}, {"SHUTDOWN_GRACE_SECONDS", "-3"},
       {"PROTECT_METRICS", "maybe"}, {"LLM_API_KEY", "   "}};
   for (const auto& [name, value] : bad) {
-    auto s = ParseApiSettings(Env({{name, value}}), {});
+    auto s = ParseApiSettings(MapEnv({{name, value}}), {});
     ASSERT_FALSE(s.ok()) << name << "=" << value;
     EXPECT_NE(s.status().message().find(name), std::string::npos) << s.status().message();
   }
 }
 
 TEST(ParseApiSettings, UnreadableOrEmptyKeyFileIsAnError) {
-  EXPECT_FALSE(ParseApiSettings(Env({}), ApiFlags{std::nullopt, "/nonexistent/key"}).ok());
+  EXPECT_FALSE(ParseApiSettings(MapEnv({}), ApiFlags{std::nullopt, "/nonexistent/key"}).ok());
   const std::string empty = ::testing::TempDir() + "empty_key.txt";
   std::ofstream(empty) << "\n";
-  EXPECT_FALSE(ParseApiSettings(Env({}), ApiFlags{std::nullopt, empty}).ok());
+  EXPECT_FALSE(ParseApiSettings(MapEnv({}), ApiFlags{std::nullopt, empty}).ok());
 }
 
 TEST(ParseApiSettings, RedactedNeverShowsTheKey) {
-  auto s = ParseApiSettings(Env({{"LLM_API_KEY", "sk-secret-123"}}), {});
+  auto s = ParseApiSettings(MapEnv({{"LLM_API_KEY", "sk-secret-123"}}), {});
   ASSERT_TRUE(s.ok());
   std::string text = s->Redacted().dump();
   EXPECT_EQ(text.find("sk-secret-123"), std::string::npos);
