@@ -52,4 +52,6 @@ if [ "${SKIP_1B:-0}" != 1 ]; then
   curl -s "$URL/api/v1/generate" -d "{\"model\":\"$BIG\",\"prompt\":\"Once upon a time\",\"max_tokens\":2,\"temperature\":0}" > /dev/null
   MODEL=$BIG MAX_TOKENS=32 wrk -t2 -c2 -d"${DURATION_1B:-30s}" --timeout 30s --latency -s bench/api/generate.lua "$URL" |
     grep -E "Requests/sec|Latency|RESULT|Non-2xx"
+  # How many sequences shared each forward pass (batched decoding).
+  curl -s "$URL/metrics" | grep -E "^llm_api_decode_(passes|steps)_total"
 fi

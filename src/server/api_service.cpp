@@ -27,7 +27,7 @@ ApiService::ApiService(ApiSettings settings, std::string models_dir, logging::Lo
       logger_(logger),
       registry_(models_dir_, settings_.max_loaded_models, LoadServedModel, MakeObserver()),
       scheduler_(settings_.parallel, settings_.max_queue),
-      slots_(settings_.parallel, settings_.ThreadsPerSlot(), settings_.context_size),
+      slots_(settings_.parallel, settings_.ThreadsPerSlot(), settings_.TotalThreads(), settings_.context_size),
       generation_(settings_, registry_, scheduler_, slots_, metrics_) {}
 
 ApiService::~ApiService() = default;
@@ -187,7 +187,8 @@ Response ApiService::OpenAIRetrieveModel(RequestContext& ctx) {
 
 Response ApiService::Metrics(RequestContext&) {
   logging::LogCounters c = logger_.Counters();
-  MetricsGauges g{scheduler_.busy(), scheduler_.queued(), registry_.loaded_count(), c.records_written, c.records_dropped};
+  MetricsGauges g{scheduler_.busy(),    scheduler_.queued(),     registry_.loaded_count(), c.records_written,
+                  c.records_dropped,    slots_.batched_passes(), slots_.batched_steps()};
   Response r;
   r.content_type = "text/plain; version=0.0.4; charset=utf-8";
   r.body = metrics_.Render(g);

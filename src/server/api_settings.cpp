@@ -68,10 +68,11 @@ Result<std::string> ReadKeyFile(const std::string& path) {
 
 }  // namespace
 
-int ApiSettings::ThreadsPerSlot() const {
-  int total = threads > 0 ? threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  return std::max(1, total / std::max(1, parallel));
+int ApiSettings::TotalThreads() const {
+  return threads > 0 ? threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
 }
+
+int ApiSettings::ThreadsPerSlot() const { return std::max(1, TotalThreads() / std::max(1, parallel)); }
 
 nlohmann::json ApiSettings::Redacted() const {
   return {{"parallel", parallel},

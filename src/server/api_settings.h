@@ -26,6 +26,8 @@ struct ApiSettings {
 
   // Threads given to each slot's compute pool: max(1, threads / parallel).
   int ThreadsPerSlot() const;
+  // Compute threads in all: THREADS, or the core count.
+  int TotalThreads() const;
   // The settings as JSON for the server_started record, the key shown as "[REDACTED]".
   nlohmann::json Redacted() const;
 };

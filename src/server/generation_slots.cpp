@@ -18,9 +18,14 @@ struct GenerationSlots::Slot {
   std::unique_ptr<engine::Session> session;
 };
 
-GenerationSlots::GenerationSlots(int slots, int threads_per_slot, int context_cap) : context_cap_(context_cap) {
+GenerationSlots::GenerationSlots(int slots, int threads_per_slot, int batch_threads, int context_cap)
+    : context_cap_(context_cap) {
   for (int i = 0; i < std::max(1, slots); ++i) slots_.push_back(std::make_unique<Slot>(std::max(1, threads_per_slot)));
+  if (slots > 1) batcher_ = std::make_unique<engine::DecodeBatcher>(std::max(1, batch_threads));
 }
+
+int64_t GenerationSlots::batched_passes() const { return batcher_ != nullptr ? batcher_->passes() : 0; }
+int64_t GenerationSlots::batched_steps() const { return batcher_ != nullptr ? batcher_->steps() : 0; }
 
 GenerationSlots::~GenerationSlots() = default;
 
@@ -37,8 +42,10 @@ Result<engine::GenerateResult> GenerationSlots::Run(int slot, const std::shared_
   std::lock_guard<std::mutex> lock(s.mu);
   if (s.model != model || s.session == nullptr) {
     s.session.reset();  // free the old KV cache before making a new one
-    engine::ThreadPool& pool = model->description.parameters < kSingleThreadParameters ? s.single : s.pool;
-    s.session = std::make_unique<engine::Session>(model->model, ContextLength(*model), pool);
+    const bool small = model->description.parameters < kSingleThreadParameters;
+    s.session = std::make_unique<engine::Session>(model->model, ContextLength(*model), small ? s.single : s.pool);
+    // A small model's step is shorter than the wait for the other slots' steps: not batched.
+    if (!small) s.session->set_batcher(batcher_.get());
     s.model = model;
   }
   return s.session->GenerateFromTokens(std::move(prompt_tokens), params, callbacks);

@@ -1,6 +1,9 @@
 // GenerationSlots: the per-slot compute state (a thread pool and a Session kept across requests,
 // so a repeated prompt prefix is not evaluated again). The scheduler's SlotLease says which
-// slot a request may use; a slot is used by one request at a time.
+// slot a request may use; a slot is used by one request at a time. With several slots, the
+// generation steps of the slots running at the same time share forward passes (continuous
+// batching, engine::DecodeBatcher) on a pool of all the compute threads; prompts are
+// evaluated on the slot's own pool.
 #pragma once
 
 #include <memory>
@@ -8,6 +11,7 @@
 
 #include "core/status.h"
 #include "engine/kernels/thread_pool.h"
+#include "engine/model/decode_batcher.h"
 #include "engine/model/session.h"
 #include "server/model_registry.h"
 
@@ -15,9 +19,10 @@ namespace llm::server {
 
 class GenerationSlots {
  public:
-  // `slots` slots of `threads_per_slot` compute threads each; sessions hold at most
-  // `context_cap` tokens (or the model's trained context when smaller).
-  GenerationSlots(int slots, int threads_per_slot, int context_cap);
+  // `slots` slots of `threads_per_slot` compute threads each (for prompts) and, with more than
+  // one slot, a batcher of `batch_threads` threads (for generation steps); sessions hold at
+  // most `context_cap` tokens (or the model's trained context when smaller).
+  GenerationSlots(int slots, int threads_per_slot, int batch_threads, int context_cap);
   ~GenerationSlots();
 
   // The context length a session of `model` gets.
@@ -28,12 +33,17 @@ class GenerationSlots {
                                      std::vector<int32_t> prompt_tokens, const engine::GenerateParams& params,
                                      const engine::GenerateCallbacks& callbacks);
 
+  // Forward passes run by the batcher and the generation steps they carried (0, 0 without one).
+  int64_t batched_passes() const;
+  int64_t batched_steps() const;
+
   // Drops the sessions of models other than the ones still loaded (frees their KV caches).
   void ForgetModelsExcept(const std::function<bool(const std::string& name)>& still_loaded);
 
  private:
   struct Slot;
   const int context_cap_;
+  std::unique_ptr<engine::DecodeBatcher> batcher_;  // null with one slot
   std::vector<std::unique_ptr<Slot>> slots_;
 };
 

@@ -155,6 +155,12 @@ std::string ApiMetrics::Render(const MetricsGauges& gauges) const {
   Sample(out, "llm_api_log_records_written_total", "", std::to_string(gauges.log_records_written));
   Header(out, "llm_api_log_records_dropped_total", "counter", "Log records that could not be written.");
   Sample(out, "llm_api_log_records_dropped_total", "", std::to_string(gauges.log_records_dropped));
+  Header(out, "llm_api_decode_passes_total", "counter",
+         "Forward passes that ran the generation steps of concurrent requests together (batched decoding).");
+  Sample(out, "llm_api_decode_passes_total", "", std::to_string(gauges.decode_passes));
+  Header(out, "llm_api_decode_steps_total", "counter",
+         "Generation steps run in batched forward passes (steps / passes = the mean batch size).");
+  Sample(out, "llm_api_decode_steps_total", "", std::to_string(gauges.decode_steps));
   return out;
 }
 

@@ -35,6 +35,8 @@ struct MetricsGauges {
   int models_loaded = 0;
   uint64_t log_records_written = 0;
   uint64_t log_records_dropped = 0;
+  int64_t decode_passes = 0;  // batched forward passes of generation steps
+  int64_t decode_steps = 0;   // generation steps they carried
 };
 
 class ApiMetrics {

@@ -1,10 +1,11 @@
 #include "engine/model/forward.h"
 
 #include <algorithm>
+#include <cstring>
 #include <string>
 
-#include "engine/model/forward_ops.h"
 #include "engine/kernels/vec_ops.h"
+#include "engine/model/forward_ops.h"
 
 namespace llm::engine {
 namespace {
@@ -23,42 +24,184 @@ void ParallelRows(ThreadPool& pool, int64_t n, const Fn& fn) {
   });
 }
 
-// gate = silu(gate) * up over n values, in chunks spread over the pool.
-void ParallelSwiGlu(float* gate, const float* up, int64_t n, ThreadPool& pool) {
+// gate = silu(gate) * up over n_rows rows of `width` values, in chunks spread over the pool.
+// Chunks start at row starts and are a multiple of the SIMD width, so each row is computed as
+// ggml computes it (vectors, then the row's tail) whatever the other rows of the batch.
+void ParallelSwiGlu(float* gate, const float* up, int64_t n_rows, int64_t width, ThreadPool& pool) {
   constexpr int64_t kChunk = 2048;
-  ParallelRows(pool, (n + kChunk - 1) / kChunk, [&](int64_t c) {
-    const int64_t begin = c * kChunk;
-    const int64_t len = std::min(kChunk, n - begin);
+  const int64_t per_row = (width + kChunk - 1) / kChunk;
+  ParallelRows(pool, n_rows * per_row, [&](int64_t i) {
+    const int64_t begin = (i / per_row) * width + (i % per_row) * kChunk;
+    const int64_t len = std::min(kChunk, width - (i % per_row) * kChunk);
     SwiGlu(gate + begin, up + begin, gate + begin, len);
   });
 }
 
+template <typename T>
+void GrowTo(std::vector<T>& v, int64_t n) {
+  if (v.size() < static_cast<size_t>(n)) v.resize(static_cast<size_t>(n));
+}
+
 }  // namespace
+
+void ForwardScratch::Resize(const ModelHparams& hp, int32_t n_tokens) {
+  const int64_t n = n_tokens;
+  const int64_t q_dim = int64_t{hp.n_head} * hp.head_dim;
+  const int64_t kv_dim = int64_t{hp.n_head_kv} * hp.head_dim;
+  GrowTo(x, n * hp.n_embd);
+  GrowTo(xb, n * std::max<int64_t>(hp.n_embd, q_dim));
+  GrowTo(xb2, n * hp.n_embd);
+  GrowTo(q, n * q_dim);
+  GrowTo(k, n * kv_dim);
+  GrowTo(v, n * kv_dim);
+  GrowTo(att, n * q_dim);
+  GrowTo(gate, n * hp.n_ff);
+  GrowTo(up, n * hp.n_ff);
+  GrowTo(rope, n * hp.n_rot);
+}
+
+// One forward pass over the rows of several sequences (shapes are [rows x cols], one row per
+// token; the rows of a sequence are consecutive).
+class BatchPass {
+ public:
+  BatchPass(std::span<const SequenceBatch> batch, ThreadPool& pool, ForwardScratch& s)
+      : batch_(batch), pool_(pool), s_(s), model_(batch.front().state->model_),
+        hp_(model_.hparams()), w_(model_.weights()) {
+    for (size_t i = 0; i < batch.size(); ++i) {
+      const SequenceBatch& seq = batch[i];
+      seq.state->cache_.Reserve(seq.state->n_past_ + static_cast<int32_t>(seq.tokens.size()));
+      row0_.push_back(static_cast<int32_t>(tokens_.size()));
+      for (size_t t = 0; t < seq.tokens.size(); ++t) {
+        tokens_.push_back(seq.tokens[t]);
+        seq_of_row_.push_back(static_cast<int32_t>(i));
+        pos_of_row_.push_back(seq.state->n_past_ + static_cast<int32_t>(t));
+      }
+    }
+    n_ = static_cast<int32_t>(tokens_.size());
+    s_.Resize(hp_, n_);
+  }
+
+  void Run() {
+    Embed();
+    for (int32_t l = 0; l < hp_.n_layer; ++l) Layer(l);
+    for (const SequenceBatch& seq : batch_) seq.state->n_past_ += static_cast<int32_t>(seq.tokens.size());
+    Logits();
+  }
+
+ private:
+  // x = rows of the token embedding; rope = the rotation angles of each row's position.
+  void Embed() {
+    const int64_t d = hp_.n_embd;
+    ParallelRows(pool_, n_, [&](int64_t t) {
+      const auto* row = static_cast<const uint8_t*>(w_.token_embd.data) +
+                        static_cast<size_t>(tokens_[static_cast<size_t>(t)]) * w_.token_embd.row_bytes;
+      DequantizeRow(w_.token_embd.type, row, &s_.x[static_cast<size_t>(t * d)], d);
+    });
+    for (int32_t t = 0; t < n_; ++t) {
+      model_internal::RopeAngles(pos_of_row_[static_cast<size_t>(t)], hp_.n_rot, hp_.rope_freq_base,
+                                 w_.rope_freq_factors, &s_.rope[static_cast<size_t>(t) * hp_.n_rot]);
+    }
+  }
+
+  void Layer(int32_t l) {
+    const LayerWeights& lw = w_.layers[static_cast<size_t>(l)];
+    const int64_t d = hp_.n_embd, ff = hp_.n_ff;
+    float *x = s_.x.data(), *xb = s_.xb.data(), *xb2 = s_.xb2.data();
+    // xb = rmsnorm(x) * attn_norm; q, k, v = xb . wq^T, wk^T, wv^T
+    ParallelRows(pool_, n_, [&](int64_t t) { RmsNorm(&x[t * d], lw.attn_norm.data(), &xb[t * d], d, hp_.rms_eps); });
+    MatMul(lw.wq, xb, n_, s_.q.data(), pool_);
+    MatMul(lw.wk, xb, n_, s_.k.data(), pool_);
+    MatMul(lw.wv, xb, n_, s_.v.data(), pool_);
+    RotateAndStore(l);
+    Attend(l);
+    // x += att . wo^T; xb = rmsnorm(x) * ffn_norm
+    MatMul(lw.wo, s_.att.data(), n_, xb2, pool_);
+    ParallelRows(pool_, n_, [&](int64_t t) {
+      VecAdd(&x[t * d], &xb2[t * d], &x[t * d], d);
+      RmsNorm(&x[t * d], lw.ffn_norm.data(), &xb[t * d], d, hp_.rms_eps);
+    });
+    // gate, up [n x ff]; gate = silu(gate) * up; x += gate . w_down^T
+    MatMul(lw.w_gate, xb, n_, s_.gate.data(), pool_);
+    MatMul(lw.w_up, xb, n_, s_.up.data(), pool_);
+    ParallelSwiGlu(s_.gate.data(), s_.up.data(), n_, ff, pool_);
+    MatMul(lw.w_down, s_.gate.data(), n_, xb2, pool_);
+    ParallelRows(pool_, n_, [&](int64_t t) { VecAdd(&x[t * d], &xb2[t * d], &x[t * d], d); });
+  }
+
+  // Rotates q and k per head, and stores k, v (f16) in each row's sequence cache at its position.
+  void RotateAndStore(int32_t l) {
+    const int64_t q_dim = int64_t{hp_.n_head} * hp_.head_dim;
+    const int64_t kv_dim = int64_t{hp_.n_head_kv} * hp_.head_dim;
+    ParallelRows(pool_, n_, [&](int64_t t) {
+      const float* angles = &s_.rope[static_cast<size_t>(t) * hp_.n_rot];
+      for (int32_t h = 0; h < hp_.n_head; ++h) {
+        model_internal::RopeHead(&s_.q[t * q_dim + int64_t{h} * hp_.head_dim], angles, hp_.n_rot);
+      }
+      for (int32_t h = 0; h < hp_.n_head_kv; ++h) {
+        model_internal::RopeHead(&s_.k[t * kv_dim + int64_t{h} * hp_.head_dim], angles, hp_.n_rot);
+      }
+      model_internal::KvCache& cache = batch_[static_cast<size_t>(seq_of_row_[static_cast<size_t>(t)])].state->cache_;
+      const int32_t pos = pos_of_row_[static_cast<size_t>(t)];
+      F32ToF16Row(&s_.k[t * kv_dim], cache.k_row(l, pos), kv_dim);
+      F32ToF16Row(&s_.v[t * kv_dim], cache.v_row(l, pos), kv_dim);
+    });
+  }
+
+  // att = causal grouped-query attention of each sequence's rows over its own cache.
+  void Attend(int32_t l) {
+    const int64_t q_dim = int64_t{hp_.n_head} * hp_.head_dim;
+    const AttentionShape shape{hp_.n_head, hp_.n_head_kv, hp_.head_dim};
+    for (size_t i = 0; i < batch_.size(); ++i) {
+      const SequenceBatch& seq = batch_[i];
+      const int64_t row0 = row0_[i];
+      const model_internal::KvCache& cache = seq.state->cache_;
+      model_internal::Attention(&s_.q[static_cast<size_t>(row0 * q_dim)], static_cast<int32_t>(seq.tokens.size()),
+                                seq.state->n_past_, cache.k_layer(l), cache.v_layer(l), shape,
+                                &s_.att[static_cast<size_t>(row0 * q_dim)], pool_, s_.attention);
+    }
+  }
+
+  // logits = rmsnorm(x[last row]) * output_norm . output^T for each sequence that wants them,
+  // in one product.
+  void Logits() {
+    const int64_t d = hp_.n_embd, n_vocab = hp_.n_vocab;
+    std::vector<size_t> wanted;
+    for (size_t i = 0; i < batch_.size(); ++i) {
+      if (batch_[i].logits != nullptr) wanted.push_back(i);
+    }
+    if (wanted.empty()) return;
+    const int64_t m = static_cast<int64_t>(wanted.size());
+    GrowTo(s_.last, m * d);
+    GrowTo(s_.logits, m * n_vocab);
+    for (int64_t j = 0; j < m; ++j) {
+      const size_t i = wanted[static_cast<size_t>(j)];
+      const int64_t last_row = row0_[i] + static_cast<int64_t>(batch_[i].tokens.size()) - 1;
+      RmsNorm(&s_.x[static_cast<size_t>(last_row * d)], w_.output_norm.data(), &s_.last[static_cast<size_t>(j * d)], d,
+              hp_.rms_eps);
+    }
+    MatMul(w_.output, s_.last.data(), m, s_.logits.data(), pool_);
+    for (int64_t j = 0; j < m; ++j) {
+      std::memcpy(batch_[wanted[static_cast<size_t>(j)]].logits, &s_.logits[static_cast<size_t>(j * n_vocab)],
+                  static_cast<size_t>(n_vocab) * sizeof(float));
+    }
+  }
+
+  std::span<const SequenceBatch> batch_;
+  ThreadPool& pool_;
+  ForwardScratch& s_;
+  const Model& model_;
+  const ModelHparams& hp_;
+  const ModelWeights& w_;
+  int32_t n_ = 0;
+  std::vector<int32_t> tokens_, seq_of_row_, pos_of_row_, row0_;
+};
 
 ForwardState::ForwardState(const Model& model, int32_t n_ctx)
     : model_(model),
       cache_(model.hparams().n_layer, model.hparams().n_head_kv * model.hparams().head_dim,
              n_ctx) {}
 
-void ForwardState::Resize(int32_t n_tokens) {
-  const ModelHparams& hp = model_.hparams();
-  const auto rows = [&](int64_t width) { return static_cast<size_t>(n_tokens * width); };
-  const int64_t q_dim = int64_t{hp.n_head} * hp.head_dim;
-  const int64_t kv_dim = int64_t{hp.n_head_kv} * hp.head_dim;
-  if (x_.size() >= rows(hp.n_embd)) return;
-  x_.resize(rows(hp.n_embd));
-  xb_.resize(rows(std::max<int64_t>(hp.n_embd, q_dim)));
-  xb2_.resize(rows(hp.n_embd));
-  q_.resize(rows(q_dim));
-  k_.resize(rows(kv_dim));
-  v_.resize(rows(kv_dim));
-  att_.resize(rows(q_dim));
-  gate_.resize(rows(hp.n_ff));
-  up_.resize(rows(hp.n_ff));
-  rope_.resize(rows(hp.n_rot));
-}
-
-Status ForwardState::Eval(std::span<const int32_t> tokens, ThreadPool& pool, float* logits) {
+Status ForwardState::CheckAppend(std::span<const int32_t> tokens) const {
   const int32_t n_vocab = model_.hparams().n_vocab;
   for (int32_t id : tokens) {
     if (id < 0 || id >= n_vocab) {
@@ -73,84 +216,23 @@ Status ForwardState::Eval(std::span<const int32_t> tokens, ThreadPool& pool, flo
                               std::to_string(cache_.n_ctx()));
   }
   if (tokens.empty()) return Status::InvalidArgument("no tokens to evaluate");
-  cache_.Reserve(n_past_ + static_cast<int32_t>(tokens.size()));
+  return Status::Ok();
+}
+
+Status ForwardState::Eval(std::span<const int32_t> tokens, ThreadPool& pool, float* logits) {
+  LLM_RETURN_IF_ERROR(CheckAppend(tokens));
   for (size_t begin = 0; begin < tokens.size(); begin += kMaxBatch) {
     const size_t n = std::min<size_t>(kMaxBatch, tokens.size() - begin);
     const bool last = begin + n == tokens.size();
-    EvalBatch(tokens.subspan(begin, n), pool, last ? logits : nullptr);
+    const SequenceBatch one{this, tokens.subspan(begin, n), last ? logits : nullptr};
+    EvalSequences(std::span(&one, 1), pool, scratch_);
   }
   return Status::Ok();
 }
 
-// The forward pass of n tokens (shapes are [rows x cols], one row per token).
-void ForwardState::EvalBatch(std::span<const int32_t> tokens, ThreadPool& pool, float* logits) {
-  const ModelHparams& hp = model_.hparams();
-  const ModelWeights& w = model_.weights();
-  const int32_t n = static_cast<int32_t>(tokens.size());
-  const int64_t d = hp.n_embd, q_dim = int64_t{hp.n_head} * hp.head_dim;
-  const int64_t kv_dim = int64_t{hp.n_head_kv} * hp.head_dim, ff = hp.n_ff;
-  const int32_t pos0 = n_past_;
-  Resize(n);
-
-  // x [n x d] = rows of the token embedding.
-  ParallelRows(pool, n, [&](int64_t t) {
-    const auto* row = static_cast<const uint8_t*>(w.token_embd.data) +
-                      static_cast<size_t>(tokens[static_cast<size_t>(t)]) * w.token_embd.row_bytes;
-    DequantizeRow(w.token_embd.type, row, &x_[static_cast<size_t>(t * d)], d);
-  });
-  // rope_ [n x n_rot]: the rotation angles of each position, shared by every layer.
-  for (int32_t t = 0; t < n; ++t) {
-    model_internal::RopeAngles(pos0 + t, hp.n_rot, hp.rope_freq_base, w.rope_freq_factors,
-                               &rope_[static_cast<size_t>(t) * hp.n_rot]);
-  }
-  const AttentionShape shape{hp.n_head, hp.n_head_kv, hp.head_dim};
-
-  for (int32_t l = 0; l < hp.n_layer; ++l) {
-    const LayerWeights& lw = w.layers[static_cast<size_t>(l)];
-    // xb [n x d] = rmsnorm(x) * attn_norm
-    ParallelRows(pool, n, [&](int64_t t) {
-      RmsNorm(&x_[t * d], lw.attn_norm.data(), &xb_[t * d], d, hp.rms_eps);
-    });
-    // q [n x q_dim], k, v [n x kv_dim]
-    MatMul(lw.wq, xb_.data(), n, q_.data(), pool);
-    MatMul(lw.wk, xb_.data(), n, k_.data(), pool);
-    MatMul(lw.wv, xb_.data(), n, v_.data(), pool);
-    // Rotate q and k per head; store k, v (f16) at positions pos0.. of the cache.
-    ParallelRows(pool, n, [&](int64_t t) {
-      const float* angles = &rope_[static_cast<size_t>(t) * hp.n_rot];
-      for (int32_t h = 0; h < hp.n_head; ++h) {
-        model_internal::RopeHead(&q_[t * q_dim + int64_t{h} * hp.head_dim], angles, hp.n_rot);
-      }
-      for (int32_t h = 0; h < hp.n_head_kv; ++h) {
-        model_internal::RopeHead(&k_[t * kv_dim + int64_t{h} * hp.head_dim], angles, hp.n_rot);
-      }
-      const int32_t pos = pos0 + static_cast<int32_t>(t);
-      F32ToF16Row(&k_[t * kv_dim], cache_.k_row(l, pos), kv_dim);
-      F32ToF16Row(&v_[t * kv_dim], cache_.v_row(l, pos), kv_dim);
-    });
-    // att [n x q_dim] = causal grouped-query attention over positions 0..pos0+t
-    model_internal::Attention(q_.data(), n, pos0, cache_.k_layer(l), cache_.v_layer(l), shape,
-                              att_.data(), pool, att_scratch_);
-    // x += att . wo^T
-    MatMul(lw.wo, att_.data(), n, xb2_.data(), pool);
-    ParallelRows(pool, n, [&](int64_t t) {
-      VecAdd(&x_[t * d], &xb2_[t * d], &x_[t * d], d);
-      // xb = rmsnorm(x) * ffn_norm
-      RmsNorm(&x_[t * d], lw.ffn_norm.data(), &xb_[t * d], d, hp.rms_eps);
-    });
-    // gate, up [n x ff]; gate = silu(gate) * up; x += gate . w_down^T
-    MatMul(lw.w_gate, xb_.data(), n, gate_.data(), pool);
-    MatMul(lw.w_up, xb_.data(), n, up_.data(), pool);
-    ParallelSwiGlu(gate_.data(), up_.data(), n * ff, pool);
-    MatMul(lw.w_down, gate_.data(), n, xb2_.data(), pool);
-    ParallelRows(pool, n, [&](int64_t t) { VecAdd(&x_[t * d], &xb2_[t * d], &x_[t * d], d); });
-  }
-  n_past_ += n;
-  if (logits == nullptr) return;
-  // logits [1 x n_vocab] = rmsnorm(x[last]) * output_norm . output^T
-  const float* last = &x_[static_cast<size_t>(n - 1) * d];
-  RmsNorm(last, w.output_norm.data(), xb_.data(), d, hp.rms_eps);
-  MatMul(w.output, xb_.data(), 1, logits, pool);
+void EvalSequences(std::span<const SequenceBatch> batch, ThreadPool& pool, ForwardScratch& scratch) {
+  if (batch.empty()) return;
+  BatchPass(batch, pool, scratch).Run();
 }
 
 }  // namespace llm::engine

@@ -1,5 +1,6 @@
-// The llama forward pass over a batch of tokens, and the per-session state it needs (the KV
-// cache and scratch activations). Internal to engine_model; Session is its public face.
+// The llama forward pass over a batch of tokens from one or several sequences, and the
+// per-sequence state it needs (the KV cache). Internal to engine_model; Session is its public
+// face, DecodeBatcher batches the sequences of concurrent Sessions.
 #pragma once
 
 #include <cstdint>
@@ -14,11 +15,24 @@
 
 namespace llm::engine {
 
+// Scratch activations of a forward pass (one row per token of the batch), grown on demand.
+// One forward pass at a time uses a ForwardScratch.
+struct ForwardScratch {
+  void Resize(const ModelHparams& hp, int32_t n_tokens);
+
+  std::vector<float> x, xb, xb2, q, k, v, att, gate, up;
+  std::vector<float> rope;  // [n_tokens x n_rot] (cos, sin) pairs
+  std::vector<float> last;  // [n_sequences x n_embd]: the normed last rows whose logits are wanted
+  std::vector<float> logits;  // [n_sequences x n_vocab]
+  model_internal::AttentionScratch attention;
+};
+
 class ForwardState {
  public:
   // n_ctx: positions the cache may hold (1 <= n_ctx).
   ForwardState(const Model& model, int32_t n_ctx);
 
+  const Model& model() const { return model_; }
   int32_t n_past() const { return n_past_; }
   int32_t n_ctx() const { return cache_.n_ctx(); }
   // Forgets positions >= n (n <= n_past()).
@@ -29,20 +43,32 @@ class ForwardState {
   // InvalidArgument for an id outside the vocabulary, OutOfRange past the context.
   Status Eval(std::span<const int32_t> tokens, ThreadPool& pool, float* logits);
 
+  // Checks that `n` more tokens with these ids may be evaluated (the errors of Eval).
+  Status CheckAppend(std::span<const int32_t> tokens) const;
+
   static constexpr int32_t kMaxBatch = 512;
 
  private:
-  // One batch of n tokens at positions n_past_ .. n_past_+n-1.
-  void EvalBatch(std::span<const int32_t> tokens, ThreadPool& pool, float* logits);
-  void Resize(int32_t n_tokens);
+  friend class BatchPass;
 
   const Model& model_;
   model_internal::KvCache cache_;
   int32_t n_past_ = 0;
-  // Scratch activations, n_tokens rows each.
-  std::vector<float> x_, xb_, xb2_, q_, k_, v_, att_, gate_, up_;
-  std::vector<float> rope_;  // [n_tokens x n_rot] (cos, sin) pairs
-  model_internal::AttentionScratch att_scratch_;
+  ForwardScratch scratch_;
 };
+
+// One sequence's part of a batched forward pass: `tokens` are evaluated after the tokens in
+// `state`, and the logits after the last one go to `logits` (n_vocab floats) unless null.
+struct SequenceBatch {
+  ForwardState* state;
+  std::span<const int32_t> tokens;
+  float* logits;
+};
+
+// Evaluates the tokens of several sequences of one model in one forward pass: every weight
+// matrix is read once for all of them, and each sequence attends only to its own cache. Each
+// sequence's results equal those of its own ForwardState::Eval, bit for bit. The states must
+// be distinct and of one model, each passing CheckAppend, with at most kMaxBatch tokens in all.
+void EvalSequences(std::span<const SequenceBatch> batch, ThreadPool& pool, ForwardScratch& scratch);
 
 }  // namespace llm::engine

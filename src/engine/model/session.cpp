@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <optional>
 
+#include "engine/model/decode_batcher.h"
 #include "engine/model/forward.h"
 #include "engine/model/stop_strings.h"
 
@@ -90,7 +92,8 @@ void Session::Reset() {
 
 Status Session::Append(std::span<const int32_t> tokens, std::vector<float>* logits) {
   logits->resize(static_cast<size_t>(model_->hparams().n_vocab));
-  Status status = state_->Eval(tokens, pool_, logits->data());
+  Status status = batcher_ != nullptr ? batcher_->Eval(*state_, tokens, logits->data())
+                                      : state_->Eval(tokens, pool_, logits->data());
   if (!status.ok()) {
     // A failed batch may have written part of the cache: keep only what is known to be valid.
     state_->Truncate(static_cast<int32_t>(cached_tokens_.size()));
@@ -127,6 +130,9 @@ Result<GenerateResult> Session::GenerateFromTokens(std::vector<int32_t> prompt_t
   result.prompt_tokens = std::move(prompt_tokens);
   const std::vector<int32_t>& prompt = result.prompt_tokens;
 
+  // While this generation runs, the batcher's passes wait briefly for its steps.
+  std::optional<DecodeBatcher::Member> member;
+  if (batcher_ != nullptr) member.emplace(*batcher_, *model_);
   // Reuse the cached prefix; at least the last prompt token is evaluated to get its logits.
   const size_t keep = std::min(CommonPrefix(cached_tokens_, prompt), prompt.size() - 1);
   state_->Truncate(static_cast<int32_t>(keep));

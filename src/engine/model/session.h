@@ -22,6 +22,7 @@
 
 namespace llm::engine {
 
+class DecodeBatcher;
 class ForwardState;
 
 struct GenerateParams {
@@ -93,6 +94,11 @@ class Session {
   // Forgets the cached tokens (the next call starts at position 0).
   void Reset();
 
+  // Evaluates through `batcher` (nullptr: on this session's pool), sharing forward passes with
+  // the other sessions attached to it that run at the same time. The output does not change.
+  // The batcher must outlive the session.
+  void set_batcher(DecodeBatcher* batcher) { batcher_ = batcher; }
+
   int32_t n_ctx() const { return n_ctx_; }
   int32_t n_past() const;  // tokens currently in the KV cache
   const Model& model() const { return *model_; }
@@ -102,6 +108,7 @@ class Session {
   int32_t n_ctx_;
   ThreadPool& pool_;
   std::unique_ptr<ForwardState> state_;
+  DecodeBatcher* batcher_ = nullptr;
   std::vector<int32_t> cached_tokens_;  // the tokens whose K/V are in the cache, in order
 };
 
