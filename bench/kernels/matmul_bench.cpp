@@ -1,4 +1,4 @@
-// MatMul throughput per weight type: n_tokens 1 (generation, a matrix-vector product), 2 and 4
+// MatMul throughput per weight type: n_tokens 1 (generation, a matrix-vector product), 2, 3 and 4
 // (batched decoding of that many sequences) and 128
 // (a prompt batch), 2048x2048 and 8192x2048 weights (rows x cols), 1 and 2 threads.
 // Counters: GB/s of weight bytes read, GFLOP/s (2 * rows * cols * n_tokens per call).
@@ -94,7 +94,7 @@ int RegisterAll() {
       const std::string name = std::string("MatMul/") + t.name + "/" + std::to_string(rows) + "x" + std::to_string(cols);
       benchmark::RegisterBenchmark(name.c_str(), BM_MatMul, t, rows, cols)
           ->ArgNames({"tokens", "threads"})
-          ->ArgsProduct({{1, 2, 4, 128}, {1, 2}})
+          ->ArgsProduct({{1, 2, 3, 4, 128}, {1, 2}})
           ->UseRealTime()
           ->Unit(benchmark::kMillisecond);
     }

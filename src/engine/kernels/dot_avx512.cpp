@@ -2,6 +2,7 @@
 // only reached after PathSupported(Path::kAvx512) said yes).
 #include <immintrin.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include "engine/kernels/block_types.h"

@@ -45,7 +45,8 @@ struct PathTable {
       const DotKernel k = path == Path::kAvx512 ? Avx512Dot(t.type)
                           : path == Path::kAvx2 ? Avx2Dot(t.type)
                                                 : ScalarDot(t.type);
-      entries[i] = {t.act, t.block_size, t.block_bytes, k.fn, k.max_cols, k.rows};
+      entries[i] = {t.act, t.block_size, t.block_bytes, k.fn, k.max_cols, k.rows,
+                    k.rows != nullptr ? k.rows_max_cols : 0};
     }
   }
 };

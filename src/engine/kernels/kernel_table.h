@@ -24,14 +24,19 @@ using DotFn = void (*)(int64_t n, const void* w, const void* act, size_t act_str
 // Weight rows per DotRowsFn call.
 inline constexpr int kDotRows = 8;
 
-// out[r] = dot(weight row w + r * row_bytes, activation row act) for r in [0, kDotRows): the
-// single-token case, each activation block loaded once for all rows. Bit-identical to DotFn.
-using DotRowsFn = void (*)(int64_t n, const void* w, size_t row_bytes, const void* act, float* out);
+// out[c * out_stride + r] = dot(weight row w + r * row_bytes, activation row act + c * act_stride)
+// for r in [0, kDotRows), c in [0, ncols), 1 <= ncols <= the kernel's rows_max_cols: each
+// weight block is loaded once for all columns and each activation block once for several rows
+// (decoding one token, or one token of each of a few sequences). Every output is bit-identical
+// to the DotFn result of that row and column.
+using DotRowsFn = void (*)(int64_t n, const void* w, size_t row_bytes, const void* act, size_t act_stride,
+                           int ncols, float* out, size_t out_stride);
 
 struct DotKernel {
   DotFn fn = nullptr;
   int max_cols = 0;  // 1..kMaxCols
   DotRowsFn rows = nullptr;  // optional
+  int rows_max_cols = 0;     // 1..max_cols when rows is set
 };
 
 struct TypeKernels {
@@ -40,7 +45,8 @@ struct TypeKernels {
   size_t block_bytes;   // bytes per weight block
   DotFn dot;
   int max_cols;         // activation rows per dot call
-  DotRowsFn dot_rows;   // optional (nullptr): kDotRows weight rows x 1 activation row
+  DotRowsFn dot_rows;   // optional (nullptr): kDotRows weight rows x up to rows_max_cols columns
+  int rows_max_cols;    // MatMul uses dot_rows when 1 <= n_tokens <= rows_max_cols
 };
 
 // The kernels of `type` on `path`, or nullptr when the type is not supported. `path` must be

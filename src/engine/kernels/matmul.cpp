@@ -1,6 +1,8 @@
 // MatMul: activations converted once per call to the weight type's vec_dot type, then the
 // weight rows are split over the pool in tiles; each tile is multiplied with up to kMaxCols
-// activation rows per weight-row load, so a prompt batch is a matrix-matrix product.
+// activation rows per weight-row load, so a prompt batch is a matrix-matrix product. With at
+// most rows_max_cols tokens (decoding 1..4 sequences), a DotRowsFn takes kDotRows rows x every
+// token per call, so the weights are read once per call whatever the token count.
 #include "engine/kernels/matmul.h"
 
 #include <algorithm>
@@ -26,21 +28,28 @@ struct Job {
   int64_t n_tokens;
   float* y;
 
-  // One token: kDotRows rows per dot_rows call, the remainder one row at a time.
-  void RunSingleToken(const uint8_t* wdata, int64_t r0, int64_t r1) const {
+  // Few tokens (decoding): kDotRows rows x all n_tokens columns per dot_rows call, so each
+  // weight byte is read once; the remaining rows one at a time with the DotFn.
+  void RunRows(const uint8_t* wdata, int64_t r0, int64_t r1) const {
+    const int nc = static_cast<int>(n_tokens);
+    const auto out_stride = static_cast<size_t>(w->rows);
     int64_t r = r0;
     for (; r + kDotRows <= r1; r += kDotRows) {
-      k->dot_rows(w->cols, wdata + r * w->row_bytes, w->row_bytes, act, y + r);
+      k->dot_rows(w->cols, wdata + r * w->row_bytes, w->row_bytes, act, act_stride, nc, y + r, out_stride);
     }
-    for (; r < r1; ++r) k->dot(w->cols, wdata + r * w->row_bytes, act, act_stride, 1, y + r);
+    for (; r < r1; ++r) {
+      float out[kMaxCols];
+      k->dot(w->cols, wdata + r * w->row_bytes, act, act_stride, nc, out);
+      for (int c = 0; c < nc; ++c) y[c * w->rows + r] = out[c];
+    }
   }
 
   void RunTiles(int64_t tile_begin, int64_t tile_end) const {
     const auto* wdata = static_cast<const uint8_t*>(w->data);
     for (int64_t tile = tile_begin; tile < tile_end; ++tile) {
       const int64_t r0 = tile * kRowTile, r1 = std::min(w->rows, r0 + kRowTile);
-      if (n_tokens == 1 && k->dot_rows != nullptr) {
-        RunSingleToken(wdata, r0, r1);
+      if (k->dot_rows != nullptr && n_tokens <= k->rows_max_cols) {
+        RunRows(wdata, r0, r1);
         continue;
       }
       for (int64_t t0 = 0; t0 < n_tokens; t0 += k->max_cols) {
@@ -61,7 +70,7 @@ struct Job {
 void MatMulOnPath(Path path, const WeightMatrix& w, const float* x, int64_t n_tokens, float* y,
                   ThreadPool& pool) {
   const TypeKernels* k = FindKernels(w.type, path);
-  assert(k != nullptr && w.cols % k->block_size == 0);
+  assert(k != nullptr && w.cols % k->block_size == 0 && k->rows_max_cols <= k->max_cols);
   if (n_tokens <= 0 || w.rows <= 0) return;
   Job job{k, &w, nullptr, 0, n_tokens, y};
   if (k->act == ActType::kF32) {
