@@ -63,11 +63,15 @@ RegistryObserver ApiService::MakeObserver() {
 
 void ApiService::Attach(Server& server) {
   RouteTable& routes = server.routes();
-  routes.Add({"POST", "/api/v1/generate", "generate_response", [this](RequestContext& c) { return Generate(c); }, true});
-  routes.Add({"POST", "/api/v1/chat", "chat_response", [this](RequestContext& c) { return Chat(c); }, true});
+  routes.Add({"POST", "/api/v1/generate", "generate_response",
+             [this](RequestContext& c) { return Generation(c, ParseNativeGenerate, ApiFlavor::kNative, PromptKind::kText); }, true});
+  routes.Add({"POST", "/api/v1/chat", "chat_response",
+             [this](RequestContext& c) { return Generation(c, ParseNativeChat, ApiFlavor::kNative, PromptKind::kChat); }, true});
   routes.Add({"GET", "/api/v1/models", "list_models", [this](RequestContext& c) { return ListModels(c); }, false});
-  routes.Add({"POST", "/v1/chat/completions", "openai_chat_completions", [this](RequestContext& c) { return OpenAIChat(c); }, true});
-  routes.Add({"POST", "/v1/completions", "openai_completions", [this](RequestContext& c) { return OpenAICompletions(c); }, true});
+  routes.Add({"POST", "/v1/chat/completions", "openai_chat_completions",
+             [this](RequestContext& c) { return Generation(c, ParseOpenAIChat, ApiFlavor::kOpenAI, PromptKind::kChat); }, true});
+  routes.Add({"POST", "/v1/completions", "openai_completions",
+             [this](RequestContext& c) { return Generation(c, ParseOpenAICompletion, ApiFlavor::kOpenAI, PromptKind::kText); }, true});
   routes.Add({"GET", "/v1/models", "openai_list_models", [this](RequestContext& c) { return OpenAIListModels(c); }, false});
   routes.Add({"GET", "/v1/models/{model}", "openai_retrieve_model", [this](RequestContext& c) { return OpenAIRetrieveModel(c); }, false});
   routes.Add({"GET", "/metrics", "metrics", [this](RequestContext& c) { return Metrics(c); }, false});
@@ -114,35 +118,11 @@ std::optional<Response> ApiService::Authorize(RequestContext& ctx) const {
   return ErrorResponse(ctx, StartsWith(path, "/v1/") ? ApiFlavor::kOpenAI : ApiFlavor::kNative, e);
 }
 
-Response ApiService::Generate(RequestContext& ctx) {
+Response ApiService::Generation(RequestContext& ctx, ParseFn parse, ApiFlavor flavor, PromptKind kind) {
   GenerationRequest req;
-  if (auto e = ParseNativeGenerate(ctx.json(), &req)) return generation_.Reject(ctx, req, *e);
-  return generation_.Handle(ctx, std::move(req));
-}
-
-Response ApiService::Chat(RequestContext& ctx) {
-  GenerationRequest req;
-  if (auto e = ParseNativeChat(ctx.json(), &req)) {
-    req.kind = PromptKind::kChat;
-    return generation_.Reject(ctx, req, *e);
-  }
-  return generation_.Handle(ctx, std::move(req));
-}
-
-Response ApiService::OpenAIChat(RequestContext& ctx) {
-  GenerationRequest req;
-  if (auto e = ParseOpenAIChat(ctx.json(), &req)) {
-    req.flavor = ApiFlavor::kOpenAI;
-    req.kind = PromptKind::kChat;
-    return generation_.Reject(ctx, req, *e);
-  }
-  return generation_.Handle(ctx, std::move(req));
-}
-
-Response ApiService::OpenAICompletions(RequestContext& ctx) {
-  GenerationRequest req;
-  if (auto e = ParseOpenAICompletion(ctx.json(), &req)) {
-    req.flavor = ApiFlavor::kOpenAI;
+  if (auto e = parse(ctx.json(), &req)) {
+    req.flavor = flavor;
+    req.kind = kind;
     return generation_.Reject(ctx, req, *e);
   }
   return generation_.Handle(ctx, std::move(req));

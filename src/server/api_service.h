@@ -46,10 +46,10 @@ class ApiService {
   ApiMetrics& metrics() { return metrics_; }
 
  private:
-  Response Generate(RequestContext& ctx);
-  Response Chat(RequestContext& ctx);
-  Response OpenAIChat(RequestContext& ctx);
-  Response OpenAICompletions(RequestContext& ctx);
+  using ParseFn = std::optional<ApiError> (*)(const nlohmann::json& body, GenerationRequest* out);
+  // A generation route: the body parsed by `parse` is generated, or refused in the shape of
+  // `flavor` with the spec's failure record.
+  Response Generation(RequestContext& ctx, ParseFn parse, ApiFlavor flavor, PromptKind kind);
   Response ListModels(RequestContext& ctx);
   Response OpenAIListModels(RequestContext& ctx);
   Response OpenAIRetrieveModel(RequestContext& ctx);
