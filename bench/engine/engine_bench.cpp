@@ -6,7 +6,9 @@
 // read per token (every layer matrix + the output matrix) x tokens/s. Besides wall-clock
 // rates it prints rates from the process CPU time divided by the threads, which estimate the
 // idle-machine speed when other processes share the cores. --bandwidth also measures the
-// machine's streaming read bandwidth with the same threads.
+// machine's streaming read bandwidth with the same threads. --parallel N adds "tg M x N
+// sequences": M steps of N sequences decoded together, one forward pass per step (the
+// continuous batching of the server's slots), in generated tokens per second in all.
 #include <CLI/CLI.hpp>
 
 #include <time.h>
@@ -15,15 +17,20 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <memory>
 #include <random>
 #include <string>
 #include <vector>
 
+#include "engine/model/forward.h"  // EvalSequences (batched generation)
 #include "engine/model/session.h"
 
 namespace {
 
 using llm::engine::Model;
+using llm::engine::ForwardScratch;
+using llm::engine::ForwardState;
+using llm::engine::SequenceBatch;
 using llm::engine::Session;
 using llm::engine::ThreadPool;
 using Clock = std::chrono::steady_clock;
@@ -133,7 +140,31 @@ Stats MeasureBandwidth(ThreadPool& pool, Stats* cpu_rate) {
   return Summarize(rates);
 }
 
-int BenchModel(const std::string& path, int n_prompt, int n_gen, int reps, ThreadPool& pool) {
+// n_gen steps of `n_seq` sequences decoding together (continuous batching): each step is one
+// forward pass over one new token of every sequence. Returns the generated tokens per second
+// in all (wall).
+double TimeBatchedGeneration(const Model& model, int n_seq, const std::vector<int32_t>& tokens, ThreadPool& pool) {
+  std::vector<std::unique_ptr<ForwardState>> states;
+  std::vector<std::vector<float>> logits(static_cast<size_t>(n_seq));
+  for (int s = 0; s < n_seq; ++s) {
+    states.push_back(std::make_unique<ForwardState>(model, static_cast<int32_t>(tokens.size()) + 1));
+    logits[static_cast<size_t>(s)].resize(static_cast<size_t>(model.hparams().n_vocab));
+  }
+  ForwardScratch scratch;
+  const Timing t = Measure(pool.size(), [&] {
+    for (size_t i = 0; i < tokens.size(); ++i) {
+      std::vector<SequenceBatch> batch;
+      for (int s = 0; s < n_seq; ++s) {
+        batch.push_back({states[static_cast<size_t>(s)].get(), std::span(&tokens[i], 1),
+                         logits[static_cast<size_t>(s)].data()});
+      }
+      EvalSequences(batch, pool, scratch);
+    }
+  });
+  return static_cast<double>(n_seq) * static_cast<double>(tokens.size()) / t.wall;
+}
+
+int BenchModel(const std::string& path, int n_prompt, int n_gen, int reps, int parallel, ThreadPool& pool) {
   auto model = Model::Load(path);
   if (!model.ok()) {
     std::fprintf(stderr, "engine-bench: %s\n", model.status().ToString().c_str());
@@ -168,6 +199,14 @@ int BenchModel(const std::string& path, int n_prompt, int n_gen, int reps, Threa
               "%.2f/s = %.2f GB/s |\n",
               name.c_str(), m.info().file_type.c_str(), params_b, size_gib, threads, n_gen, g.mean,
               g.stddev, gc.mean, gc.stddev, bytes / 1e6, gc.mean, bytes * gc.mean / 1e9);
+  if (parallel > 1) {
+    std::vector<double> batched;
+    for (int r = 0; r < reps; ++r) batched.push_back(TimeBatchedGeneration(m, parallel, gen, pool));
+    const Stats b = Summarize(batched);
+    std::printf("| %s | %s | %.3f B | %.2f GiB | %d | tg%d x %d sequences | %.2f ± %.2f (in all) | | |\n",
+                name.c_str(), m.info().file_type.c_str(), params_b, size_gib, threads, n_gen, parallel, b.mean,
+                b.stddev);
+  }
   std::fflush(stdout);
   return 0;
 }
@@ -185,13 +224,16 @@ int main(int argc, char** argv) {
   app.add_option("-r,--reps", reps, "repetitions after the warm-up")->capture_default_str();
   app.add_option("-t,--threads", threads, "threads")->capture_default_str();
   app.add_flag("--bandwidth", bandwidth, "also measure the streaming read bandwidth");
+  int parallel = 1;
+  app.add_option("--parallel", parallel, "also time generation of this many sequences batched together")
+      ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
   ThreadPool pool(threads);
   std::printf("| model | type | params | size | threads | test | tokens/s (wall) | tokens/s (CPU "
               "time / threads) | implied bandwidth (CPU-time rate) |\n");
   std::printf("|---|---|---|---|---|---|---|---|---|\n");
   for (const std::string& path : models) {
-    if (BenchModel(path, n_prompt, n_gen, reps, pool) != 0) return 1;
+    if (BenchModel(path, n_prompt, n_gen, reps, parallel, pool) != 0) return 1;
   }
   if (bandwidth) {
     Stats cpu;
