@@ -6,12 +6,14 @@
 #   BUILD_DIR   build directory with bin/engine-bench and bin/make-synthetic-gguf (build)
 #   MODELS_DIR  where the generated models go (BUILD_DIR/bench-models; never the repository)
 #   THREADS     threads (2)   REPS  repetitions after a warm-up (3)
+#   PARALLEL    sequences generated together in the batched row (2)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 BUILD_DIR=${BUILD_DIR:-build}
 MODELS_DIR=${MODELS_DIR:-$BUILD_DIR/bench-models}
 THREADS=${THREADS:-2}
 REPS=${REPS:-3}
+PARALLEL=${PARALLEL:-2}
 SHARED=${LLM_SHARED_DIR:-../shared}
 
 cmake --build "$BUILD_DIR" --target engine-bench make-synthetic-gguf >/dev/null
@@ -29,4 +31,4 @@ done
 models+=(-m "$SHARED/models/stories260K.gguf")
 
 echo "engine-bench, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, load average: $(cut -d' ' -f1-3 /proc/loadavg)"
-"$BUILD_DIR/bin/engine-bench" "${models[@]}" -p 128 -n 32 -r "$REPS" -t "$THREADS" --bandwidth
+"$BUILD_DIR/bin/engine-bench" "${models[@]}" -p 128 -n 32 -r "$REPS" -t "$THREADS" --parallel "$PARALLEL" --bandwidth
