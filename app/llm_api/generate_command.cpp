@@ -24,6 +24,7 @@ struct GenerateOptions {
   int32_t threads = 0;
   int32_t ctx_size = 0;
   bool json = false;
+  bool no_mmap = false;
   engine::GenerateParams params;
 };
 
@@ -43,7 +44,7 @@ nlohmann::ordered_json ResultToJson(const engine::GenerateResult& r) {
 }
 
 int Generate(const GenerateOptions& opt) {
-  Result<std::shared_ptr<const engine::Model>> model = engine::Model::Load(opt.model);
+  Result<std::shared_ptr<const engine::Model>> model = engine::Model::Load(opt.model, opt.no_mmap ? LoadMode::kReadIntoMemory : LoadMode::kMap);
   if (!model.ok()) {
     std::fprintf(stderr, "llm-api generate: %s\n", model.status().ToString().c_str());
     return 1;
@@ -106,6 +107,7 @@ int RunGenerate(int argc, char** argv) {
   app.add_option("--ctx-size", opt.ctx_size, "context length in tokens (0: the model's)")
       ->capture_default_str()
       ->check(CLI::NonNegativeNumber);
+  app.add_flag("--no-mmap", opt.no_mmap, "read the model into memory (transparent huge pages) instead of mapping it");
   app.add_flag("--json", opt.json, "print one JSON object with tokens, text, finish_reason, timings");
   try {
     app.parse(argc, argv);

@@ -1,5 +1,5 @@
 // `llm-api serve [--host 127.0.0.1] [--port 5000] [--models-dir DIR] [--model NAME]
-//  [--api-key-file PATH]`: the HTTP API server. Flags override HOST, PORT, MODELS_DIR,
+//  [--api-key-file PATH] [--no-mmap]`: the HTTP API server. Flags override HOST, PORT, MODELS_DIR,
 // DEFAULT_MODEL and LLM_API_KEY; the logging settings come from LOG_* and DEBUG, the
 // generation settings from PARALLEL, MAX_QUEUE, MAX_LOADED_MODELS... (docs/api.md).
 // Exit status: 0 after a clean stop (SIGINT/SIGTERM), 2 when it cannot start.
@@ -71,6 +71,8 @@ int RunServe(int argc, char** argv) {
   cli.add_option("--model", api_flags.model, "model used when a request names none (env DEFAULT_MODEL)");
   cli.add_option("--api-key-file", api_flags.api_key_file,
                  "file holding the API key clients must send as Bearer (env LLM_API_KEY)");
+  cli.add_flag("--no-mmap", api_flags.no_mmap,
+               "read model files into memory (transparent huge pages) instead of mapping them (env USE_MMAP=False)");
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -164,8 +164,9 @@ double TimeBatchedGeneration(const Model& model, int n_seq, const std::vector<in
   return static_cast<double>(n_seq) * static_cast<double>(tokens.size()) / t.wall;
 }
 
-int BenchModel(const std::string& path, int n_prompt, int n_gen, int reps, int parallel, ThreadPool& pool) {
-  auto model = Model::Load(path);
+int BenchModel(const std::string& path, int n_prompt, int n_gen, int reps, int parallel, bool no_mmap,
+               ThreadPool& pool) {
+  auto model = Model::Load(path, no_mmap ? llm::LoadMode::kReadIntoMemory : llm::LoadMode::kMap);
   if (!model.ok()) {
     std::fprintf(stderr, "engine-bench: %s\n", model.status().ToString().c_str());
     return 1;
@@ -224,6 +225,8 @@ int main(int argc, char** argv) {
   app.add_option("-r,--reps", reps, "repetitions after the warm-up")->capture_default_str();
   app.add_option("-t,--threads", threads, "threads")->capture_default_str();
   app.add_flag("--bandwidth", bandwidth, "also measure the streaming read bandwidth");
+  bool no_mmap = false;
+  app.add_flag("--no-mmap", no_mmap, "read the models into memory (transparent huge pages) instead of mapping them");
   int parallel = 1;
   app.add_option("--parallel", parallel, "also time generation of this many sequences batched together")
       ->capture_default_str();
@@ -233,7 +236,7 @@ int main(int argc, char** argv) {
               "time / threads) | implied bandwidth (CPU-time rate) |\n");
   std::printf("|---|---|---|---|---|---|---|---|---|\n");
   for (const std::string& path : models) {
-    if (BenchModel(path, n_prompt, n_gen, reps, parallel, pool) != 0) return 1;
+    if (BenchModel(path, n_prompt, n_gen, reps, parallel, no_mmap, pool) != 0) return 1;
   }
   if (bandwidth) {
     Stats cpu;

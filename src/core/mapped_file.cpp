@@ -7,6 +7,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <string>
 #include <utility>
 
 namespace llm {
@@ -14,7 +15,8 @@ namespace llm {
 MappedFile::MappedFile(MappedFile&& other) noexcept
     : data_(std::exchange(other.data_, nullptr)),
       size_(std::exchange(other.size_, 0)),
-      readable_(std::exchange(other.readable_, 0)) {}
+      readable_(std::exchange(other.readable_, 0)),
+      in_memory_(std::exchange(other.in_memory_, false)) {}
 
 MappedFile& MappedFile::operator=(MappedFile&& other) noexcept {
   if (this != &other) {
@@ -22,6 +24,7 @@ MappedFile& MappedFile::operator=(MappedFile&& other) noexcept {
     data_ = std::exchange(other.data_, nullptr);
     size_ = std::exchange(other.size_, 0);
     readable_ = std::exchange(other.readable_, 0);
+    in_memory_ = std::exchange(other.in_memory_, false);
   }
   return *this;
 }
@@ -29,10 +32,11 @@ MappedFile& MappedFile::operator=(MappedFile&& other) noexcept {
 MappedFile::~MappedFile() { Reset(); }
 
 void MappedFile::Reset() {
-  if (data_ != nullptr && size_ > 0) munmap(const_cast<char*>(data_), size_);
+  if (data_ != nullptr && size_ > 0) munmap(const_cast<char*>(data_), in_memory_ ? readable_ : size_);
   data_ = nullptr;
   size_ = 0;
   readable_ = 0;
+  in_memory_ = false;
 }
 
 Result<MappedFile> MappedFile::Open(const std::string& path) {
@@ -59,6 +63,51 @@ Result<MappedFile> MappedFile::Open(const std::string& path) {
   }
   ::close(fd);
   return file;
+}
+
+Result<MappedFile> MappedFile::ReadIntoMemory(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Status::IOError(path + ": " + std::strerror(errno));
+  struct stat st {};
+  if (fstat(fd, &st) != 0) {
+    const int err = errno;
+    ::close(fd);
+    return Status::IOError(path + ": " + std::strerror(err));
+  }
+  MappedFile file;
+  const size_t size = static_cast<size_t>(st.st_size);
+  if (size > 0) {
+    const size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+    const size_t readable = (size + page - 1) / page * page;
+    void* p = mmap(nullptr, readable, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED) {
+      const int err = errno;
+      ::close(fd);
+      return Status::IOError(path + ": cannot allocate " + std::to_string(size) + " bytes: " + std::strerror(err));
+    }
+    file.data_ = static_cast<const char*>(p);  // owned by `file` from here on
+    file.size_ = size;
+    file.readable_ = readable;
+    file.in_memory_ = true;
+    madvise(p, readable, MADV_HUGEPAGE);  // a hint: fails harmlessly where THP is off
+    for (size_t done = 0; done < size;) {
+      const ssize_t n = ::pread(fd, static_cast<char*>(p) + done, size - done, static_cast<off_t>(done));
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) {
+        const int err = n < 0 ? errno : 0;
+        ::close(fd);
+        return Status::IOError(path + ": read: " + (n < 0 ? std::strerror(err) : "the file shrank while being read"));
+      }
+      done += static_cast<size_t>(n);
+    }
+    mprotect(p, readable, PROT_READ);
+  }
+  ::close(fd);
+  return file;
+}
+
+Result<MappedFile> MappedFile::Load(const std::string& path, LoadMode mode) {
+  return mode == LoadMode::kReadIntoMemory ? ReadIntoMemory(path) : Open(path);
 }
 
 void MappedFile::AdviseSequential() const {

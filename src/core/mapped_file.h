@@ -1,4 +1,5 @@
-// A read-only memory mapping of a whole file (RAII). Empty files map to an empty view.
+// A read-only view of a whole file in memory (RAII): a memory mapping of the file, or the
+// file read into the process's own memory. Empty files give an empty view.
 #pragma once
 
 #include <cstddef>
@@ -8,6 +9,10 @@
 #include "core/status.h"
 
 namespace llm {
+
+// How a file is brought into memory: mapped (pages read on first touch, shared with the page
+// cache and other processes) or read into the process's own memory.
+enum class LoadMode { kMap, kReadIntoMemory };
 
 class MappedFile {
  public:
@@ -20,6 +25,15 @@ class MappedFile {
 
   // Maps `path` read-only; IOError naming the path when it cannot be opened or mapped.
   static Result<MappedFile> Open(const std::string& path);
+  // Reads `path` into private anonymous memory advised for transparent huge pages (llama.cpp's
+  // --no-mmap): slower to open and not shared with other processes, but afterwards no page
+  // faults on the file and far fewer TLB misses when the whole of it is read again and again
+  // (a model's weights, once per token). IOError naming the path when it cannot be read.
+  static Result<MappedFile> ReadIntoMemory(const std::string& path);
+  // Open or ReadIntoMemory, as `mode` says.
+  static Result<MappedFile> Load(const std::string& path, LoadMode mode);
+  // True when the view is the file read into memory.
+  bool in_memory() const { return in_memory_; }
 
   std::string_view view() const { return {data_, size_}; }
   const char* data() const { return data_; }
@@ -35,6 +49,7 @@ class MappedFile {
   const char* data_ = nullptr;
   size_t size_ = 0;
   size_t readable_ = 0;
+  bool in_memory_ = false;
 };
 
 }  // namespace llm

@@ -25,7 +25,11 @@ ApiService::ApiService(ApiSettings settings, std::string models_dir, logging::Lo
     : settings_(std::move(settings)),
       models_dir_(std::move(models_dir)),
       logger_(logger),
-      registry_(models_dir_, settings_.max_loaded_models, LoadServedModel, MakeObserver()),
+      registry_(models_dir_, settings_.max_loaded_models,
+                [mode = settings_.use_mmap ? LoadMode::kMap : LoadMode::kReadIntoMemory](const ModelFile& f) {
+                  return LoadServedModel(f, mode);
+                },
+                MakeObserver()),
       scheduler_(settings_.parallel, settings_.max_queue),
       slots_(settings_.parallel, settings_.ThreadsPerSlot(), settings_.TotalThreads(), settings_.context_size),
       generation_(settings_, registry_, scheduler_, slots_, metrics_) {}
@@ -43,6 +47,7 @@ RegistryObserver ApiService::MakeObserver() {
                       {"tensor_type", m.description.tensor_type},
                       {"parameters", m.description.parameters},
                       {"context_length", m.description.context_length},
+                      {"mmap", m.model->info().load_mode == LoadMode::kMap},
                       {"chat_template", m.chat_template.family_name()},
                       {"chat_template_note", m.chat_template_note}},
                      nullptr, "model_registry");

@@ -84,7 +84,8 @@ nlohmann::json ApiSettings::Redacted() const {
           {"context_size", context_size},
           {"default_model", default_model},
           {"api_key", api_key.empty() ? nlohmann::json(nullptr) : nlohmann::json("[REDACTED]")},
-          {"protect_metrics", protect_metrics}};
+          {"protect_metrics", protect_metrics},
+          {"use_mmap", use_mmap}};
 }
 
 Result<ApiSettings> ParseApiSettings(const EnvLookup& env, const ApiFlags& flags) {
@@ -97,6 +98,8 @@ Result<ApiSettings> ParseApiSettings(const EnvLookup& env, const ApiFlags& flags
   LLM_RETURN_IF_ERROR(ReadInt(env, "THREADS", 0, 1024, &s.threads));
   LLM_RETURN_IF_ERROR(ReadInt(env, "CONTEXT_SIZE", 16, 1 << 20, &s.context_size));
   LLM_ASSIGN_OR_RETURN(s.protect_metrics, EnvBool(env, "PROTECT_METRICS", s.protect_metrics));
+  LLM_ASSIGN_OR_RETURN(s.use_mmap, EnvBool(env, "USE_MMAP", s.use_mmap));
+  if (flags.no_mmap) s.use_mmap = false;
   if (std::optional<std::string> m = env("DEFAULT_MODEL")) s.default_model = TrimSpace(*m);
   if (flags.model) s.default_model = *flags.model;
   if (std::optional<std::string> k = env("LLM_API_KEY")) {

@@ -23,6 +23,7 @@ struct ApiSettings {
   std::string default_model;           // DEFAULT_MODEL / --model
   std::string api_key;                 // LLM_API_KEY / --api-key-file (empty: open access)
   bool protect_metrics = false;        // PROTECT_METRICS: health and metrics need the key too
+  bool use_mmap = true;                // USE_MMAP / --no-mmap: map model files, or read them into memory
 
   // Threads given to each slot's compute pool: max(1, threads / parallel).
   int ThreadsPerSlot() const;
@@ -36,6 +37,7 @@ struct ApiSettings {
 struct ApiFlags {
   std::optional<std::string> model;         // --model
   std::optional<std::string> api_key_file;  // --api-key-file
+  bool no_mmap = false;                     // --no-mmap
 };
 
 // Parses the settings. InvalidArgument naming the variable (or flag) and the reason for a

@@ -4,8 +4,8 @@
 
 namespace llm::server {
 
-Result<std::shared_ptr<const ServedModel>> LoadServedModel(const ModelFile& file) {
-  LLM_ASSIGN_OR_RETURN(std::shared_ptr<const engine::Model> model, engine::Model::Load(file.path));
+Result<std::shared_ptr<const ServedModel>> LoadServedModel(const ModelFile& file, LoadMode mode) {
+  LLM_ASSIGN_OR_RETURN(std::shared_ptr<const engine::Model> model, engine::Model::Load(file.path, mode));
   auto served = std::make_shared<ServedModel>();
   const engine::ModelInfo& info = model->info();
   served->name = file.name;

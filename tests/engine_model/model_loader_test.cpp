@@ -7,6 +7,7 @@
 
 #include "engine/gguf/gguf_writer.h"
 #include "engine/model/model.h"
+#include "engine/model/session.h"
 #include "engine_model/test_models.h"
 
 namespace llm::engine {
@@ -118,10 +119,29 @@ TEST(ModelLoad, ReadsLlama3RopeFrequencyFactorsAndFileType) {
   EXPECT_EQ((*model)->info().eos_text, "<|eot_id|>");
 }
 
+TEST(ModelLoad, ReadIntoMemoryGivesTheSameLogitsAsMapped) {
+  Result<std::shared_ptr<const Model>> mapped = Model::Load(SharedModelPath("synth-tiny-q4_0.gguf"));
+  Result<std::shared_ptr<const Model>> read =
+      Model::Load(SharedModelPath("synth-tiny-q4_0.gguf"), LoadMode::kReadIntoMemory);
+  ASSERT_TRUE(mapped.ok()) << mapped.status().ToString();
+  ASSERT_TRUE(read.ok()) << read.status().ToString();
+  EXPECT_EQ((*mapped)->info().load_mode, LoadMode::kMap);
+  EXPECT_EQ((*read)->info().load_mode, LoadMode::kReadIntoMemory);
+  EXPECT_NE((*read)->weights().token_embd.data, (*mapped)->weights().token_embd.data);
+  ThreadPool pool(2);
+  Session a(*mapped, 64, pool), b(*read, 64, pool);
+  const std::vector<int32_t> tokens = {1, 15, 200, 7};
+  Result<std::vector<float>> la = a.EvalLogits(tokens), lb = b.EvalLogits(tokens);
+  ASSERT_TRUE(la.ok() && lb.ok());
+  EXPECT_EQ(*la, *lb);
+}
+
 TEST(ModelLoad, ReportsAMissingFile) {
-  Result<std::shared_ptr<const Model>> model = Model::Load("/nonexistent/model.gguf");
-  ASSERT_FALSE(model.ok());
-  EXPECT_NE(model.status().message().find("/nonexistent/model.gguf"), std::string::npos);
+  for (LoadMode mode : {LoadMode::kMap, LoadMode::kReadIntoMemory}) {
+    Result<std::shared_ptr<const Model>> model = Model::Load("/nonexistent/model.gguf", mode);
+    ASSERT_FALSE(model.ok());
+    EXPECT_NE(model.status().message().find("/nonexistent/model.gguf"), std::string::npos);
+  }
 }
 
 }  // namespace

@@ -47,6 +47,27 @@ TEST(GenerationApi, GreedyOutputOverHttpEqualsLlmApiGenerate) {
   EXPECT_EQ(server->Stop(), 0);
 }
 
+TEST(GenerationApi, UseMmapFalseReadsTheModelIntoMemoryAndAnswersTheSame) {
+  std::string cli_out;
+  const std::string cmd = BinDir() + "/llm-api generate --no-mmap --model " + SharedDir() +
+                          "/models/stories260K.gguf --prompt 'Once upon a time' --max-tokens 16 --temperature 0 --json";
+  ASSERT_EQ(RunCommand(cmd, &cli_out), 0) << cli_out;
+  auto server = StartApiServer({{"USE_MMAP", "False"}});
+  ASSERT_TRUE(server);
+  auto r = server->Client()->Post("/api/v1/generate", R"({"prompt":"Once upon a time","max_tokens":16,"temperature":0})", kJson);
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;
+  EXPECT_EQ(json::parse(r->body)["response"], json::parse(cli_out)["text"]);
+  EXPECT_EQ(server->Stop(), 0);
+  int loaded = 0;
+  for (const json& record : ReadAllApiRecords(server->log_dir())) {
+    if (record.value("event_type", "") != "model_loaded") continue;
+    ++loaded;
+    EXPECT_EQ(record["mmap"], false) << record.dump();
+  }
+  EXPECT_EQ(loaded, 1);
+}
+
 struct EndpointCase {
   std::string path;
   std::string body;  // without "stream"

@@ -21,6 +21,18 @@ TEST(ParseApiSettings, DefaultsAreTheIssues) {
   EXPECT_EQ(s->shutdown_grace_seconds, 10);
   EXPECT_TRUE(s->api_key.empty());
   EXPECT_FALSE(s->protect_metrics);
+  EXPECT_TRUE(s->use_mmap);
+}
+
+TEST(ParseApiSettings, UseMmapFalseOrNoMmapReadsModelsIntoMemory) {
+  auto env = ParseApiSettings(MapEnv({{"USE_MMAP", "False"}}), {});
+  ASSERT_TRUE(env.ok()) << env.status().ToString();
+  EXPECT_FALSE(env->use_mmap);
+  ApiFlags flags;
+  flags.no_mmap = true;
+  auto flag = ParseApiSettings(MapEnv({{"USE_MMAP", "True"}}), flags);
+  ASSERT_TRUE(flag.ok()) << flag.status().ToString();
+  EXPECT_FALSE(flag->use_mmap);
 }
 
 TEST(ParseApiSettings, ReadsEnvironmentAndFlagsOverrideIt) {
@@ -45,7 +57,7 @@ TEST(ParseApiSettings, MalformedValuesNameTheVariable) {
   const std::pair<const char*, const char*> bad[] = {
       {"PARALLEL", "0"}, {"PARALLEL", "two"}, {"MAX_QUEUE", "-1"}, {"MAX_LOADED_MODELS", "0"},
       {"MAX_GENERATION_SECONDS", "abc"}, {"MAX_GENERATION_SECONDS", "0"}, {"SHUTDOWN_GRACE_SECONDS", "-3"},
-      {"PROTECT_METRICS", "maybe"}, {"LLM_API_KEY", "   "}};
+      {"PROTECT_METRICS", "maybe"}, {"USE_MMAP", "sometimes"}, {"LLM_API_KEY", "   "}};
   for (const auto& [name, value] : bad) {
     auto s = ParseApiSettings(MapEnv({{name, value}}), {});
     ASSERT_FALSE(s.ok()) << name << "=" << value;

@@ -337,9 +337,9 @@ Status gguf_internal::ParseFile(FileData& f) { return Parser(f).Run(); }
 GgufFile::GgufFile(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 GgufFile::~GgufFile() = default;
 
-Result<std::unique_ptr<GgufFile>> GgufFile::Open(const std::string& path) {
+Result<std::unique_ptr<GgufFile>> GgufFile::Open(const std::string& path, LoadMode mode) {
   auto impl = std::make_unique<Impl>();
-  LLM_ASSIGN_OR_RETURN(impl->mapping, MappedFile::Open(path));
+  LLM_ASSIGN_OR_RETURN(impl->mapping, MappedFile::Load(path, mode));
   impl->bytes = {reinterpret_cast<const uint8_t*>(impl->mapping.data()), impl->mapping.size()};
   impl->source = path;
   LLM_RETURN_IF_ERROR(gguf_internal::ParseFile(*impl));

@@ -19,6 +19,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/mapped_file.h"
 #include "core/status.h"
 #include "engine/gguf/ggml_type.h"
 
@@ -45,8 +46,9 @@ struct GgufTensorInfo {
 
 class GgufFile {
  public:
-  // Maps and validates a file. The error names the path and what is wrong.
-  static Result<std::unique_ptr<GgufFile>> Open(const std::string& path);
+  // Maps (or, with LoadMode::kReadIntoMemory, reads) and validates a file. The error names
+  // the path and what is wrong.
+  static Result<std::unique_ptr<GgufFile>> Open(const std::string& path, LoadMode mode = LoadMode::kMap);
   // Validates a buffer that must outlive the returned object (used by the fuzzer and tests).
   static Result<std::unique_ptr<GgufFile>> FromBuffer(std::span<const uint8_t> bytes);
   ~GgufFile();

@@ -38,9 +38,9 @@ bool IsSupportedArchitecture(std::string_view arch) {
 
 Model::~Model() = default;
 
-Result<std::shared_ptr<const Model>> Model::Load(const std::string& path) {
+Result<std::shared_ptr<const Model>> Model::Load(const std::string& path, LoadMode mode) {
   std::shared_ptr<Model> model(new Model());
-  LLM_ASSIGN_OR_RETURN(model->file_, GgufFile::Open(path));
+  LLM_ASSIGN_OR_RETURN(model->file_, GgufFile::Open(path, mode));
   const GgufFile& file = *model->file_;
   LLM_ASSIGN_OR_RETURN(model->hparams_, model_internal::ReadHparams(file));
   LLM_ASSIGN_OR_RETURN(model->weights_, model_internal::ReadWeights(file, &model->hparams_));
@@ -52,6 +52,7 @@ Result<std::shared_ptr<const Model>> Model::Load(const std::string& path) {
                               std::to_string(model->hparams_.n_vocab) + " rows");
   }
   model->info_ = DescribeModel(path, file, model->hparams_, model->weights_);
+  model->info_.load_mode = mode;
   const Vocabulary& vocab = model->tokenizer_->vocabulary();
   model->info_.bos_text = TokenText(vocab, model->tokenizer_->bos_id());
   model->info_.eos_text = TokenText(vocab, model->tokenizer_->eos_id());

@@ -66,13 +66,15 @@ struct ModelInfo {
   std::string bos_text;       // text of the BOS token ("" when none)
   std::string eos_text;       // text of the EOS token ("" when none)
   bool tied_embeddings = false;
+  LoadMode load_mode = LoadMode::kMap;  // how the file is held in memory
 };
 
 class Model {
  public:
-  // Maps `path`, validates every tensor's presence, type and shape, and loads the tokenizer.
-  // Unsupported for an architecture other than the llama family (the error names it).
-  static Result<std::shared_ptr<const Model>> Load(const std::string& path);
+  // Maps `path` (or reads it into memory: LoadMode::kReadIntoMemory), validates every
+  // tensor's presence, type and shape, and loads the tokenizer. Unsupported for an
+  // architecture other than the llama family (the error names it).
+  static Result<std::shared_ptr<const Model>> Load(const std::string& path, LoadMode mode = LoadMode::kMap);
   ~Model();
 
   const ModelHparams& hparams() const { return hparams_; }
