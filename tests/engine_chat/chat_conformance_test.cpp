@@ -12,16 +12,14 @@
 #include <vector>
 
 #include "engine/chat/chat_template.h"
+#include "common/shared_dir.h"
 
 namespace llm::engine {
 namespace {
 
 namespace fs = std::filesystem;
 
-fs::path TemplatesDir() {
-  const char* shared = std::getenv("LLM_SHARED_DIR");
-  return fs::path(shared != nullptr ? shared : "../shared") / "testdata" / "chat-templates";
-}
+fs::path TemplatesDir() { return test_support::SharedDir() / "testdata" / "chat-templates"; }
 
 std::string ReadFile(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);

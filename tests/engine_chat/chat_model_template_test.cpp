@@ -8,14 +8,12 @@
 
 #include "engine/chat/chat_template.h"
 #include "engine/gguf/gguf_reader.h"
+#include "common/shared_dir.h"
 
 namespace llm::engine {
 namespace {
 
-std::string ModelPath(const char* name) {
-  const char* shared = std::getenv("LLM_SHARED_DIR");
-  return std::string(shared != nullptr ? shared : "../shared") + "/models/" + name;
-}
+std::string ModelPath(const char* name) { return (test_support::SharedDir() / "models" / name).string(); }
 
 // The template and BOS/EOS texts of a model, as the server reads them.
 Result<ChatTemplate> TemplateOf(const GgufFile& file) {

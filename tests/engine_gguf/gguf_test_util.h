@@ -8,14 +8,11 @@
 #include <iterator>
 #include <string>
 #include <vector>
+#include "common/shared_dir.h"
 
 namespace llm::engine::testing {
 
-// ../shared, from LLM_SHARED_DIR (set by CTest); tests that need it fail when it is missing.
-inline std::filesystem::path SharedDir() {
-  const char* dir = std::getenv("LLM_SHARED_DIR");
-  return dir != nullptr ? std::filesystem::path(dir) : std::filesystem::path("../shared");
-}
+using test_support::SharedDir;
 
 // Every *.gguf file directly inside `dir`, sorted.
 inline std::vector<std::filesystem::path> GgufFilesIn(const std::filesystem::path& dir) {

@@ -16,16 +16,14 @@
 #include <vector>
 
 #include "engine/model/session.h"
+#include "common/shared_dir.h"
 
 namespace llm::engine {
 namespace {
 
 namespace fs = std::filesystem;
 
-fs::path SharedDir() {
-  const char* dir = std::getenv("LLM_SHARED_DIR");
-  return dir != nullptr ? fs::path(dir) : fs::path(LLM_SOURCE_DIR) / ".." / "shared";
-}
+using test_support::SharedDir;
 
 // The stems of ../shared/models/*.gguf, sorted; empty when the directory is missing.
 std::vector<std::string> SharedModelNames() {

@@ -3,12 +3,12 @@
 
 #include <cstdlib>
 #include <string>
+#include "common/shared_dir.h"
 
 namespace llm::engine::testing_util {
 
 inline std::string SharedModelPath(const std::string& file_name) {
-  const char* dir = std::getenv("LLM_SHARED_DIR");
-  return std::string(dir != nullptr ? dir : LLM_SOURCE_DIR "/../shared") + "/models/" + file_name;
+  return (test_support::SharedDir() / "models" / file_name).string();
 }
 
 }  // namespace llm::engine::testing_util

@@ -12,14 +12,11 @@
 
 #include "engine/gguf/gguf_reader.h"
 #include "engine/tokenizer/tokenizer.h"
+#include "common/shared_dir.h"
 
 namespace llm::engine::testing {
 
-// The shared data directory (env LLM_SHARED_DIR, else ../shared next to the source tree).
-inline std::filesystem::path SharedDir() {
-  if (const char* env = std::getenv("LLM_SHARED_DIR")) return env;
-  return std::filesystem::path(LLM_SOURCE_DIR) / ".." / "shared";
-}
+using test_support::SharedDir;
 
 inline std::string ReadFileOrEmpty(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);

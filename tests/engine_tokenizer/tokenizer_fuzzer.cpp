@@ -12,6 +12,7 @@
 
 #include "engine/gguf/gguf_reader.h"
 #include "engine/tokenizer/tokenizer.h"
+#include "common/shared_dir.h"
 
 namespace {
 
@@ -20,8 +21,7 @@ using llm::engine::Tokenizer;
 using llm::engine::Utf8StreamDecoder;
 
 std::vector<std::unique_ptr<Tokenizer>> LoadVocabularies() {
-  const char* env = std::getenv("LLM_SHARED_DIR");
-  const std::string shared = env ? env : LLM_SOURCE_DIR "/../shared";
+  const std::string shared = llm::test_support::SharedDir().string();
   std::vector<std::unique_ptr<Tokenizer>> out;
   for (const char* name : {"llama-spm", "llama3", "qwen3", "deepseek-coder"}) {
     auto file = GgufFile::Open(shared + "/testdata/vocab/ggml-vocab-" + name + ".gguf");

@@ -7,13 +7,11 @@
 #include <sstream>
 
 #include <gtest/gtest.h>
+#include "common/shared_dir.h"
 
 namespace llm::test {
 
-std::string SharedDir() {
-  const char* d = std::getenv("LLM_SHARED_DIR");
-  return d ? d : "../shared";
-}
+std::string SharedDir() { return test_support::SharedDir().string(); }
 
 std::string BinDir() {
   const char* d = std::getenv("LLM_BIN_DIR");

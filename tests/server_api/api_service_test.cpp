@@ -13,16 +13,14 @@
 
 #include "nlohmann/json.hpp"
 #include "server/builtin_routes.h"
+#include "common/shared_dir.h"
 
 namespace llm::server {
 namespace {
 
 using nlohmann::json;
 
-std::string SharedModels() {
-  const char* d = std::getenv("LLM_SHARED_DIR");
-  return std::string(d ? d : "../shared") + "/models";
-}
+std::string SharedModels() { return (test_support::SharedDir() / "models").string(); }
 
 class ApiServiceTest : public ::testing::Test {
  protected:
