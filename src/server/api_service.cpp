@@ -31,7 +31,7 @@ ApiService::ApiService(ApiSettings settings, std::string models_dir, logging::Lo
                 },
                 MakeObserver()),
       scheduler_(settings_.parallel, settings_.max_queue),
-      slots_(settings_.parallel, settings_.ThreadsPerSlot(), settings_.TotalThreads(), settings_.context_size),
+      slots_(settings_.parallel, settings_.TotalThreads(), settings_.context_size),
       generation_(settings_, registry_, scheduler_, slots_, metrics_) {}
 
 ApiService::~ApiService() = default;

@@ -72,7 +72,6 @@ int ApiSettings::TotalThreads() const {
   return threads > 0 ? threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
 }
 
-int ApiSettings::ThreadsPerSlot() const { return std::max(1, TotalThreads() / std::max(1, parallel)); }
 
 nlohmann::json ApiSettings::Redacted() const {
   return {{"parallel", parallel},

@@ -25,8 +25,6 @@ struct ApiSettings {
   bool protect_metrics = false;        // PROTECT_METRICS: health and metrics need the key too
   bool use_mmap = true;                // USE_MMAP / --no-mmap: map model files, or read them into memory
 
-  // Threads given to each slot's compute pool: max(1, threads / parallel).
-  int ThreadsPerSlot() const;
   // Compute threads in all: THREADS, or the core count.
   int TotalThreads() const;
   // The settings as JSON for the server_started record, the key shown as "[REDACTED]".

@@ -18,10 +18,15 @@ struct GenerationSlots::Slot {
   std::unique_ptr<engine::Session> session;
 };
 
-GenerationSlots::GenerationSlots(int slots, int threads_per_slot, int batch_threads, int context_cap)
-    : context_cap_(context_cap) {
-  for (int i = 0; i < std::max(1, slots); ++i) slots_.push_back(std::make_unique<Slot>(std::max(1, threads_per_slot)));
-  if (slots > 1) batcher_ = std::make_unique<engine::DecodeBatcher>(std::max(1, batch_threads));
+GenerationSlots::GenerationSlots(int slots, int threads, int context_cap) : context_cap_(context_cap) {
+  threads = std::max(1, threads);
+  if (slots <= 1) {
+    slots_.push_back(std::make_unique<Slot>(threads));
+    return;
+  }
+  // The slots' own pools serve small models only (one thread each): the rest is batched.
+  for (int i = 0; i < slots; ++i) slots_.push_back(std::make_unique<Slot>(1));
+  batcher_ = std::make_unique<engine::DecodeBatcher>(threads);
 }
 
 int64_t GenerationSlots::batched_passes() const { return batcher_ != nullptr ? batcher_->passes() : 0; }
@@ -44,7 +49,8 @@ Result<engine::GenerateResult> GenerationSlots::Run(int slot, const std::shared_
     s.session.reset();  // free the old KV cache before making a new one
     const bool small = model->description.parameters < kSingleThreadParameters;
     s.session = std::make_unique<engine::Session>(model->model, ContextLength(*model), small ? s.single : s.pool);
-    // A small model's step is shorter than the wait for the other slots' steps: not batched.
+    // Two slots of a small model computing side by side on one thread each serve it about twice
+    // as fast as batched passes (stories260K over HTTP: 850 against 460 requests/s).
     if (!small) s.session->set_batcher(batcher_.get());
     s.model = model;
   }

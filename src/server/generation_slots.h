@@ -1,9 +1,10 @@
-// GenerationSlots: the per-slot compute state (a thread pool and a Session kept across requests,
-// so a repeated prompt prefix is not evaluated again). The scheduler's SlotLease says which
-// slot a request may use; a slot is used by one request at a time. With several slots, the
-// generation steps of the slots running at the same time share forward passes (continuous
-// batching, engine::DecodeBatcher) on a pool of all the compute threads; prompts are
-// evaluated on the slot's own pool.
+// GenerationSlots: the per-slot compute state (a Session kept across requests, so a repeated
+// prompt prefix is not evaluated again). The scheduler's SlotLease says which slot a request
+// may use; a slot is used by one request at a time. One slot computes on a pool of all the
+// threads. Several slots are batched continuously: the steps (prompt chunks and generated
+// tokens) of the slots running at the same time share forward passes on one pool of all the
+// threads (engine::DecodeBatcher); a small model's slots instead compute side by side, each on
+// one thread.
 #pragma once
 
 #include <memory>
@@ -19,10 +20,9 @@ namespace llm::server {
 
 class GenerationSlots {
  public:
-  // `slots` slots of `threads_per_slot` compute threads each (for prompts) and, with more than
-  // one slot, a batcher of `batch_threads` threads (for generation steps); sessions hold at
-  // most `context_cap` tokens (or the model's trained context when smaller).
-  GenerationSlots(int slots, int threads_per_slot, int batch_threads, int context_cap);
+  // `slots` slots computing on `threads` threads in all; sessions hold at most `context_cap`
+  // tokens (or the model's trained context when smaller).
+  GenerationSlots(int slots, int threads, int context_cap);
   ~GenerationSlots();
 
   // The context length a session of `model` gets.
@@ -43,7 +43,7 @@ class GenerationSlots {
  private:
   struct Slot;
   const int context_cap_;
-  std::unique_ptr<engine::DecodeBatcher> batcher_;  // null with one slot
+  std::unique_ptr<engine::DecodeBatcher> batcher_;  // with several slots
   std::vector<std::unique_ptr<Slot>> slots_;
 };
 
