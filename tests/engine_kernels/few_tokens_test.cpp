@@ -78,6 +78,48 @@ TEST(FewTokensMatMul, OtherTypesEachTokenEqualsItsOneTokenResultBitForBit) {
   }
 }
 
+TEST(FewTokensMatMul, KQuantsEachTokenEqualsItsOneTokenResultBitForBit) {
+  for (const GgmlType type : {GgmlType::kQ2_K, GgmlType::kQ3_K, GgmlType::kQ4_K, GgmlType::kQ5_K, GgmlType::kQ6_K}) {
+    for (const int64_t cols : {256, 3 * 256, 8 * 256}) {
+      for (int64_t n_tokens = 1; n_tokens <= 5; ++n_tokens) {
+        ExpectColumnsEqualOneTokenResults(type, 13, cols, n_tokens);
+        if (::testing::Test::HasFatalFailure()) return;
+      }
+    }
+  }
+}
+
+// Each column of a 1..kMaxCols-column K-quant DotFn call equals its 1-column call, bit for bit.
+TEST(FewTokensMatMul, KQuantDotColumnsEqualTheirOneColumnCall) {
+  for (const GgmlType type : {GgmlType::kQ2_K, GgmlType::kQ3_K, GgmlType::kQ4_K, GgmlType::kQ5_K, GgmlType::kQ6_K}) {
+    const int64_t cols = 5 * 256;
+    const testutil::TestMatrix m = testutil::RandomMatrix(type, 3, cols, 41);
+    for (Path p : SupportedPaths()) {
+      const kernels::TypeKernels* k = kernels::FindKernels(type, p);
+      ASSERT_NE(k, nullptr);
+      const std::vector<float> x = testutil::RandomActivations(k->max_cols, cols, 43);
+      const size_t stride = kernels::ActRowStride(k->act, cols);
+      std::vector<uint8_t> act(stride * k->max_cols);
+      for (int c = 0; c < k->max_cols; ++c) {
+        kernels::ConvertActivationRow(k->act, x.data() + c * cols, act.data() + c * stride, cols);
+      }
+      for (int64_t r = 0; r < m.w.rows; ++r) {
+        const uint8_t* row = static_cast<const uint8_t*>(m.w.data) + r * m.w.row_bytes;
+        for (int ncols = 1; ncols <= k->max_cols; ++ncols) {
+          float out[kernels::kMaxCols];
+          k->dot(cols, row, act.data(), stride, ncols, out);
+          for (int c = 0; c < ncols; ++c) {
+            float one = NAN;
+            k->dot(cols, row, act.data() + c * stride, stride, 1, &one);
+            ASSERT_TRUE(SameBits(out[c], one)) << kernels::PathName(p) << " type " << static_cast<int>(type)
+                                               << " ncols " << ncols << " column " << c << " row " << r;
+          }
+        }
+      }
+    }
+  }
+}
+
 TEST(FewTokensMatMul, Q4_0SimdMatchesScalarWithinRounding) {
   for (const int64_t cols : {64, 33 * 32}) {
     const int64_t rows = 37;
