@@ -13,6 +13,7 @@
 #include "engine/gguf/gguf_reader.h"
 #include "engine/kernels/matmul.h"
 #include "engine_kernels/reference_quants.h"
+#include "common/shared_dir.h"
 
 namespace llm::engine::testutil {
 
@@ -31,10 +32,6 @@ inline const std::vector<TypeCase>& AllTypes() {
   return cases;
 }
 
-inline std::string SharedDir() {
-  const char* dir = std::getenv("LLM_SHARED_DIR");
-  return dir != nullptr ? dir : LLM_SOURCE_DIR "/../shared";
-}
 
 // A weight matrix whose bytes are either mapped from a GGUF file or owned here.
 struct TestMatrix {
@@ -46,7 +43,7 @@ struct TestMatrix {
 // The first 2-D tensor of `type` in synth-tiny-<model>.gguf (at most max_rows rows).
 inline TestMatrix LoadRealMatrix(const TypeCase& c, int64_t max_rows) {
   TestMatrix m;
-  const std::string path = SharedDir() + "/models/synth-tiny-" + c.model + ".gguf";
+  const std::string path = (test_support::SharedDir() / "models" / (std::string("synth-tiny-") + c.model + ".gguf")).string();
   auto file = GgufFile::Open(path);
   if (!file.ok()) {
     ADD_FAILURE() << file.status().ToString();
