@@ -68,6 +68,19 @@ TEST(FewTokensMatMul, Q4_0EachTokenEqualsItsOneTokenResultBitForBit) {
   }
 }
 
+// Q8_0 (batched decoding through the AVX-512 rows kernel): odd and even block counts, row
+// counts that are not multiples of kDotRows (the remainder goes row by row through the DotFn).
+TEST(FewTokensMatMul, Q8_0EachTokenEqualsItsOneTokenResultBitForBit) {
+  for (const int64_t cols : {32, 64, 3 * 32, 33 * 32, 64 * 32}) {
+    for (const int64_t rows : {1, 5, 8, 13, 37}) {
+      for (int64_t n_tokens = 1; n_tokens <= 5; ++n_tokens) {
+        ExpectColumnsEqualOneTokenResults(GgmlType::kQ8_0, rows, cols, n_tokens);
+        if (::testing::Test::HasFatalFailure()) return;
+      }
+    }
+  }
+}
+
 TEST(FewTokensMatMul, OtherTypesEachTokenEqualsItsOneTokenResultBitForBit) {
   for (const GgmlType type : {GgmlType::kF32, GgmlType::kF16, GgmlType::kBF16, GgmlType::kQ8_0, GgmlType::kQ4_1}) {
     const int64_t cols = testref::GeometryOf(type).block == 1 ? 523 : 33 * 32;
@@ -196,6 +209,14 @@ TEST(DotRowsKernels, EachColumnEqualsTheDotFnAndOnlyItsOutputsAreWritten) {
   if (kernels::PathSupported(Path::kAvx512)) {
     EXPECT_GT(kernels_checked, 0);
   }
+}
+
+TEST(DotRowsKernels, Q8_0TakesUpToFourTokensOnAvx512) {
+  if (!kernels::PathSupported(Path::kAvx512)) GTEST_SKIP() << "no AVX-512 VNNI on this CPU";
+  const kernels::TypeKernels* k = kernels::FindKernels(GgmlType::kQ8_0, Path::kAvx512);
+  ASSERT_NE(k, nullptr);
+  ASSERT_NE(k->dot_rows, nullptr);
+  EXPECT_EQ(k->rows_max_cols, 4);
 }
 
 TEST(DotRowsKernels, Q4_0TakesUpToFourTokensOnAvx512) {
