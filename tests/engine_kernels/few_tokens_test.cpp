@@ -57,28 +57,25 @@ void ExpectColumnsEqualOneTokenResults(GgmlType type, int64_t rows, int64_t cols
   }
 }
 
-TEST(FewTokensMatMul, Q4_0EachTokenEqualsItsOneTokenResultBitForBit) {
+// The types with multi-column rows kernels (batched decoding): odd and even block counts, row
+// counts that are not multiples of kDotRows (the remainder goes row by row through the DotFn).
+void ExpectRowsKernelShapesEqualOneTokenResults(GgmlType type) {
   for (const int64_t cols : {32, 64, 3 * 32, 33 * 32, 64 * 32}) {
     for (const int64_t rows : {1, 5, 8, 13, 37}) {
       for (int64_t n_tokens = 1; n_tokens <= 5; ++n_tokens) {
-        ExpectColumnsEqualOneTokenResults(GgmlType::kQ4_0, rows, cols, n_tokens);
+        ExpectColumnsEqualOneTokenResults(type, rows, cols, n_tokens);
         if (::testing::Test::HasFatalFailure()) return;
       }
     }
   }
 }
 
-// Q8_0 (batched decoding through the AVX-512 rows kernel): odd and even block counts, row
-// counts that are not multiples of kDotRows (the remainder goes row by row through the DotFn).
+TEST(FewTokensMatMul, Q4_0EachTokenEqualsItsOneTokenResultBitForBit) {
+  ExpectRowsKernelShapesEqualOneTokenResults(GgmlType::kQ4_0);
+}
+
 TEST(FewTokensMatMul, Q8_0EachTokenEqualsItsOneTokenResultBitForBit) {
-  for (const int64_t cols : {32, 64, 3 * 32, 33 * 32, 64 * 32}) {
-    for (const int64_t rows : {1, 5, 8, 13, 37}) {
-      for (int64_t n_tokens = 1; n_tokens <= 5; ++n_tokens) {
-        ExpectColumnsEqualOneTokenResults(GgmlType::kQ8_0, rows, cols, n_tokens);
-        if (::testing::Test::HasFatalFailure()) return;
-      }
-    }
-  }
+  ExpectRowsKernelShapesEqualOneTokenResults(GgmlType::kQ8_0);
 }
 
 TEST(FewTokensMatMul, OtherTypesEachTokenEqualsItsOneTokenResultBitForBit) {
@@ -211,20 +208,14 @@ TEST(DotRowsKernels, EachColumnEqualsTheDotFnAndOnlyItsOutputsAreWritten) {
   }
 }
 
-TEST(DotRowsKernels, Q8_0TakesUpToFourTokensOnAvx512) {
+TEST(DotRowsKernels, Q4_0AndQ8_0TakeUpToFourTokensOnAvx512) {
   if (!kernels::PathSupported(Path::kAvx512)) GTEST_SKIP() << "no AVX-512 VNNI on this CPU";
-  const kernels::TypeKernels* k = kernels::FindKernels(GgmlType::kQ8_0, Path::kAvx512);
-  ASSERT_NE(k, nullptr);
-  ASSERT_NE(k->dot_rows, nullptr);
-  EXPECT_EQ(k->rows_max_cols, 4);
-}
-
-TEST(DotRowsKernels, Q4_0TakesUpToFourTokensOnAvx512) {
-  if (!kernels::PathSupported(Path::kAvx512)) GTEST_SKIP() << "no AVX-512 VNNI on this CPU";
-  const kernels::TypeKernels* k = kernels::FindKernels(GgmlType::kQ4_0, Path::kAvx512);
-  ASSERT_NE(k, nullptr);
-  ASSERT_NE(k->dot_rows, nullptr);
-  EXPECT_EQ(k->rows_max_cols, 4);
+  for (const GgmlType type : {GgmlType::kQ4_0, GgmlType::kQ8_0}) {
+    const kernels::TypeKernels* k = kernels::FindKernels(type, Path::kAvx512);
+    ASSERT_NE(k, nullptr);
+    ASSERT_NE(k->dot_rows, nullptr) << static_cast<int>(type);
+    EXPECT_EQ(k->rows_max_cols, 4) << static_cast<int>(type);
+  }
 }
 
 }  // namespace
