@@ -208,13 +208,21 @@ TEST(DotRowsKernels, EachColumnEqualsTheDotFnAndOnlyItsOutputsAreWritten) {
   }
 }
 
-TEST(DotRowsKernels, Q4_0AndQ8_0TakeUpToFourTokensOnAvx512) {
-  if (!kernels::PathSupported(Path::kAvx512)) GTEST_SKIP() << "no AVX-512 VNNI on this CPU";
-  for (const GgmlType type : {GgmlType::kQ4_0, GgmlType::kQ8_0}) {
-    const kernels::TypeKernels* k = kernels::FindKernels(type, Path::kAvx512);
-    ASSERT_NE(k, nullptr);
-    ASSERT_NE(k->dot_rows, nullptr) << static_cast<int>(type);
-    EXPECT_EQ(k->rows_max_cols, 4) << static_cast<int>(type);
+// The multi-column rows kernels of Q4_0 and Q8_0 exist on the AVX-512 path (up to four tokens);
+// the other paths have none, so MatMul goes row by row there.
+TEST(DotRowsKernels, Q4_0AndQ8_0TakeUpToFourTokensOnAvx512Only) {
+  for (const Path path : {Path::kScalar, Path::kAvx2, Path::kAvx512}) {
+    if (!kernels::PathSupported(path)) continue;
+    for (const GgmlType type : {GgmlType::kQ4_0, GgmlType::kQ8_0}) {
+      const kernels::TypeKernels* k = kernels::FindKernels(type, path);
+      ASSERT_NE(k, nullptr);
+      if (path == Path::kAvx512) {
+        EXPECT_NE(k->dot_rows, nullptr) << static_cast<int>(type);
+        EXPECT_EQ(k->rows_max_cols, 4) << static_cast<int>(type);
+      } else {
+        EXPECT_EQ(k->rows_max_cols, 0) << kernels::PathName(path) << " " << static_cast<int>(type);
+      }
+    }
   }
 }
 

@@ -194,24 +194,44 @@ TEST(RobustnessApi, AClientDisconnectCancelsANonStreamedGeneration) {
   EXPECT_LT(cancelled[0]["completion_tokens"].get<int>(), 2000);
 }
 
+// SIGTERMs `server` while a greedy generation of `max_tokens` on synth-llama3-q4_0.gguf runs
+// (loaded first, so it starts generating at once; stopped after `running`). Returns the
+// generation's HTTP status, the server's exit code and how long the stop took.
+struct StopWhileGenerating {
+  int status = 0;
+  int exit_code = -1;
+  double stop_seconds = 0;
+};
+
+StopWhileGenerating StopDuringGeneration(ApiServer& server, int max_tokens, std::chrono::milliseconds running) {
+  StopWhileGenerating out;
+  auto loaded = server.Client()->Post(
+      "/api/v1/generate", R"({"model":"synth-llama3-q4_0.gguf","prompt":"x","max_tokens":1})", kJson);
+  EXPECT_TRUE(loaded && loaded->status == 200);
+  std::atomic<int> status{0};
+  std::thread gen([&] {
+    auto r = server.Client()->Post("/api/v1/generate",
+                                   R"({"model":"synth-llama3-q4_0.gguf","prompt":"Once upon a time","max_tokens":)" +
+                                       std::to_string(max_tokens) + "}",
+                                   kJson);
+    status = r ? r->status : -1;
+  });
+  std::this_thread::sleep_for(running);
+  const auto t0 = std::chrono::steady_clock::now();
+  out.exit_code = server.Stop();
+  out.stop_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  gen.join();
+  out.status = status.load();
+  return out;
+}
+
 TEST(RobustnessApi, SigtermCancelsGenerationsThatOutliveTheGracePeriod) {
   auto server = StartApiServer({{"SHUTDOWN_GRACE_SECONDS", "0.3"}});
   ASSERT_TRUE(server);
-  ASSERT_EQ(server->Client()->Post("/api/v1/generate", R"({"model":"synth-llama3-q4_0.gguf","prompt":"x","max_tokens":1})",
-                                   kJson)->status, 200);  // loaded: the next one starts generating at once
-  std::atomic<int> status{0};
-  std::thread slow([&] {
-    auto r = server->Client()->Post("/api/v1/generate",
-                                    R"({"model":"synth-llama3-q4_0.gguf","prompt":"Once upon a time","max_tokens":4000})", kJson);
-    status = r ? r->status : -1;
-  });
-  std::this_thread::sleep_for(std::chrono::milliseconds(500));  // generating
-  const auto t0 = std::chrono::steady_clock::now();
-  EXPECT_EQ(server->Stop(), 0);
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  slow.join();
-  EXPECT_EQ(status.load(), 503);
-  EXPECT_LT(seconds, 8.0);
+  const StopWhileGenerating stop = StopDuringGeneration(*server, 4000, std::chrono::milliseconds(500));
+  EXPECT_EQ(stop.exit_code, 0);
+  EXPECT_EQ(stop.status, 503);
+  EXPECT_LT(stop.stop_seconds, 8.0);
   const std::vector<json> records = ReadAllApiRecords(server->log_dir());
   bool cancelled = false, stopped = false;
   for (const json& r : records) {
@@ -239,18 +259,9 @@ TEST(RobustnessApi, AGenerationStopsAtMaxGenerationSeconds) {
 TEST(RobustnessApi, SigtermLetsAShortGenerationFinish) {
   auto server = StartApiServer({{"SHUTDOWN_GRACE_SECONDS", "20"}});
   ASSERT_TRUE(server);
-  ASSERT_EQ(server->Client()->Post("/api/v1/generate", R"({"model":"synth-llama3-q4_0.gguf","prompt":"x","max_tokens":1})",
-                                   kJson)->status, 200);  // loaded: the next one starts generating at once
-  std::atomic<int> status{0};
-  std::thread gen([&] {
-    auto r = server->Client()->Post("/api/v1/generate",
-                                    R"({"model":"synth-llama3-q4_0.gguf","prompt":"Once upon a time","max_tokens":100})", kJson);
-    status = r ? r->status : -1;
-  });
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
-  EXPECT_EQ(server->Stop(), 0);
-  gen.join();
-  EXPECT_EQ(status.load(), 200);
+  const StopWhileGenerating stop = StopDuringGeneration(*server, 100, std::chrono::milliseconds(300));
+  EXPECT_EQ(stop.exit_code, 0);
+  EXPECT_EQ(stop.status, 200);
 }
 
 TEST(RobustnessApi, TheApiKeyIsEnforcedAndNeverLogged) {

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 namespace llm::logging::test_util {
 
 class TempDir {
@@ -33,6 +35,13 @@ inline std::vector<std::string> ReadLines(const std::string& path) {
   std::ifstream in(path);
   for (std::string line; std::getline(in, line);) lines.push_back(line);
   return lines;
+}
+
+// Every line of `path` parsed as JSON (a line that does not parse throws).
+inline std::vector<nlohmann::json> ReadJsonLines(const std::string& path) {
+  std::vector<nlohmann::json> records;
+  for (const std::string& line : ReadLines(path)) records.push_back(nlohmann::json::parse(line));
+  return records;
 }
 
 inline std::string ReadAll(const std::string& path) {

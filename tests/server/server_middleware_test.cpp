@@ -15,7 +15,7 @@
 namespace llm::server {
 namespace {
 
-using logging::test_util::ReadLines;
+using logging::test_util::ReadJsonLines;
 using logging::test_util::TempDir;
 
 struct Fixture {
@@ -44,9 +44,7 @@ struct Fixture {
   std::vector<nlohmann::json> Records() {
     server.reset();
     logger.reset();
-    std::vector<nlohmann::json> out;
-    for (const auto& line : ReadLines(dir.file("api.log"))) out.push_back(nlohmann::json::parse(line));
-    return out;
+    return ReadJsonLines(dir.file("api.log"));
   }
 };
 

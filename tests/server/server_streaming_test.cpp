@@ -12,7 +12,7 @@
 namespace llm::server {
 namespace {
 
-using logging::test_util::ReadLines;
+using logging::test_util::ReadJsonLines;
 using logging::test_util::TempDir;
 
 struct Running {
@@ -31,9 +31,7 @@ struct Running {
   std::vector<nlohmann::json> StopAndRead() {
     server.reset();
     logger.reset();
-    std::vector<nlohmann::json> out;
-    for (const auto& line : ReadLines(dir.file("api.log"))) out.push_back(nlohmann::json::parse(line));
-    return out;
+    return ReadJsonLines(dir.file("api.log"));
   }
 };
 

@@ -32,9 +32,9 @@ float CombineVecDotLanes(const float* acc, int32_t l, int32_t stride) {
 }
 
 // acc[slot][d] += x[j][d] * p[j] for j in [0, n), slot = j % slots (fused multiply-add).
-__attribute__((target("avx2,fma"))) void AccumulateRowsFma(float* acc, int32_t slots,
-                                                          const float* rows, const float* p,
-                                                          int32_t n, int32_t width) {
+// Inlined into a build for FMA hardware and a portable one (std::fma in software).
+[[gnu::always_inline]] inline void AccumulateRowsBody(float* acc, int32_t slots, const float* rows,
+                                                      const float* p, int32_t n, int32_t width) {
   for (int32_t j = 0; j < n; ++j) {
     if (p[j] == 0.0f) continue;
     float* a = acc + static_cast<int64_t>(j % slots) * width;
@@ -43,14 +43,15 @@ __attribute__((target("avx2,fma"))) void AccumulateRowsFma(float* acc, int32_t s
   }
 }
 
+__attribute__((target("avx2,fma"))) void AccumulateRowsFma(float* acc, int32_t slots,
+                                                          const float* rows, const float* p,
+                                                          int32_t n, int32_t width) {
+  AccumulateRowsBody(acc, slots, rows, p, n, width);
+}
+
 void AccumulateRowsPortable(float* acc, int32_t slots, const float* rows, const float* p,
                             int32_t n, int32_t width) {
-  for (int32_t j = 0; j < n; ++j) {
-    if (p[j] == 0.0f) continue;
-    float* a = acc + static_cast<int64_t>(j % slots) * width;
-    const float* x = rows + static_cast<int64_t>(j) * width;
-    for (int32_t d = 0; d < width; ++d) a[d] = std::fma(x[d], p[j], a[d]);
-  }
+  AccumulateRowsBody(acc, slots, rows, p, n, width);
 }
 
 void AccumulateRows(float* acc, int32_t slots, const float* rows, const float* p, int32_t n,
