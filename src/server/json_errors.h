@@ -18,6 +18,16 @@ inline constexpr std::string_view kServerBusy = "ServerBusyError";              
 inline constexpr std::string_view kInternal = "InternalServerError";             // 500
 }  // namespace error_type
 
+// The `reason` of a security_event record (RequestContext::LogSecurityEvent).
+namespace security_reason {
+inline constexpr std::string_view kAuthFailed = "auth_failed";          // missing or wrong key
+inline constexpr std::string_view kBodyTooLarge = "body_too_large";     // over MAX_BODY_BYTES
+inline constexpr std::string_view kNestingTooDeep = "nesting_too_deep"; // JSON over the depth limit
+inline constexpr std::string_view kBadFraming = "bad_framing";          // malformed HTTP framing
+inline constexpr std::string_view kPathTraversal = "path_traversal";    // "..", "%2e", "/" in a name
+inline constexpr std::string_view kInjection = "injection";             // NUL, CR or LF in a name
+}  // namespace security_reason
+
 // {"error": message, "error_type": type, "request_id": id, "status_code": status}
 nlohmann::json ErrorBody(int status, std::string_view error_type, std::string_view message,
                          std::string_view request_id);

@@ -27,4 +27,12 @@ void RequestContext::LogEvent(std::string_view event_type, logging::Level level,
   logger_.LogEvent(event_type, level, message, fields, &fields_, module);
 }
 
+void RequestContext::LogSecurityEvent(std::string_view reason, std::string_view message,
+                                      const nlohmann::json& extra) {
+  nlohmann::json fields = extra.is_object() ? extra : nlohmann::json::object();
+  fields["reason"] = reason;
+  logger_.LogEvent("security_event", logging::Level::kWarning, message, fields, &fields_,
+                   "security");
+}
+
 }  // namespace llm::server

@@ -47,6 +47,12 @@ class RequestContext {
   void LogEvent(std::string_view event_type, logging::Level level, std::string_view message,
                 const nlohmann::json& fields = nullptr, std::string_view module = "route_handlers");
 
+  // A `security_event` custom event (WARNING) for a request refused for a reason a security
+  // review wants to see: `reason` is one of the security_reason names (json_errors.h), the
+  // record carries the request fields (client address included) and `extra`.
+  void LogSecurityEvent(std::string_view reason, std::string_view message,
+                        const nlohmann::json& extra = nullptr);
+
   // Set by the server before the handler runs.
   void set_path_params(std::map<std::string, std::string> p) { path_params_ = std::move(p); }
   void set_json(nlohmann::json j) { json_ = std::move(j); }
