@@ -3,6 +3,7 @@
 #include <cctype>
 #include <nlohmann/json.hpp>
 
+#include "core/json_depth.h"
 #include "core/utf8.h"
 #include "logging/record.h"
 #include "logging/redaction.h"
@@ -25,9 +26,26 @@ Level ResponseLevel(int status_code, double duration_ms, uint64_t slow_ms) {
   return Level::kInfo;
 }
 
+namespace {
+
+// In place of a body that must not be walked or shown: its size and why it is left out.
+void WriteBodySummary(JsonWriter& w, size_t bytes, std::string_view reason) {
+  w.Key("body_summary");
+  w.BeginObject();
+  w.Field("bytes", static_cast<uint64_t>(bytes));
+  w.Field("omitted", reason);
+  w.EndObject();
+}
+
+}  // namespace
+
 void WriteBodyField(JsonWriter& w, std::string_view body, std::string_view content_type,
                     uint64_t body_max_bytes) {
   if (body.empty() || !IsJsonContentType(content_type)) return;
+  if (JsonNestingExceeds(body)) {
+    WriteBodySummary(w, body.size(), "JSON nested deeper than " + std::to_string(kMaxJsonDepth) + " levels");
+    return;
+  }
   // Fast path: a one-line, well-formed body that mentions no secret field name and fits goes
   // out as it is (nlohmann's lexer rejects invalid UTF-8 and raw control characters).
   if (body.size() <= body_max_bytes && body.find_first_of("\r\n") == std::string_view::npos &&
@@ -42,6 +60,10 @@ void WriteBodyField(JsonWriter& w, std::string_view body, std::string_view conte
   if (as_json) {
     RedactJson(parsed);
     JsonWriter(encoded).Json(parsed);
+  }
+  if (!as_json && MentionsSecretField(body)) {  // cannot be redacted field by field
+    WriteBodySummary(w, body.size(), "not valid JSON and names a secret field");
+    return;
   }
   std::string_view text = as_json ? std::string_view(encoded) : body;
   if (text.size() <= body_max_bytes) {

@@ -95,28 +95,35 @@ void AppendJsonString(std::string_view s, std::string& out) {
   out.push_back('"');
 }
 
+void JsonWriter::SetHasItems(bool on) {
+  const uint64_t bit = uint64_t{1} << (depth_ & 63);
+  uint64_t& word = has_items_[depth_ >> 6];
+  word = on ? (word | bit) : (word & ~bit);
+}
+
 void JsonWriter::Separate() {
   if (after_key_) {
     after_key_ = false;
     return;
   }
   if (depth_ > 0) {
-    uint64_t bit = uint64_t{1} << (depth_ & 63);
-    if (has_items_ & bit) out_.push_back(',');
-    has_items_ |= bit;
+    if (HasItems()) out_.push_back(',');
+    SetHasItems(true);
   }
 }
 
-void JsonWriter::BeginObject() {
+void JsonWriter::OpenContainer(char bracket) {
   Separate();
-  out_.push_back('{');
+  out_.push_back(bracket);
   ++depth_;
-  has_items_ &= ~(uint64_t{1} << (depth_ & 63));
+  SetHasItems(false);
 }
+
+void JsonWriter::BeginObject() { OpenContainer('{'); }
 
 void JsonWriter::ResumeObject() {
   ++depth_;
-  has_items_ |= uint64_t{1} << (depth_ & 63);
+  SetHasItems(true);
 }
 
 void JsonWriter::EndObject() {
@@ -124,12 +131,7 @@ void JsonWriter::EndObject() {
   --depth_;
 }
 
-void JsonWriter::BeginArray() {
-  Separate();
-  out_.push_back('[');
-  ++depth_;
-  has_items_ &= ~(uint64_t{1} << (depth_ & 63));
-}
+void JsonWriter::BeginArray() { OpenContainer('['); }
 
 void JsonWriter::EndArray() {
   out_.push_back(']');
@@ -205,6 +207,10 @@ void JsonWriter::Null() {
 }
 
 void JsonWriter::Json(const nlohmann::json& v) {
+  if (v.is_structured() && depth_ >= kMaxDepth) {
+    Null();
+    return;
+  }
   switch (v.type()) {
     case nlohmann::json::value_t::object:
       BeginObject();

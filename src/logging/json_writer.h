@@ -34,7 +34,9 @@ class JsonWriter {
   void Double(double v, int decimals = 3);
   void Bool(bool v);
   void Null();
-  // Any nlohmann value, with its strings sanitised like String().
+  // Any nlohmann value, with its strings sanitised like String(). Containers that would open
+  // deeper than kMaxDepth are written as null, so the output stays well-formed and the walk
+  // bounded whatever the value.
   void Json(const nlohmann::json& v);
   // A JSON text the caller has validated (one line, well-formed), appended as it is.
   void RawJson(std::string_view json);
@@ -50,11 +52,17 @@ class JsonWriter {
 
   std::string& out() { return out_; }
 
+  // The deepest nesting Json() writes (records themselves use a few levels).
+  static constexpr int kMaxDepth = 255;
+
  private:
   void Separate();
+  void OpenContainer(char bracket);
+  bool HasItems() const { return (has_items_[depth_ >> 6] >> (depth_ & 63)) & 1; }
+  void SetHasItems(bool on);
 
   std::string& out_;
-  uint64_t has_items_ = 0;  // bit d: the container at depth d already holds an item
+  uint64_t has_items_[4] = {};  // bit d: the container at depth d already holds an item
   int depth_ = 0;
   bool after_key_ = false;
 };

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 namespace llm::logging {
 
@@ -73,19 +74,28 @@ bool IsSecretField(std::string_view key) {
 
 bool MentionsSecretField(std::string_view text) { return IsSecretField(text); }
 
+// Iterative (an explicit stack of containers to visit), so no nesting depth can exhaust the
+// call stack.
 void RedactJson(nlohmann::json& value) {
-  if (value.is_object()) {
-    for (auto it = value.begin(); it != value.end(); ++it) {
-      // Numbers and booleans are counts and flags (max_tokens, prompt_tokens), never
-      // credentials: they stay readable.
-      if (IsSecretField(it.key()) && !it.value().is_number() && !it.value().is_boolean()) {
-        it.value() = std::string(kRedacted);
-      } else {
-        RedactJson(it.value());
+  std::vector<nlohmann::json*> pending{&value};
+  while (!pending.empty()) {
+    nlohmann::json& node = *pending.back();
+    pending.pop_back();
+    if (node.is_object()) {
+      for (auto it = node.begin(); it != node.end(); ++it) {
+        // Numbers and booleans are counts and flags (max_tokens, prompt_tokens), never
+        // credentials: they stay readable.
+        if (IsSecretField(it.key()) && !it.value().is_number() && !it.value().is_boolean()) {
+          it.value() = std::string(kRedacted);
+        } else if (it.value().is_structured()) {
+          pending.push_back(&it.value());
+        }
+      }
+    } else if (node.is_array()) {
+      for (auto& item : node) {
+        if (item.is_structured()) pending.push_back(&item);
       }
     }
-  } else if (value.is_array()) {
-    for (auto& item : value) RedactJson(item);
   }
 }
 

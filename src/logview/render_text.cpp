@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <iterator>
 
+#include "core/json_depth.h"
 #include "logview/timestamp.h"
 
 namespace llm::logview {
@@ -76,6 +77,7 @@ std::string RenderEntriesText(const EntryList& list, std::string_view title, boo
 Json EntriesJson(const EntryList& list) {
   Json arr = Json::array();
   for (const Entry& e : list.entries) {
+    if (JsonNestingExceeds(e.line)) continue;  // dump() would recurse once per level
     Json rec = Json::parse(e.line, nullptr, false);
     if (!rec.is_discarded()) arr.push_back(std::move(rec));
   }

@@ -4,6 +4,7 @@
 
 #include <typeinfo>
 
+#include "core/json_depth.h"
 #include "core/throw_trace.h"
 #include "logging/http_records.h"
 #include "server/http_adapter.h"
@@ -120,6 +121,16 @@ void Server::LogResponse(const RequestContext& ctx, const logging::HttpResponseV
   logger_.Write(level, line);
 }
 
+// Parsing, validating and logging walk a body once per nesting level: a body nested past
+// kMaxJsonDepth is refused before any of them sees it.
+Response Server::RefuseDeepBody(RequestContext& ctx) {
+  const std::string message = "The request body nests JSON deeper than " +
+                              std::to_string(kMaxJsonDepth) + " levels (the limit)";
+  ctx.LogSecurityEvent(security_reason::kNestingTooDeep, message,
+                       {{"limit", kMaxJsonDepth}, {"body_bytes", ctx.request().body.size()}});
+  return ctx.Error(400, error_type::kInvalidRequest, message);
+}
+
 Response Server::Handle(std::shared_ptr<RequestContext> ctx) {
   RouteMatch match = routes_.Find(ctx->request().method, ctx->request().path);
   if (match.route != nullptr) {
@@ -143,6 +154,7 @@ Response Server::Handle(std::shared_ptr<RequestContext> ctx) {
     return r;
   }
   if (match.route->json_body) {
+    if (JsonNestingExceeds(ctx->request().body)) return RefuseDeepBody(*ctx);
     nlohmann::json body = nlohmann::json::parse(ctx->request().body, nullptr, false);
     if (body.is_discarded()) {
       return ctx->Error(400, error_type::kInvalidRequest, "The request body is not valid JSON");

@@ -121,7 +121,7 @@ class Server {
   void LogRequest(const RequestContext& ctx);
 
  private:
-  Response Dispatch(RequestContext& ctx);
+  Response RefuseDeepBody(RequestContext& ctx);
 
   ServerSettings settings_;
   logging::Logger& logger_;

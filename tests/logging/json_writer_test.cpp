@@ -86,5 +86,35 @@ TEST(JsonWriter, NonFiniteDoublesBecomeNull) {
   EXPECT_EQ(out, "[null,null]");
 }
 
+
+// Deep nesting: commas stay right past 64 levels (the item bits once wrapped at 64), and a
+// value deeper than kMaxDepth is cut to null instead of recursing further.
+nlohmann::json NestedArrays(int levels) {
+  nlohmann::json v = nlohmann::json::array({1, 2});
+  for (int i = 1; i < levels; ++i) v = nlohmann::json::array({v, i});
+  return v;
+}
+
+TEST(JsonWriter, KeepsSeparatorsRightPastSixtyFourLevels) {
+  nlohmann::json v = NestedArrays(200);
+  std::string out;
+  JsonWriter(out).Json(v);
+  EXPECT_EQ(nlohmann::json::parse(out), v);
+}
+
+TEST(JsonWriter, CutsValuesNestedPastTheLimitToNull) {
+  std::string out;
+  JsonWriter(out).Json(NestedArrays(JsonWriter::kMaxDepth + 10));
+  nlohmann::json back = nlohmann::json::parse(out);
+  const nlohmann::json* node = &back;
+  int depth = 0;
+  while (node->is_array()) {
+    node = &(*node)[0];
+    ++depth;
+  }
+  EXPECT_EQ(depth, JsonWriter::kMaxDepth);
+  EXPECT_TRUE(node->is_null());
+}
+
 }  // namespace
 }  // namespace llm::logging

@@ -1,5 +1,6 @@
 #include "logging/record.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -170,6 +171,36 @@ TEST(HttpRecords, MultiLineOrInvalidJsonBodiesStillMakeOneLine) {
     nlohmann::json j = nlohmann::json::parse(line);
     EXPECT_TRUE(j.contains("body")) << line;
   }
+}
+
+
+TEST(HttpRecords, SummarisesABodyNestedPastTheLimitInsteadOfWalkingIt) {
+  std::string body = R"({"prompt":"a","x":)" + std::string(1000000, '[') + std::string(1000000, ']') + "}";
+  HttpRequestView req;
+  req.content_type = "application/json";
+  req.body = body;
+  nlohmann::json j = nlohmann::json::parse(BuildRequestRecord(Ctx(), req, 8192));
+  EXPECT_FALSE(j.contains("body"));
+  EXPECT_EQ(j["body_summary"]["bytes"], body.size());
+  EXPECT_THAT(j["body_summary"]["omitted"].get<std::string>(), testing::HasSubstr("128 levels"));
+}
+
+TEST(HttpRecords, KeepsABodyNestedExactlyToTheLimit) {
+  std::string body = R"({"x":)" + std::string(127, '[') + std::string(127, ']') + "}";
+  HttpRequestView req;
+  req.content_type = "application/json";
+  req.body = body;
+  nlohmann::json j = nlohmann::json::parse(BuildRequestRecord(Ctx(), req, 8192));
+  EXPECT_EQ(j["body"], nlohmann::json::parse(body));
+}
+
+TEST(HttpRecords, InvalidJsonNamingASecretFieldIsSummarisedNotShown) {
+  HttpRequestView req;
+  req.content_type = "application/json";
+  req.body = R"({"api_key": "sk-live-123", broken)";
+  std::string line = BuildRequestRecord(Ctx(), req, 8192);
+  EXPECT_EQ(line.find("sk-live-123"), std::string::npos) << line;
+  EXPECT_TRUE(nlohmann::json::parse(line).contains("body_summary"));
 }
 
 }  // namespace

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 namespace llm::logging {
 namespace {
 
@@ -30,6 +32,18 @@ TEST(Redaction, OrdinaryAndTruncatedNamesAreNotSecret) {
 TEST(Redaction, BodyScanFindsASecretNameInsideJson) {
   EXPECT_TRUE(MentionsSecretField(R"({"model":"m","api_key":"x"})"));
   EXPECT_FALSE(MentionsSecretField(R"({"status":"ok","uptime_seconds":12.5})"));
+}
+
+
+TEST(Redaction, RedactsAtAnyDepthWithoutRecursion) {
+  nlohmann::json inner = {{"password", "hunter2"}, {"max_tokens", 5}};
+  nlohmann::json v = inner;
+  for (int i = 0; i < 100000; ++i) v = nlohmann::json::array({std::move(v)});
+  RedactJson(v);
+  const nlohmann::json* node = &v;
+  while (node->is_array()) node = &(*node)[0];
+  EXPECT_EQ((*node)["password"], "[REDACTED]");
+  EXPECT_EQ((*node)["max_tokens"], 5);
 }
 
 }  // namespace

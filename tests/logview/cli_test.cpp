@@ -230,5 +230,30 @@ TEST(LogViewerCli, EntryFiltersSelectByEndpointStatusLevelAndText) {
   EXPECT_EQ(RunLogViewer({"--status", "6xx", "--log-dir", dir.path()}).exit_code, 2);
 }
 
+
+// Hostile lines: a record whose body nests a million arrays (and one unterminated) must be
+// read by every view without exhausting the stack; the deep-but-valid record stays countable.
+TEST(LogViewerCli, EveryViewSurvivesLinesNestedAMillionLevelsDeep) {
+  TempDir dir;
+  WriteFixture({.dir = dir.path(), .start_us = kStart, .requests = 20, .bad_lines = 0, .seed = 5});
+  const std::string deep(1000000, '[');
+  const std::string closed = deep + std::string(1000000, ']');
+  const std::string head = R"({"timestamp":"2026-06-21T23:00:00Z","level":"ERROR","message":"m","type":"request","request_id":"deep","body":)";
+  AppendToFile(dir.path() + "/api.log", head + closed + "}\n" + head + deep + "\n");
+  AppendToFile(dir.path() + "/errors.log", head + closed + "}\n");
+  for (std::vector<std::string> args :
+       {std::vector<std::string>{}, {"--json"}, {"--stats"}, {"--stats", "--json"}, {"--errors-only"},
+        {"--request-id", "deep"}, {"--request-id", "deep", "--json"}, {"--grep", "deep", "--json"},
+        {"--html", dir.path() + "/report.html"}}) {
+    args.push_back("--log-dir");
+    args.push_back(dir.path());
+    CommandResult r = RunLogViewer(args);
+    EXPECT_EQ(r.exit_code, 0) << args[0] << ": " << r.err;
+  }
+  CommandResult r = RunLogViewer({"--stats", "--json", "--log-dir", dir.path()});
+  ASSERT_EQ(r.exit_code, 0);
+  EXPECT_GE(json::parse(r.out)["bad_lines"].get<int>(), 1);
+}
+
 }  // namespace
 }  // namespace llm::logview::testing
