@@ -5,7 +5,7 @@ set -euo pipefail
 
 PACKAGES=(
   build-essential cmake ninja-build pkg-config git clang libclang-rt-14-dev
-  libcpp-httplib-dev nlohmann-json3-dev libspdlog-dev libfmt-dev libsimdjson-dev
+  libboost1.81-dev libcpp-httplib-dev nlohmann-json3-dev libspdlog-dev libfmt-dev libsimdjson-dev
   libcli11-dev libpcre2-dev libgtest-dev libgmock-dev libbenchmark-dev zlib1g-dev python3
   prometheus wrk chromium nodejs curl ca-certificates
 )

@@ -130,6 +130,7 @@ std::string_view AppendResponseRecord(std::string& buffer, const RequestContext&
   if (res.duration_ms > static_cast<double>(slow_ms)) w.Field("slow", true);
   if (res.streamed) w.Field("streamed", true);
   if (res.client_disconnected) w.Field("client_disconnected", true);
+  if (res.client_stalled) w.Field("client_stalled", true);
   if (!res.streamed) WriteBodyField(w, res.body, res.content_type, body_max_bytes);
   return record.FinishInPlace("response");
 }

@@ -32,6 +32,7 @@ struct HttpResponseView {
   std::string_view body;          // logged when content_type is JSON
   bool streamed = false;
   bool client_disconnected = false;
+  bool client_stalled = false;    // dropped: the client stopped reading (HTTP_WRITE_SECONDS)
 };
 
 // The level of a response record: INFO below 400, WARNING for 4xx, ERROR for 5xx; WARNING

@@ -92,7 +92,7 @@ Result<ApiSettings> ParseApiSettings(const EnvLookup& env, const ApiFlags& flags
   LLM_RETURN_IF_ERROR(ReadInt(env, "PARALLEL", 1, 256, &s.parallel));
   LLM_RETURN_IF_ERROR(ReadInt(env, "MAX_QUEUE", 0, 100000, &s.max_queue));
   LLM_RETURN_IF_ERROR(ReadInt(env, "MAX_LOADED_MODELS", 1, 1024, &s.max_loaded_models));
-  LLM_RETURN_IF_ERROR(ReadSeconds(env, "MAX_GENERATION_SECONDS", 0.001, 86400.0 * 365, &s.max_generation_seconds));
+  LLM_RETURN_IF_ERROR(ReadSeconds(env, "MAX_GENERATION_SECONDS", 0, 86400.0 * 365, &s.max_generation_seconds));
   LLM_RETURN_IF_ERROR(ReadSeconds(env, "SHUTDOWN_GRACE_SECONDS", 0, 86400, &s.shutdown_grace_seconds));
   LLM_RETURN_IF_ERROR(ReadInt(env, "THREADS", 0, 1024, &s.threads));
   LLM_RETURN_IF_ERROR(ReadInt(env, "CONTEXT_SIZE", 16, 1 << 20, &s.context_size));

@@ -16,7 +16,7 @@ struct ApiSettings {
   int parallel = 1;                    // PARALLEL: generation slots
   int max_queue = 64;                  // MAX_QUEUE: requests waiting for a slot
   int max_loaded_models = 1;           // MAX_LOADED_MODELS: LRU-unloaded beyond this
-  double max_generation_seconds = 300; // MAX_GENERATION_SECONDS
+  double max_generation_seconds = 0;   // MAX_GENERATION_SECONDS (0: no limit)
   double shutdown_grace_seconds = 10;  // SHUTDOWN_GRACE_SECONDS
   int threads = 0;                     // THREADS: compute threads in all (0: the core count)
   int context_size = 4096;             // CONTEXT_SIZE: cap on a session's context (tokens)

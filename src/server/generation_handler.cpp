@@ -13,24 +13,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// cpp-httplib's ports reach HttpRequest only in versions of the skeleton that copy them.
-template <typename R>
-int RemotePortOf(const R& r) {
-  if constexpr (requires { r.remote_port; }) {
-    return r.remote_port;
-  } else {
-    return -1;
-  }
-}
-template <typename R>
-int LocalPortOf(const R& r) {
-  if constexpr (requires { r.local_port; }) {
-    return r.local_port;
-  } else {
-    return -1;
-  }
-}
-
 // Code points, as the specification's Python len(response) counts them.
 int64_t CodePoints(std::string_view s) {
   int64_t n = 0;
@@ -52,7 +34,7 @@ struct GenerationHandler::Job {
   SlotLease lease;
   ConnectionWatch watch;
   // Filled by Run():
-  std::optional<GenerationOutcome> outcome;  // success (also a timeout: finish_reason "timeout")
+  std::optional<GenerationOutcome> outcome;  // success (also at MAX_GENERATION_SECONDS: finish_reason "time_limit")
   std::optional<ApiError> error;             // failure
   bool cancelled = false;                    // client gone or shutdown; no answer needed
 };
@@ -141,7 +123,7 @@ std::optional<Response> GenerationHandler::Prepare(RequestContext& ctx, Job& job
 }
 
 std::optional<Response> GenerationHandler::Admit(RequestContext& ctx, const std::shared_ptr<Job>& job) {
-  job->watch = ConnectionWatch::ForPeer(ctx.request().remote_addr, RemotePortOf(ctx.request()), LocalPortOf(ctx.request()));
+  job->watch = ConnectionWatch(ctx.request().socket_fd);
   Result<SlotLease> lease = scheduler_.Acquire([job] { return job->watch.PeerClosed(); });
   if (lease.ok()) {
     job->lease = std::move(lease).value();

@@ -1,182 +1,143 @@
 #include "server/http_adapter.h"
 
-#include <httplib.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
-#include <atomic>
+#include <cerrno>
+#include <cstring>
 
-#include "server/json_errors.h"
+#include "server/http_connection.h"
 #include "server/server.h"
 
 namespace llm::server {
 
 namespace {
 
-// Pseudo-headers cpp-httplib adds to every request; not part of what the client sent.
-bool IsPseudoHeader(const std::string& name) {
-  return name == "REMOTE_ADDR" || name == "REMOTE_PORT" || name == "LOCAL_ADDR" ||
-         name == "LOCAL_PORT";
+// Accepted connections may wait for a worker; past this many the newest is answered 503.
+constexpr size_t kMaxPendingConnections = 1024;
+
+std::string BusyResponse() {
+  const std::string body = R"({"error":"Too many connections","error_type":"ServerBusyError","status_code":503})";
+  return "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nContent-Length: " +
+         std::to_string(body.size()) + "\r\nRetry-After: 1\r\nConnection: close\r\n\r\n" + body;
 }
 
-HttpRequest Translate(const httplib::Request& req) {
-  HttpRequest r;
-  r.method = req.method;
-  r.path = req.path;
-  size_t q = req.target.find('?');
-  if (q != std::string::npos) r.query = req.target.substr(q + 1);
-  r.params.insert(req.params.begin(), req.params.end());
-  r.headers.reserve(req.headers.size());
-  for (const auto& [k, v] : req.headers) {
-    if (!IsPseudoHeader(k)) r.headers.emplace_back(k, v);
+Result<http::Fd> ListenOn(const std::string& host, int port) {
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+  addrinfo* found = nullptr;
+  const std::string service = std::to_string(port);
+  if (::getaddrinfo(host.empty() ? nullptr : host.c_str(), service.c_str(), &hints, &found) != 0 || !found) {
+    return Status::IOError("cannot listen on " + host + ":" + service + " (unknown address)");
   }
-  r.body = req.body;
-  r.remote_addr = req.remote_addr;
-  r.remote_port = req.remote_port;
-  r.local_port = req.local_port;
-  return r;
-}
-
-double MillisSince(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
-      .count();
-}
-
-// State shared by a streamed response's provider and releaser.
-struct StreamState {
-  std::shared_ptr<RequestContext> ctx;
-  StreamFn fn;
-  std::string content_type;
-  int status = 200;
-  uint64_t bytes = 0;
-  bool failed = false;
-};
-
-class SinkWriter final : public StreamWriter {
- public:
-  SinkWriter(httplib::DataSink& sink, StreamState& state) : sink_(sink), state_(state) {}
-  bool Write(std::string_view data) override {
-    if (state_.failed) return false;
-    if (data.empty()) return true;
-    if (!sink_.write(data.data(), data.size())) {
-      state_.failed = true;
-      return false;
+  std::string why = "address not available";
+  for (addrinfo* a = found; a != nullptr; a = a->ai_next) {
+    http::Fd fd(::socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC, a->ai_protocol));
+    if (fd.get() < 0) continue;
+    int one = 1;
+    ::setsockopt(fd.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    if (::bind(fd.get(), a->ai_addr, a->ai_addrlen) == 0 && ::listen(fd.get(), 1024) == 0) {
+      ::freeaddrinfo(found);
+      return fd;
     }
-    state_.bytes += data.size();
-    return true;
+    why = std::strerror(errno);
   }
-  bool IsConnected() override {
-    if (!state_.failed && sink_.is_writable && !sink_.is_writable()) state_.failed = true;
-    return !state_.failed;
-  }
+  ::freeaddrinfo(found);
+  return Status::IOError("cannot listen on " + host + ":" + service + " (" + why + ")");
+}
 
- private:
-  httplib::DataSink& sink_;
-  StreamState& state_;
-};
+int BoundPort(int fd) {
+  sockaddr_storage ss{};
+  socklen_t len = sizeof ss;
+  if (::getsockname(fd, reinterpret_cast<sockaddr*>(&ss), &len) != 0) return -1;
+  if (ss.ss_family == AF_INET) return ntohs(reinterpret_cast<sockaddr_in*>(&ss)->sin_port);
+  return ntohs(reinterpret_cast<sockaddr_in6*>(&ss)->sin6_port);
+}
 
 }  // namespace
 
-HttpAdapter::HttpAdapter(Server& server) : server_(server), http_(std::make_unique<httplib::Server>()) {
-  const ServerSettings& s = server_.settings();
-  http_->set_tcp_nodelay(true);
-  http_->set_keep_alive_max_count(s.keep_alive_max);
-  http_->set_payload_max_length(s.max_body_bytes);
-  const size_t threads = s.http_threads;
-  http_->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+HttpAdapter::HttpAdapter(Server& server)
+    : server_(server), stop_(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {}
 
-  auto on_request = [this](const httplib::Request& req, httplib::Response& res) {
-    auto ctx = server_.NewContext(Translate(req));
-    Response out = server_.Handle(ctx);
-    WriteResponse(std::move(ctx), std::move(out), res);
-  };
-  http_->Get(".*", on_request);
-  http_->Post(".*", on_request);
-  http_->Put(".*", on_request);
-  http_->Patch(".*", on_request);
-  http_->Delete(".*", on_request);
-  http_->Options(".*", on_request);
-  http_->set_error_handler(httplib::Server::HandlerWithResponse(
-      [this](const httplib::Request& req, httplib::Response& res) {
-        if (res.has_header("X-Request-ID")) return httplib::Server::HandlerResponse::Unhandled;
-        OnProtocolError(req, res);
-        return httplib::Server::HandlerResponse::Handled;
-      }));
-}
-
-HttpAdapter::~HttpAdapter() = default;
-
-void HttpAdapter::OnProtocolError(const httplib::Request& req, httplib::Response& res) {
-  auto ctx = server_.NewContext(Translate(req));
-  RouteMatch match = server_.routes().Find(ctx->request().method, ctx->request().path);
-  if (match.route != nullptr) ctx->set_endpoint(match.route->endpoint);
-  server_.LogRequest(*ctx);
-  Response out =
-      res.status == 413
-          ? ctx->Error(413, error_type::kPayloadTooLarge,
-                       "The request body exceeds MAX_BODY_BYTES (" +
-                           std::to_string(server_.settings().max_body_bytes) + " bytes)")
-          : ctx->Error(res.status, error_type::kInvalidRequest,
-                       "Malformed HTTP request (status " + std::to_string(res.status) + ")");
-  WriteResponse(std::move(ctx), std::move(out), res);
-}
-
-void HttpAdapter::WriteResponse(std::shared_ptr<RequestContext> ctx, Response out,
-                                httplib::Response& res) {
-  res.status = out.status;
-  for (auto& [k, v] : out.headers) res.set_header(k, v);
-  res.set_header("X-Request-ID", ctx->request_id());
-  if (!out.stream) {
-    logging::HttpResponseView view;
-    view.status_code = out.status;
-    view.duration_ms = MillisSince(ctx->start_time());
-    view.content_type = out.content_type;
-    view.response_size = out.body.size();
-    view.body = out.body;
-    server_.FinishExchange(*ctx, view);
-    res.set_content(std::move(out.body), out.content_type);
-    return;
+HttpAdapter::~HttpAdapter() {
+  StopAccepting();
+  for (std::thread& t : workers_) {
+    if (t.joinable()) t.join();
   }
-  auto state = std::make_shared<StreamState>();
-  state->ctx = std::move(ctx);
-  state->fn = std::move(out.stream);
-  state->content_type = out.content_type;
-  state->status = out.status;
-  Server& server = server_;
-  res.set_chunked_content_provider(
-      out.content_type,
-      [state](size_t, httplib::DataSink& sink) {
-        SinkWriter writer(sink, *state);
-        state->fn(writer, *state->ctx);
-        if (!state->failed) sink.done();
-        return !state->failed;
-      },
-      [state, &server](bool success) {
-        logging::HttpResponseView view;
-        view.status_code = state->status;
-        view.duration_ms = MillisSince(state->ctx->start_time());
-        view.content_type = state->content_type;
-        view.response_size = state->bytes;
-        view.streamed = true;
-        view.client_disconnected = !success || state->failed;
-        server.FinishExchange(*state->ctx, view);
-      });
 }
 
 Result<int> HttpAdapter::Bind(const std::string& host, int port) {
-  int bound = port;
-  if (port == 0) {
-    bound = http_->bind_to_any_port(host);
-  } else if (!http_->bind_to_port(host, port)) {
-    bound = -1;
-  }
-  if (bound <= 0) {
-    return Status::IOError("cannot listen on " + host + ":" + std::to_string(port) +
-                           " (address in use or not available)");
-  }
-  return bound;
+  LLM_ASSIGN_OR_RETURN(listener_, ListenOn(host, port));
+  return BoundPort(listener_.get());
 }
 
-void HttpAdapter::Listen() { http_->listen_after_bind(); }
+void HttpAdapter::Listen() {
+  const size_t threads = server_.settings().http_threads;
+  for (size_t i = 0; i < threads; ++i) workers_.emplace_back([this] { Work(); });
+  for (;;) {
+    pollfd p[2] = {{listener_.get(), POLLIN, 0}, {stop_.get(), POLLIN, 0}};
+    if (::poll(p, 2, -1) < 0 && errno != EINTR) break;
+    if (p[1].revents & POLLIN) break;
+    if (!(p[0].revents & POLLIN)) continue;
+    http::Fd conn(::accept4(listener_.get(), nullptr, nullptr, SOCK_CLOEXEC));
+    if (conn.get() < 0) {
+      if (errno == EMFILE || errno == ENFILE) ::usleep(10000);  // out of descriptors: let some close
+      continue;
+    }
+    int one = 1;
+    ::setsockopt(conn.get(), IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    Enqueue(std::move(conn));
+  }
+  listener_ = http::Fd();
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = true;
+    pending_.clear();  // accepted but never read: closed unanswered, as a closed listener would
+  }
+  cv_.notify_all();
+  for (std::thread& t : workers_) t.join();
+  workers_.clear();
+}
 
-void HttpAdapter::StopAccepting() { http_->stop(); }
+void HttpAdapter::Enqueue(http::Fd connection) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (pending_.size() < kMaxPendingConnections) {
+      pending_.push_back(std::move(connection));
+      cv_.notify_one();
+      return;
+    }
+  }
+  bool stalled = false;
+  http::WriteAll(connection.get(), BusyResponse(), std::chrono::milliseconds(100), &stalled);
+}
+
+void HttpAdapter::Work() {
+  for (;;) {
+    http::Fd connection;
+    {
+      std::unique_lock<std::mutex> lock(mutex_);
+      cv_.wait(lock, [this] { return stopping_ || !pending_.empty(); });
+      if (pending_.empty()) return;
+      connection = std::move(pending_.front());
+      pending_.pop_front();
+    }
+    HttpConnection(server_, std::move(connection), stop_.get()).Serve();
+  }
+}
+
+void HttpAdapter::StopAccepting() {
+  const uint64_t one = 1;
+  if (stop_.get() >= 0 && ::write(stop_.get(), &one, sizeof one) < 0) {
+    // Already signalled (the counter is full) or closed: nothing more to wake.
+  }
+}
 
 }  // namespace llm::server

@@ -1,42 +1,48 @@
-// The cpp-httplib side of the server: translates requests, runs the Server's middleware and
-// writes responses (plain or chunked) with X-Request-ID. Internal to the server module.
+// The HTTP/1.1 front of the server (internal to the server module): a listening socket, a
+// fixed pool of HTTP_THREADS workers each serving one connection at a time (HttpConnection:
+// Boost.Beast's parser, keep-alive, chunked streaming), and a graceful stop.
 #pragma once
 
-#include <memory>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "core/status.h"
-#include "server/http_types.h"
-
-namespace httplib {
-class Server;
-struct Request;
-struct Response;
-}
+#include "server/http_wire.h"
 
 namespace llm::server {
 
 class Server;
-class RequestContext;
 
 class HttpAdapter {
  public:
   explicit HttpAdapter(Server& server);
   ~HttpAdapter();
+  HttpAdapter(const HttpAdapter&) = delete;
+  HttpAdapter& operator=(const HttpAdapter&) = delete;
 
   // Binds host:port (0 = any free port); returns the bound port.
   Result<int> Bind(const std::string& host, int port);
   // Serves until StopAccepting(); returns after in-flight requests finished.
   void Listen();
-  // Closes the listening socket; Listen() then drains and returns.
+  // Closes the listening socket and idle connections; Listen() then drains and returns.
   void StopAccepting();
 
  private:
-  void WriteResponse(std::shared_ptr<RequestContext> ctx, Response out, httplib::Response& res);
-  void OnProtocolError(const httplib::Request& req, httplib::Response& res);
+  void Work();
+  void Enqueue(http::Fd connection);
 
   Server& server_;
-  std::unique_ptr<httplib::Server> http_;
+  http::Fd listener_;
+  http::Fd stop_;  // an eventfd: readable once stopping
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  std::deque<http::Fd> pending_;  // accepted connections waiting for a worker
+  bool stopping_ = false;
+  std::vector<std::thread> workers_;
 };
 
 }  // namespace llm::server

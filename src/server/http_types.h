@@ -25,6 +25,8 @@ struct HttpRequest {
   std::string remote_addr;
   int remote_port = -1;  // the client's port (-1 when unknown)
   int local_port = -1;   // our listening port the client connected to
+  int socket_fd = -1;    // the connection (owned by the HTTP layer, open for the whole
+                         // exchange; only polled for a client that left); -1: none
 
   // The first value of header `name` (case-insensitive), or "".
   std::string_view Header(std::string_view name) const;

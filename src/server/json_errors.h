@@ -24,6 +24,7 @@ inline constexpr std::string_view kAuthFailed = "auth_failed";          // missi
 inline constexpr std::string_view kBodyTooLarge = "body_too_large";     // over MAX_BODY_BYTES
 inline constexpr std::string_view kNestingTooDeep = "nesting_too_deep"; // JSON over the depth limit
 inline constexpr std::string_view kBadFraming = "bad_framing";          // malformed HTTP framing
+inline constexpr std::string_view kHeadersTooLarge = "headers_too_large"; // over MAX_HEADER_BYTES
 inline constexpr std::string_view kPathTraversal = "path_traversal";    // "..", "%2e", "/" in a name
 inline constexpr std::string_view kInjection = "injection";             // NUL, CR or LF in a name
 }  // namespace security_reason

@@ -1,4 +1,4 @@
-// The HTTP server: a cpp-httplib adapter, the request/response logging middleware and the
+// The HTTP server: an HTTP/1.1 adapter (Boost.Beast parser, own sockets), the request/response logging middleware and the
 // route table.
 //
 // EXTENSION POINTS (stable; other modules build on these):
@@ -73,7 +73,7 @@ using ResponseObserver = std::function<void(const RequestContext& ctx, int statu
 // Runs before routing; a returned Response is sent as is (e.g. 401 for a missing API key).
 using RequestFilter = std::function<std::optional<Response>(RequestContext& ctx)>;
 
-class HttpAdapter;  // the cpp-httplib side (http_adapter.cpp)
+class HttpAdapter;  // the sockets and HTTP/1.1 framing (http_adapter.cpp)
 
 class Server {
  public:

@@ -250,9 +250,14 @@ TEST(RobustnessApi, AGenerationStopsAtMaxGenerationSeconds) {
   ASSERT_TRUE(r);
   ASSERT_EQ(r->status, 200) << r->body;
   const json j = json::parse(r->body);
-  EXPECT_EQ(j["finish_reason"], "timeout");
+  EXPECT_EQ(j["finish_reason"], "time_limit");
   EXPECT_LT(j["usage"]["completion_tokens"].get<int>(), 4000);
   EXPECT_LT(j["generation_time"].get<double>(), 5.0);
+  auto o = server->Client()->Post("/v1/completions",
+                                  R"({"model":"synth-llama3-q4_0.gguf","prompt":"Once upon a time","max_tokens":4000})", kJson);
+  ASSERT_TRUE(o);
+  ASSERT_EQ(o->status, 200) << o->body;
+  EXPECT_EQ(json::parse(o->body)["choices"][0]["finish_reason"], "length");  // OpenAI has no other name for a limit
   EXPECT_EQ(server->Stop(), 0);
 }
 

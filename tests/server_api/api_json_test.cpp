@@ -50,8 +50,8 @@ TEST(OpenAIJson, TextCompletionHasOpenAIsShape) {
   EXPECT_TRUE(j["choices"][0]["logprobs"].is_null());
 }
 
-TEST(OpenAIJson, TimeoutIsReportedAsLength) {
-  EXPECT_EQ(OpenAIFinishReason(engine::FinishReason::kTimeout), "length");
+TEST(OpenAIJson, TimeLimitIsReportedAsLength) {
+  EXPECT_EQ(OpenAIFinishReason(engine::FinishReason::kTimeLimit), "length");
   EXPECT_EQ(OpenAIFinishReason(engine::FinishReason::kStop), "stop");
 }
 

@@ -17,7 +17,7 @@ TEST(ParseApiSettings, DefaultsAreTheIssues) {
   EXPECT_EQ(s->parallel, 1);
   EXPECT_EQ(s->max_queue, 64);
   EXPECT_EQ(s->max_loaded_models, 1);
-  EXPECT_EQ(s->max_generation_seconds, 300);
+  EXPECT_EQ(s->max_generation_seconds, 0);  // no limit unless asked
   EXPECT_EQ(s->shutdown_grace_seconds, 10);
   EXPECT_TRUE(s->api_key.empty());
   EXPECT_FALSE(s->protect_metrics);
@@ -56,7 +56,7 @@ TEST(ParseApiSettings, ReadsEnvironmentAndFlagsOverrideIt) {
 TEST(ParseApiSettings, MalformedValuesNameTheVariable) {
   const std::pair<const char*, const char*> bad[] = {
       {"PARALLEL", "0"}, {"PARALLEL", "two"}, {"MAX_QUEUE", "-1"}, {"MAX_LOADED_MODELS", "0"},
-      {"MAX_GENERATION_SECONDS", "abc"}, {"MAX_GENERATION_SECONDS", "0"}, {"SHUTDOWN_GRACE_SECONDS", "-3"},
+      {"MAX_GENERATION_SECONDS", "abc"}, {"MAX_GENERATION_SECONDS", "-1"}, {"SHUTDOWN_GRACE_SECONDS", "-3"},
       {"PROTECT_METRICS", "maybe"}, {"USE_MMAP", "sometimes"}, {"LLM_API_KEY", "   "}};
   for (const auto& [name, value] : bad) {
     auto s = ParseApiSettings(MapEnv({{name, value}}), {});

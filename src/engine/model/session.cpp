@@ -70,7 +70,7 @@ std::string_view FinishReasonName(FinishReason reason) {
     case FinishReason::kStop: return "stop";
     case FinishReason::kLength: return "length";
     case FinishReason::kCancelled: return "cancelled";
-    case FinishReason::kTimeout: return "timeout";
+    case FinishReason::kTimeLimit: return "time_limit";
   }
   return "stop";
 }
@@ -157,7 +157,7 @@ Result<GenerateResult> Session::GenerateFromTokens(std::vector<int32_t> prompt_t
       break;
     }
     if (params.timeout_ms > 0 && MsSince(t_start) > params.timeout_ms) {
-      result.finish_reason = FinishReason::kTimeout;
+      result.finish_reason = FinishReason::kTimeLimit;
       break;
     }
     const int32_t id = sampler.Sample(logits);

@@ -31,11 +31,11 @@ struct GenerateParams {
   std::vector<std::string> stop;  // stop strings; the text is cut before the first match
   bool add_bos = true;            // prepend BOS when the model's tokenizer wants one
   bool parse_special = true;      // "<|eot_id|>" in the prompt is one special token
-  double timeout_ms = 0;          // > 0: stop with kTimeout once this much time has passed
+  double timeout_ms = 0;          // > 0: stop with kTimeLimit once this much time has passed
 };
 
-enum class FinishReason { kStop, kLength, kCancelled, kTimeout };
-// "stop" | "length" | "cancelled" | "timeout".
+enum class FinishReason { kStop, kLength, kCancelled, kTimeLimit };
+// "stop" | "length" | "cancelled" | "time_limit".
 std::string_view FinishReasonName(FinishReason reason);
 
 struct Timings {
