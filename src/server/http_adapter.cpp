@@ -20,6 +20,11 @@ namespace {
 
 // Accepted connections may wait for a worker; past this many the newest is answered 503.
 constexpr size_t kMaxPendingConnections = 1024;
+// A fixed send buffer (the kernel doubles it) instead of one that autotuning grows to 4 MiB:
+// a client that stops reading holds at most this much of the server's memory, and its
+// writes stop making progress at once, so HTTP_WRITE_SECONDS drops it. Token streams and
+// JSON answers need far less.
+constexpr int kSendBufferBytes = 64 * 1024;
 
 std::string BusyResponse() {
   const std::string body = R"({"error":"Too many connections","error_type":"ServerBusyError","status_code":503})";
@@ -93,6 +98,7 @@ void HttpAdapter::Listen() {
     }
     int one = 1;
     ::setsockopt(conn.get(), IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    ::setsockopt(conn.get(), SOL_SOCKET, SO_SNDBUF, &kSendBufferBytes, sizeof kSendBufferBytes);
     Enqueue(std::move(conn));
   }
   listener_ = http::Fd();
