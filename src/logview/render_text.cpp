@@ -131,6 +131,13 @@ std::string RenderStatsText(const Json& j, bool color) {
                    m["count"].get<uint64_t>(), num(m["avg_generation_time_s"], "s"), num(m["avg_tokens_per_second"], ""),
                    num(m["avg_response_length"], ""));
   }
+  out += Heading2("Usage per API key (anonymous: no accepted key)", color);
+  fmt::format_to(w, "  {:<30} {:>9} {:>9} {:>11} {:>13} {:>17}\n", "api_key_name", "requests", "errors", "generations",
+                 "prompt_tokens", "completion_tokens");
+  for (const Json& k : j.value("api_keys", Json::array()))
+    fmt::format_to(w, "  {:<30} {:>9} {:>9} {:>11} {:>13} {:>17}\n", Str(k["api_key_name"]), k["requests"].get<uint64_t>(),
+                   k["errors"].get<uint64_t>(), k["generations"].get<uint64_t>(), k["prompt_tokens"].get<int64_t>(),
+                   k["completion_tokens"].get<int64_t>());
   return out;
 }
 
