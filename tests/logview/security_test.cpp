@@ -128,6 +128,27 @@ TEST(LogViewerSecurity, SummarisesEachFindingPerClientWithFirstAndLastTime) {
   EXPECT_TRUE(ci_listed) << j["by_key"].dump();
 }
 
+TEST(LogViewerSecurity, ThreadsMergeToTheSameReport) {
+  TempDir dir;
+  SecurityLog log;
+  for (int i = 0; i < 3000; ++i) {  // 10 clients, traffic spread over 25 minutes
+    const std::string addr = "10.1.0." + std::to_string(i % 10);
+    log.Request(i * 0.5, addr, "/missing/" + std::to_string(i % 37), i % 3 ? 404 : 413, i % 4 ? "" : "k" + std::to_string(i % 3));
+    if (i % 6 == 0) log.Security(i * 0.5, addr, "body_too_large");  // about a 413 request
+    if (i % 5 == 0) log.Security(i * 0.5, addr, "auth_failed");
+  }
+  log.Write(dir.path());
+  CommandResult one = RunLogViewer({"--security", "--json", "--threads", "1", "--burst-threshold", "15", "--log-dir", dir.path()});
+  CommandResult four = RunLogViewer({"--security", "--json", "--threads", "4", "--burst-threshold", "15", "--log-dir", dir.path()});
+  ASSERT_EQ(one.exit_code, 0) << one.err;
+  ASSERT_EQ(four.exit_code, 0) << four.err;
+  EXPECT_EQ(json::parse(one.out), json::parse(four.out));
+  const json t = json::parse(one.out)["totals"];
+  EXPECT_EQ(t["auth_failures"], 600);
+  EXPECT_EQ(t["refused_size"], 1000);  // every 413, its body_too_large event not counted twice
+  EXPECT_EQ(t["not_found_scans"], 10);
+}
+
 TEST(LogViewerSecurity, BurstThresholdAndScanMinimumAreHonoured) {
   TempDir dir;
   HostileLog().Write(dir.path());
