@@ -56,6 +56,7 @@ std::string RenderEntryLine(const RecordView& r, bool color) {
   if (r.status_code >= 0) fmt::format_to(std::back_inserter(out), " {}", r.status_code);
   if (r.duration_ms >= 0) fmt::format_to(std::back_inserter(out), " {}", Ms(r.duration_ms));
   if (!r.request_id.empty()) fmt::format_to(std::back_inserter(out), " [{}]", r.request_id);
+  if (!r.api_key_name.empty()) fmt::format_to(std::back_inserter(out), " key={}", r.api_key_name);
   if (!r.event_type.empty()) fmt::format_to(std::back_inserter(out), " {}", r.event_type);
   if (!r.error_type.empty()) fmt::format_to(std::back_inserter(out), " {}", r.error_type);
   fmt::format_to(std::back_inserter(out), " {}", r.message);

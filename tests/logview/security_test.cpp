@@ -186,6 +186,14 @@ TEST(LogViewerSecurity, CheckMaxAuthFailuresExitsOneOnlyWhenExceeded) {
   EXPECT_EQ(json::parse(json_out.out)["security_totals"]["auth_failures"], 3);
 }
 
+TEST(LogViewerEntries, ShowTheApiKeyNameOfEachRecord) {
+  TempDir dir;
+  HostileLog().Write(dir.path());
+  CommandResult r = RunLogViewer({"--type", "api", "--lines", "3", "--log-dir", dir.path()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("key=alice"), std::string::npos) << r.out;
+}
+
 TEST(LogViewerStats, ReportsUsagePerApiKeyName) {
   TempDir dir;
   HostileLog().Write(dir.path());
