@@ -1,6 +1,7 @@
 // `llm-api serve [--host 127.0.0.1] [--port 5000] [--models-dir DIR] [--model NAME]
-//  [--api-key-file PATH] [--no-mmap]`: the HTTP API server. Flags override HOST, PORT, MODELS_DIR,
-// DEFAULT_MODEL and LLM_API_KEY; the logging settings come from LOG_* and DEBUG, the
+//  [--api-key-file PATH] [--api-keys-file PATH] [--no-mmap]`: the HTTP API server. Flags override
+// HOST, PORT, MODELS_DIR, DEFAULT_MODEL, LLM_API_KEY and API_KEYS_FILE; SIGHUP re-reads
+// API_KEYS_FILE without dropping connections; the logging settings come from LOG_* and DEBUG, the
 // generation settings from PARALLEL, MAX_QUEUE, MAX_LOADED_MODELS... (docs/api.md).
 // Exit status: 0 after a clean stop (SIGINT/SIGTERM), 2 when it cannot start.
 #include <CLI/CLI.hpp>
@@ -54,7 +55,7 @@ nlohmann::json EffectiveConfiguration(const server::ServerSettings& s,
 }  // namespace
 
 int RunServe(int argc, char** argv) {
-  // Before any thread exists, so that every thread inherits the blocked SIGINT/SIGTERM.
+  // Before any thread exists, so that every thread inherits the blocked SIGINT/SIGTERM/SIGHUP.
   server::StopSignals signals;
   const EnvLookup env = ProcessEnv();
   Result<server::ServerSettings> settings = server::ServerSettingsFromEnv(env);
@@ -71,6 +72,8 @@ int RunServe(int argc, char** argv) {
   cli.add_option("--model", api_flags.model, "model used when a request names none (env DEFAULT_MODEL)");
   cli.add_option("--api-key-file", api_flags.api_key_file,
                  "file holding the API key clients must send as Bearer (env LLM_API_KEY)");
+  cli.add_option("--api-keys-file", api_flags.api_keys_file,
+                 "file of named API keys, one name:key a line or JSON, re-read on SIGHUP (env API_KEYS_FILE)");
   cli.add_flag("--no-mmap", api_flags.no_mmap,
                "read model files into memory (transparent huge pages) instead of mapping them (env USE_MMAP=False)");
   try {
@@ -109,6 +112,7 @@ int RunServe(int argc, char** argv) {
   std::fflush(stdout);
 
   int sig = signals.Wait();
+  for (; sig == SIGHUP; sig = signals.Wait()) api.ReloadApiKeys();
   server.Shutdown();
   logging::LogCounters counters = (*logger)->Counters();
   (*logger)->LogEvent("server_stopped", logging::Level::kInfo,

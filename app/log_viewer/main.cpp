@@ -21,7 +21,7 @@ int main(int argc, char** argv) {
   llm::logview::ViewerOptions o;
   bool no_color = false;
   double max_error_rate = -1, max_p95 = -1;
-  long long max_slow = -1;
+  long long max_slow = -1, max_auth_failures = -1;
   CLI::App app{"log_viewer: view and analyse llm-api's structured logs (api.log, errors.log)"};
   app.add_option("--type", o.type, "which log: api or errors (default: both for entries)")
       ->check(CLI::IsMember({"api", "errors"}));
@@ -44,6 +44,16 @@ int main(int argc, char** argv) {
   app.add_option("--max-error-rate", max_error_rate, "--check: max % of responses with status >= 400");
   app.add_option("--max-p95-ms", max_p95, "--check: max overall p95 duration in ms");
   app.add_option("--max-slow", max_slow, "--check: max number of slow requests");
+  app.add_option("--max-auth-failures", max_auth_failures, "--check: max authentication failures (security_event auth_failed)");
+  app.add_flag("--security", o.security,
+               "suspicious patterns per client address and API key name: auth failures, refused requests, "
+               "traversal/injection attempts, 404 scans, request bursts");
+  app.add_option("--burst-threshold", o.security_options.burst_threshold,
+                 "--security: a burst is more than N requests in one window (default 100)");
+  app.add_option("--burst-window", o.security_options.burst_window_s,
+                 "--security: burst window in seconds (default 10)");
+  app.add_option("--scan-min-404", o.security_options.scan_min_paths,
+                 "--security: distinct 404 paths from one client that make a scan (default 10)");
   app.add_option("--html", o.html_path, "write a self-contained HTML report to FILE");
   app.add_flag("--no-color", no_color, "never colour the output (NO_COLOR is honoured too)");
   app.add_option("--threads", o.threads, "scan threads (default: one per core)");
@@ -58,6 +68,7 @@ int main(int argc, char** argv) {
   if (max_error_rate >= 0) o.thresholds.max_error_rate = max_error_rate;
   if (max_p95 >= 0) o.thresholds.max_p95_ms = max_p95;
   if (max_slow >= 0) o.thresholds.max_slow = static_cast<uint64_t>(max_slow);
+  if (max_auth_failures >= 0) o.thresholds.max_auth_failures = static_cast<uint64_t>(max_auth_failures);
   const char* nc = std::getenv("NO_COLOR");
   o.color = !no_color && (nc == nullptr || nc[0] == '\0') && isatty(STDOUT_FILENO);
   std::signal(SIGINT, OnSignal);

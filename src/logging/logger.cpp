@@ -63,6 +63,7 @@ void RequestContext::WriteFields(JsonWriter& w) const {
   w.Field("url", url);
   w.Field("endpoint", endpoint);
   w.Field("remote_addr", remote_addr);
+  if (!api_key_name.empty()) w.Field("api_key_name", api_key_name);
 }
 
 Result<std::unique_ptr<Logger>> Logger::Open(const LogSettings& settings) {

@@ -17,8 +17,9 @@ struct RequestContext {
   std::string path;         // "/api/v1/health"
   std::string endpoint;     // the route's name, e.g. "health_check"; empty when unrouted
   std::string remote_addr;  // "127.0.0.1"
+  std::string api_key_name;  // the name of the API key the request presented; empty: none accepted
 
-  // Writes request_id, [trace_id, span_id,] method, url, endpoint, remote_addr.
+  // Writes request_id, [trace_id, span_id,] method, url, endpoint, remote_addr[, api_key_name].
   void WriteFields(JsonWriter& w) const;
 };
 

@@ -28,12 +28,28 @@ std::vector<std::string> BrokenThresholds(const Json& s, const CheckThresholds& 
   return out;
 }
 
+std::vector<std::string> BrokenSecurityThresholds(const Json& s, const CheckThresholds& t) {
+  std::vector<std::string> out;
+  if (!t.max_auth_failures) return out;
+  const uint64_t n = s["totals"]["auth_failures"].get<uint64_t>();
+  if (n <= *t.max_auth_failures) return out;
+  std::string worst;
+  uint64_t worst_n = 0;
+  for (const Json& row : s["by_client"]) {
+    const uint64_t c = row["auth_failures"]["count"].get<uint64_t>();
+    if (c > worst_n) worst_n = c, worst = row["remote_addr"].get<std::string>();
+  }
+  out.push_back(fmt::format("auth failures {} > max {} (most from {}: {})", n, *t.max_auth_failures, worst, worst_n));
+  return out;
+}
+
 std::string CheckSummary(const Json& s, const CheckThresholds& t) {
   const Json& o = s["overall"];
   std::string out = fmt::format("OK: {} responses", o["count"].get<uint64_t>());
   if (t.max_error_rate) out += fmt::format(", error rate {:.2f}% <= {:.2f}%", o["error_rate"].get<double>(), *t.max_error_rate);
   if (t.max_p95_ms) out += fmt::format(", p95 {:.3f} ms <= {:.3f} ms", o["p95_ms"].get<double>(), *t.max_p95_ms);
   if (t.max_slow) out += fmt::format(", slow {} <= {}", s["slow_requests"]["count"].get<uint64_t>(), *t.max_slow);
+  if (t.max_auth_failures) out += fmt::format(", auth failures <= {}", *t.max_auth_failures);
   return out;
 }
 

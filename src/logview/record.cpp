@@ -69,6 +69,14 @@ bool GetString(ondemand::value& v, std::string_view* out) {
   return s.error() == simdjson::INCORRECT_TYPE && !v.is_null().get(is_null) && is_null;
 }
 
+// Reads a string field that other records may use with another type: a non-string leaves
+// `out` empty and the line valid.
+bool GetStringIfString(ondemand::value& v, std::string_view* out) {
+  auto s = v.get_string();
+  if (!s.error()) *out = s.value_unsafe();
+  return true;
+}
+
 // Checks that a value is a string or null without unescaping it.
 bool IsStringOrNull(ondemand::value& v, bool* is_string) {
   ondemand::json_type t;
@@ -116,6 +124,9 @@ bool RecordParser::Impl::Field(const char* k, ondemand::value& v, RecordView* r,
                                bool* have_level, bool* have_msg) {
   std::string_view s;
   switch (k[0]) {
+    case 'a':
+      if (KeyIs(k, "api_key_name")) return GetString(v, &r->api_key_name);
+      break;
     case 'c':
       if (KeyIs(k, "completion_tokens")) return GetInt(v, &r->completion_tokens);
       break;
@@ -158,6 +169,7 @@ bool RecordParser::Impl::Field(const char* k, ondemand::value& v, RecordView* r,
       if (KeyIs(k, "request_id")) return GetString(v, &r->request_id);
       if (KeyIs(k, "remote_addr")) return GetString(v, &r->remote_addr);
       if (KeyIs(k, "response_length")) return GetInt(v, &r->response_length);
+      if (KeyIs(k, "reason")) return GetStringIfString(v, &r->reason);
       break;
     case 's':
       if (KeyIs(k, "status_code")) {

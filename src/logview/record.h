@@ -26,7 +26,8 @@ struct RecordView {
   Level level = Level::kInfo;
   RecordType type = RecordType::kOther;
   std::string_view type_name, message, module, request_id, method, url, path, endpoint,
-      remote_addr, user_agent, error_type, error_message, exception_type, event_type, model_name;
+      remote_addr, user_agent, error_type, error_message, exception_type, event_type, model_name,
+      api_key_name, reason;  // api_key_name: the request's key name; reason: of a security_event
   int status_code = -1;             // -1: absent
   double duration_ms = -1;          // -1: absent
   double generation_time = -1;      // seconds; -1: absent

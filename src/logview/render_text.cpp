@@ -57,6 +57,7 @@ std::string RenderEntryLine(const RecordView& r, bool color) {
   if (r.status_code >= 0) fmt::format_to(std::back_inserter(out), " {}", r.status_code);
   if (r.duration_ms >= 0) fmt::format_to(std::back_inserter(out), " {}", Ms(r.duration_ms));
   if (!r.request_id.empty()) fmt::format_to(std::back_inserter(out), " [{}]", r.request_id);
+  if (!r.api_key_name.empty()) fmt::format_to(std::back_inserter(out), " key={}", r.api_key_name);
   if (!r.event_type.empty()) fmt::format_to(std::back_inserter(out), " {}", r.event_type);
   if (!r.error_type.empty()) fmt::format_to(std::back_inserter(out), " {}", r.error_type);
   fmt::format_to(std::back_inserter(out), " {}", r.message);
@@ -133,6 +134,13 @@ std::string RenderStatsText(const Json& j, bool color) {
                    m["count"].get<uint64_t>(), num(m["avg_generation_time_s"], "s"), num(m["avg_tokens_per_second"], ""),
                    num(m["avg_response_length"], ""));
   }
+  out += Heading2("Usage per API key (anonymous: no accepted key)", color);
+  fmt::format_to(w, "  {:<30} {:>9} {:>9} {:>11} {:>13} {:>17}\n", "api_key_name", "requests", "errors", "generations",
+                 "prompt_tokens", "completion_tokens");
+  for (const Json& k : j.value("api_keys", Json::array()))
+    fmt::format_to(w, "  {:<30} {:>9} {:>9} {:>11} {:>13} {:>17}\n", Str(k["api_key_name"]), k["requests"].get<uint64_t>(),
+                   k["errors"].get<uint64_t>(), k["generations"].get<uint64_t>(), k["prompt_tokens"].get<int64_t>(),
+                   k["completion_tokens"].get<int64_t>());
   return out;
 }
 

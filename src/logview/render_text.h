@@ -12,7 +12,7 @@
 namespace llm::logview {
 
 // One readable line (no newline): time, level, type, method/endpoint, status, duration,
-// request id, message.
+// request id, API key name (key=NAME), message.
 std::string RenderEntryLine(const RecordView& r, bool color);
 // A titled section of entries, with the count of bad lines skipped when there were any.
 std::string RenderEntriesText(const EntryList& list, std::string_view title, bool color);

@@ -71,6 +71,19 @@ Json ModelsJson(const StatsAggregate& agg) {
   return out;
 }
 
+Json KeysJson(const StatsAggregate& agg) {
+  Json out = Json::array();
+  for (const auto& [name, k] : agg.keys) {
+    out.push_back({{"api_key_name", name},
+                   {"requests", k.requests},
+                   {"errors", k.errors},
+                   {"generations", k.generations},
+                   {"prompt_tokens", k.prompt_tokens},
+                   {"completion_tokens", k.completion_tokens}});
+  }
+  return out;
+}
+
 Json SlowJson(const StatsAggregate& agg) {
   std::vector<SlowRequest> s = agg.slowest;
   std::sort(s.begin(), s.end(), [](const SlowRequest& a, const SlowRequest& b) {
@@ -128,6 +141,7 @@ Json StatsReportJson(const StatsAggregate& agg, const ReportContext& ctx) {
   j["top_clients"] = TopList(agg.clients, ctx.top_n, "remote_addr");
   j["top_user_agents"] = TopList(agg.user_agents, ctx.top_n, "user_agent");
   j["models"] = ModelsJson(agg);
+  j["api_keys"] = KeysJson(agg);
   return j;
 }
 

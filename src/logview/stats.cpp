@@ -54,6 +54,21 @@ void ModelStats::Merge(const ModelStats& o) {
   completion_tokens_sum += o.completion_tokens_sum;
 }
 
+void KeyUsage::Merge(const KeyUsage& o) {
+  requests += o.requests;
+  errors += o.errors;
+  generations += o.generations;
+  prompt_tokens += o.prompt_tokens;
+  completion_tokens += o.completion_tokens;
+}
+
+KeyUsage& StatsAggregate::KeyOf(const RecordView& r) {
+  const std::string_view name = r.api_key_name.empty() ? std::string_view("anonymous") : r.api_key_name;
+  auto it = keys.find(name);
+  if (it == keys.end()) it = keys.emplace(std::string(name), KeyUsage{}).first;
+  return it->second;
+}
+
 void StatsAggregate::Add(const RecordView& r, std::string_view) {
   if (matched == 0 || r.time_us < first_us) first_us = r.time_us;
   if (matched == 0 || r.time_us > last_us) last_us = r.time_us;
@@ -82,6 +97,10 @@ void StatsAggregate::Add(const RecordView& r, std::string_view) {
         if (r.tokens_per_second >= 0) m.tps_sum += r.tokens_per_second, ++m.tps_n;
         if (r.response_length >= 0) m.length_sum += r.response_length, ++m.length_n;
         if (r.completion_tokens >= 0) m.completion_tokens_sum += r.completion_tokens, ++m.tokens_n;
+        KeyUsage& k = KeyOf(r);
+        ++k.generations;
+        if (r.prompt_tokens > 0) k.prompt_tokens += r.prompt_tokens;
+        if (r.completion_tokens > 0) k.completion_tokens += r.completion_tokens;
       }
       break;
     case RecordType::kOther:
@@ -91,6 +110,9 @@ void StatsAggregate::Add(const RecordView& r, std::string_view) {
 
 void StatsAggregate::AddResponse(const RecordView& r) {
   overall.Add(r.status_code, r.duration_ms);
+  KeyUsage& key = KeyOf(r);
+  ++key.requests;
+  if (r.status_code >= 400) ++key.errors;
   Slot(endpoints, r.endpoint.empty() ? std::string_view("-") : r.endpoint).Add(r.status_code, r.duration_ms);
   if (r.status_code >= 0) ++status_counts[static_cast<size_t>(r.status_code)];
   const int64_t hour = r.time_us >= 0 ? r.time_us / 3600000000LL : (r.time_us + 1) / 3600000000LL - 1;
@@ -136,6 +158,7 @@ void StatsAggregate::Merge(StatsAggregate&& o) {
   for (auto& [k, v] : o.clients) Slot(clients, k) += v;
   for (auto& [k, v] : o.user_agents) Slot(user_agents, k) += v;
   for (auto& [k, v] : o.models) models[k].Merge(v);
+  for (auto& [k, v] : o.keys) keys[k].Merge(v);
   slow_count += o.slow_count;
   for (SlowRequest& s : o.slowest) KeepIfSlowEnough(slowest, keep_slowest_, std::move(s));
 }

@@ -47,6 +47,14 @@ struct ModelStats {
   void Merge(const ModelStats& o);
 };
 
+// Usage of one API key name: responses (errors: status >= 400) and the tokens of its
+// text_generation_success events.
+struct KeyUsage {
+  uint64_t requests = 0, errors = 0, generations = 0;
+  int64_t prompt_tokens = 0, completion_tokens = 0;
+  void Merge(const KeyUsage& o);
+};
+
 struct HourCounts {
   uint64_t requests = 0;  // responses in the hour
   uint64_t errors = 0;    // of which status >= 400
@@ -74,6 +82,7 @@ class StatsAggregate {
   std::map<int64_t, HourCounts> hours;  // hour index (UTC seconds / 3600) -> counts
   StringMap<uint64_t> clients, user_agents;
   std::map<std::string, ModelStats, std::less<>> models;
+  std::map<std::string, KeyUsage, std::less<>> keys;  // api_key_name ("anonymous": none) -> usage
   uint64_t slow_count = 0;
   std::vector<SlowRequest> slowest;  // at most keep_slowest, a min-heap on duration
   double slow_ms() const { return slow_ms_; }
@@ -81,6 +90,7 @@ class StatsAggregate {
  private:
   void AddResponse(const RecordView& r);
   void AddSlow(const RecordView& r);
+  KeyUsage& KeyOf(const RecordView& r);
   double slow_ms_;
   size_t keep_slowest_;
   int64_t cached_hour_ = INT64_MIN;

@@ -76,6 +76,15 @@ Result<Json> StatsJson(const ViewerOptions& o, Plan& p) {
   return StatsReportJson(agg, p.ctx);
 }
 
+Result<Json> SecurityJson(const ViewerOptions& o, Plan p) {
+  LLM_ASSIGN_OR_RETURN(auto sources, OpenRotatedSet(o.log_dir, "api.log"));
+  p.ctx.files.clear();
+  for (const auto& s : sources) p.ctx.files.push_back(s.path());
+  auto agg = ParallelScan<SecurityAggregate>(sources, p.filter, p.threads,
+                                             [&] { return SecurityAggregate(o.security_options); });
+  return SecurityReportJson(agg, p.ctx);
+}
+
 Result<Json> ErrorsJson(const ViewerOptions& o, Plan p) {
   const std::string base = o.type.empty() ? "errors.log" : BaseOf(o.type);
   if (base == "api.log" && (!p.filter.min_level || *p.filter.min_level < Level::kError)) p.filter.min_level = Level::kError;
@@ -170,16 +179,32 @@ int RunReports(const ViewerOptions& o, Plan& p, std::FILE* out, std::FILE* err) 
     if (!st.ok()) return std::fprintf(err, "log_viewer: %s\n", st.message().c_str()), 2;
     if (!o.json && !o.stats && !o.check && !o.errors_only) std::fprintf(out, "HTML report written to %s\n", o.html_path.c_str());
   }
+  Json security;
+  if (o.security || (o.check && o.thresholds.max_auth_failures)) {
+    auto s = SecurityJson(o, p);
+    if (!s.ok()) return std::fprintf(err, "log_viewer: %s\n", s.status().message().c_str()), 2;
+    security = std::move(*s);
+  }
   std::vector<std::string> broken;
   if (o.check) broken = BrokenThresholds(stats, o.thresholds);
+  if (o.check && !security.is_null()) {
+    for (std::string& b : BrokenSecurityThresholds(security, o.thresholds)) broken.push_back(std::move(b));
+  }
   if (o.json) {
     Json doc;
-    if (o.stats && o.errors_only) doc = {{"stats", stats}, {"errors", errors}};
-    else if (o.stats) doc = stats;
+    const int reports = int(o.stats) + int(o.errors_only) + int(o.security);
+    if (reports > 1) {
+      doc = Json::object();
+      if (o.stats) doc["stats"] = stats;
+      if (o.errors_only) doc["errors"] = errors;
+      if (o.security) doc["security"] = security;
+    } else if (o.stats) doc = stats;
     else if (o.errors_only) doc = errors;
+    else if (o.security) doc = security;
     if (o.check) {
       Json c = {{"ok", broken.empty()}, {"broken", broken}};
       if (doc.is_null()) doc = {{"mode", "check"}, {"overall", stats["overall"]}, {"slow_requests_count", stats["slow_requests"]["count"]}};
+      if (!security.is_null() && !o.security) doc["security_totals"] = security["totals"];
       doc["check"] = c;
     }
     if (!doc.is_null()) Write(out, doc.dump(2, ' ', false, Json::error_handler_t::replace) + "\n");
@@ -188,6 +213,10 @@ int RunReports(const ViewerOptions& o, Plan& p, std::FILE* out, std::FILE* err) 
     if (o.errors_only) {
       if (o.stats) Write(out, "\n");
       Write(out, RenderErrorsText(errors, o.color));
+    }
+    if (o.security) {
+      if (o.stats || o.errors_only) Write(out, "\n");
+      Write(out, RenderSecurityText(security, o.color));
     }
     if (o.check) {
       for (const std::string& line : broken) std::fprintf(out, "CHECK FAILED: %s\n", line.c_str());
@@ -211,11 +240,15 @@ int RunViewer(const ViewerOptions& o, std::FILE* out, std::FILE* err, const std:
     return 2;
   }
   if (o.check && o.thresholds.Empty()) {
-    std::fprintf(err, "log_viewer: --check needs at least one of --max-error-rate, --max-p95-ms, --max-slow\n");
+    std::fprintf(err, "log_viewer: --check needs at least one of --max-error-rate, --max-p95-ms, --max-slow, --max-auth-failures\n");
     return 2;
   }
   if (o.follow) return RunFollow(o, *plan, out, stop);
-  if (o.stats || o.errors_only || o.check || !o.html_path.empty()) return RunReports(o, *plan, out, err);
+  if (o.security_options.burst_window_s <= 0) {
+    std::fprintf(err, "log_viewer: --burst-window must be positive\n");
+    return 2;
+  }
+  if (o.stats || o.errors_only || o.security || o.check || !o.html_path.empty()) return RunReports(o, *plan, out, err);
   return RunEntries(o, *plan, out, err);
 }
 

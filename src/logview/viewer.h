@@ -8,6 +8,7 @@
 #include <string>
 
 #include "logview/check.h"
+#include "logview/security.h"
 
 namespace llm::logview {
 
@@ -21,6 +22,8 @@ struct ViewerOptions {
   bool json = false;
   bool follow = false;
   bool check = false;
+  bool security = false;       // --security: the suspicious-patterns summary
+  SecurityOptions security_options;
   bool color = false;
   std::optional<double> hours;
   std::string since, until;    // ISO or relative ("30m", "2h", "1d")

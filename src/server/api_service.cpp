@@ -3,7 +3,7 @@
 #include <chrono>
 
 #include "server/builtin_routes.h"
-#include "server/connection_watch.h"
+#include "server/hostile_input.h"
 #include "server/json_errors.h"
 #include "server/native_json.h"
 #include "server/openai_json.h"
@@ -11,12 +11,6 @@
 #include "server/served_model_loader.h"
 
 namespace llm::server {
-namespace {
-
-bool StartsWith(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
-
-}  // namespace
-
 uint64_t RequiredHttpThreads(const ApiSettings& settings) {
   return static_cast<uint64_t>(settings.parallel) + static_cast<uint64_t>(settings.max_queue) + 16;
 }
@@ -25,6 +19,7 @@ ApiService::ApiService(ApiSettings settings, std::string models_dir, logging::Lo
     : settings_(std::move(settings)),
       models_dir_(std::move(models_dir)),
       logger_(logger),
+      access_(settings_, logger),
       registry_(models_dir_, settings_.max_loaded_models,
                 [mode = settings_.use_mmap ? LoadMode::kMap : LoadMode::kReadIntoMemory](const ModelFile& f) {
                   return LoadServedModel(f, mode);
@@ -89,12 +84,20 @@ void ApiService::Attach(Server& server) {
                        {"default_model", settings_.default_model}};
   });
   server.AddShutdownHook([this] { Shutdown(); });
+  // The key's name is known before the `request` record, so every record of the request has it.
+  server.SetCredentialNamer([this](const HttpRequest& r) { return access_.KeyName(r); });
+  server.AddRequestFilter([this](RequestContext& ctx) {
+    WatchRequest(ctx);
+    return std::optional<Response>();
+  });
   // Before routing: a request without the key gets 401 whatever its path or body.
-  server.AddRequestFilter([this](RequestContext& ctx) { return Authorize(ctx); });
+  server.AddRequestFilter([this](RequestContext& ctx) { return access_.Authorize(ctx); });
   // Every answered exchange, routed or not, streams when they end.
   server.AddResponseObserver([this](const RequestContext& ctx, int status, double seconds) {
     const std::string& endpoint = ctx.log_fields().endpoint;
-    metrics_.ObserveRequest(endpoint.empty() ? "unrouted" : endpoint, status, seconds);
+    const std::string& key = ctx.log_fields().api_key_name;
+    metrics_.ObserveRequest(endpoint.empty() ? "unrouted" : endpoint, status, seconds,
+                            key.empty() ? kAnonymousKeyName : std::string_view(key));
   });
 }
 
@@ -111,21 +114,30 @@ void ApiService::Shutdown() {
   registry_.UnloadAll("server shutting down");
 }
 
-std::optional<Response> ApiService::Authorize(RequestContext& ctx) const {
-  if (settings_.api_key.empty()) return std::nullopt;
-  const std::string& path = ctx.request().path;
-  const bool ops = path == "/api/v1/health" || path == "/metrics";
-  const bool protected_path = ops ? settings_.protect_metrics : (StartsWith(path, "/api/v1/") || StartsWith(path, "/v1/"));
-  if (!protected_path) return std::nullopt;
-  if (BearerTokenMatches(std::string(ctx.request().Header("Authorization")), settings_.api_key)) return std::nullopt;
-  const bool present = !ctx.request().Header("Authorization").empty();
-  ApiError e = AuthenticationFailed(present ? "Invalid API key" : "Missing API key: send 'Authorization: Bearer <key>'");
-  return ErrorResponse(ctx, StartsWith(path, "/v1/") ? ApiFlavor::kOpenAI : ApiFlavor::kNative, e);
+void ApiService::WatchRequest(RequestContext& ctx) const {
+  const HttpRequest& req = ctx.request();
+  std::optional<std::string_view> reason = SuspiciousPathReason(req.path);
+  if (!reason) reason = SuspiciousPathReason(req.query);
+  if (!reason) return;
+  ctx.LogSecurityEvent(*reason, "Suspicious request path from " + ctx.log_fields().remote_addr + " (" +
+                                    std::string(*reason) + ")",
+                       {{"where", "path"}});
+}
+
+void ApiService::WatchModelName(RequestContext& ctx, const std::string& name) const {
+  std::optional<std::string_view> reason = SuspiciousNameReason(name);
+  if (!reason) return;
+  // The name goes into the record JSON-escaped, so CR/LF/NUL cannot forge a line.
+  ctx.LogSecurityEvent(*reason, "Suspicious model name from " + ctx.log_fields().remote_addr + " (" +
+                                    std::string(*reason) + ")",
+                       {{"where", "model_name"}, {"model_name", name}});
 }
 
 Response ApiService::Generation(RequestContext& ctx, ParseFn parse, ApiFlavor flavor, PromptKind kind) {
   GenerationRequest req;
-  if (auto e = parse(ctx.json(), &req)) {
+  std::optional<ApiError> refused = parse(ctx.json(), &req);
+  WatchModelName(ctx, req.model);
+  if (auto e = refused) {
     req.flavor = flavor;
     req.kind = kind;
     return generation_.Reject(ctx, req, *e);
@@ -163,6 +175,7 @@ Response ApiService::OpenAIListModels(RequestContext&) {
 
 Response ApiService::OpenAIRetrieveModel(RequestContext& ctx) {
   const std::string& name = ctx.path_params().at("model");
+  WatchModelName(ctx, name);
   Result<ModelFile> file = ResolveModelFile(models_dir_, name);
   if (!file.ok()) return ErrorResponse(ctx, ApiFlavor::kOpenAI, ModelNotFound("The model '" + name + "' does not exist"));
   Response r;

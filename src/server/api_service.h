@@ -13,6 +13,7 @@
 #include <string>
 
 #include "logging/logger.h"
+#include "server/access_control.h"
 #include "server/api_settings.h"
 #include "server/generation_handler.h"
 #include "server/generation_slots.h"
@@ -39,6 +40,8 @@ class ApiService {
   // Stops admitting generations, lets running ones finish for SHUTDOWN_GRACE_SECONDS, then
   // cancels the rest and unloads the models. Blocks at most the grace period plus a little.
   void Shutdown();
+  // Re-reads API_KEYS_FILE (on SIGHUP): see AccessControl::Reload. Connections stay open.
+  void ReloadApiKeys() { access_.Reload(); }
 
   const ApiSettings& settings() const { return settings_; }
   ModelRegistry& registry() { return registry_; }
@@ -54,13 +57,16 @@ class ApiService {
   Response OpenAIListModels(RequestContext& ctx);
   Response OpenAIRetrieveModel(RequestContext& ctx);
   Response Metrics(RequestContext& ctx);
-  // The 401 answer when the request needs the key and lacks it; nullopt when allowed.
-  std::optional<Response> Authorize(RequestContext& ctx) const;
+  // Writes a security_event when a request's path, query or model name has the shape of a
+  // traversal or injection attempt; never answers (the normal handling refuses such names).
+  void WatchRequest(RequestContext& ctx) const;
+  void WatchModelName(RequestContext& ctx, const std::string& name) const;
   RegistryObserver MakeObserver();
 
   ApiSettings settings_;
   std::string models_dir_;
   logging::Logger& logger_;
+  AccessControl access_;
   ModelRegistry registry_;
   Scheduler scheduler_;
   GenerationSlots slots_;

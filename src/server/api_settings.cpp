@@ -66,6 +66,12 @@ Result<std::string> ReadKeyFile(const std::string& path) {
   return key;
 }
 
+nlohmann::json KeyNames(const std::vector<NamedKey>& keys) {
+  nlohmann::json names = nlohmann::json::array();
+  for (const NamedKey& k : keys) names.push_back(k.name);
+  return names;
+}
+
 }  // namespace
 
 int ApiSettings::TotalThreads() const {
@@ -83,6 +89,8 @@ nlohmann::json ApiSettings::Redacted() const {
           {"context_size", context_size},
           {"default_model", default_model},
           {"api_key", api_key.empty() ? nlohmann::json(nullptr) : nlohmann::json("[REDACTED]")},
+          {"api_keys_file", api_keys_file.empty() ? nlohmann::json(nullptr) : nlohmann::json(api_keys_file)},
+          {"api_key_names", KeyNames(keys)},
           {"protect_metrics", protect_metrics},
           {"use_mmap", use_mmap}};
 }
@@ -108,7 +116,23 @@ Result<ApiSettings> ParseApiSettings(const EnvLookup& env, const ApiFlags& flags
   if (flags.api_key_file) {
     LLM_ASSIGN_OR_RETURN(s.api_key, ReadKeyFile(*flags.api_key_file));
   }
+  if (std::optional<std::string> f = env("API_KEYS_FILE")) s.api_keys_file = TrimSpace(*f);
+  if (flags.api_keys_file) s.api_keys_file = *flags.api_keys_file;
+  LLM_ASSIGN_OR_RETURN(s.keys, LoadConfiguredKeys(s));
   return s;
+}
+
+Result<std::vector<NamedKey>> LoadConfiguredKeys(const ApiSettings& settings) {
+  std::vector<NamedKey> keys;
+  if (!settings.api_key.empty()) keys.push_back({std::string(kDefaultKeyName), settings.api_key});
+  if (settings.api_keys_file.empty()) return keys;
+  LLM_ASSIGN_OR_RETURN(std::vector<NamedKey> named, LoadApiKeysFile(settings.api_keys_file));
+  Status merged = MergeKeys(keys, std::move(named));
+  if (!merged.ok()) {
+    return Status::InvalidArgument("API_KEYS_FILE " + settings.api_keys_file + ": " + merged.message() +
+                                   " (LLM_API_KEY is the key named 'default')");
+  }
+  return keys;
 }
 
 }  // namespace llm::server

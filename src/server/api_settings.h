@@ -5,9 +5,11 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/env.h"
 #include "core/status.h"
+#include "server/api_keys.h"
 #include "nlohmann/json_fwd.hpp"
 
 namespace llm::server {
@@ -21,7 +23,9 @@ struct ApiSettings {
   int threads = 0;                     // THREADS: compute threads in all (0: the core count)
   int context_size = 4096;             // CONTEXT_SIZE: cap on a session's context (tokens)
   std::string default_model;           // DEFAULT_MODEL / --model
-  std::string api_key;                 // LLM_API_KEY / --api-key-file (empty: open access)
+  std::string api_key;                 // LLM_API_KEY / --api-key-file: the key named "default"
+  std::string api_keys_file;           // API_KEYS_FILE / --api-keys-file: named keys, reloaded on SIGHUP
+  std::vector<NamedKey> keys;          // every accepted key (default + file); empty: open access
   bool protect_metrics = false;        // PROTECT_METRICS: health and metrics need the key too
   bool use_mmap = true;                // USE_MMAP / --no-mmap: map model files, or read them into memory
 
@@ -35,11 +39,17 @@ struct ApiSettings {
 struct ApiFlags {
   std::optional<std::string> model;         // --model
   std::optional<std::string> api_key_file;  // --api-key-file
+  std::optional<std::string> api_keys_file; // --api-keys-file
   bool no_mmap = false;                     // --no-mmap
 };
 
 // Parses the settings. InvalidArgument naming the variable (or flag) and the reason for a
-// malformed or out-of-range value, an unreadable or empty key file.
+// malformed or out-of-range value, an unreadable or empty key file, a bad API_KEYS_FILE (a
+// malformed line, a bad name, a duplicate name or key, a name "default" beside LLM_API_KEY).
 Result<ApiSettings> ParseApiSettings(const EnvLookup& env, const ApiFlags& flags);
+
+// The keys the settings accept now: api_key as "default", then API_KEYS_FILE read afresh.
+// Used at startup and on SIGHUP; the failure names the file and the fault, never a key.
+Result<std::vector<NamedKey>> LoadConfiguredKeys(const ApiSettings& settings);
 
 }  // namespace llm::server

@@ -20,8 +20,4 @@ class ConnectionWatch {
   int fd_ = -1;
 };
 
-// True when `authorization` is "Bearer <key>" with exactly `key`; the comparison takes the
-// same time wherever the first difference is.
-bool BearerTokenMatches(const std::string& authorization, const std::string& key);
-
 }  // namespace llm::server

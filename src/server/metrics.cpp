@@ -107,9 +107,11 @@ std::string EscapeLabelValue(std::string_view value) {
   return out;
 }
 
-void ApiMetrics::ObserveRequest(std::string_view endpoint, int status, double seconds) {
+void ApiMetrics::ObserveRequest(std::string_view endpoint, int status, double seconds,
+                                std::string_view api_key_name) {
   std::lock_guard<std::mutex> lock(mu_);
   ++requests_[{std::string(endpoint), status}];
+  ++by_key_[{std::string(api_key_name), status}];
   durations_[std::string(endpoint)].Observe(kHttpDurationBuckets, seconds);
 }
 
@@ -131,6 +133,12 @@ std::string ApiMetrics::Render(const MetricsGauges& gauges) const {
   for (const auto& [key, n] : requests_) {
     Sample(out, "llm_api_http_requests_total",
            Label("endpoint", key.first) + "," + Label("status", std::to_string(key.second)), std::to_string(n));
+  }
+  Header(out, "llm_api_requests_by_key_total", "counter",
+         "HTTP requests answered, by API key name (anonymous: no accepted key) and status code.");
+  for (const auto& [key, n] : by_key_) {
+    Sample(out, "llm_api_requests_by_key_total",
+           Label("api_key_name", key.first) + "," + Label("status", std::to_string(key.second)), std::to_string(n));
   }
   RenderHistograms(out, "llm_api_http_request_duration_seconds",
                    "Duration of HTTP requests (streamed ones until the stream ends), by endpoint.", "endpoint",

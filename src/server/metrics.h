@@ -41,8 +41,10 @@ struct MetricsGauges {
 
 class ApiMetrics {
  public:
-  // One answered request: its route's endpoint name, status code and duration.
-  void ObserveRequest(std::string_view endpoint, int status, double seconds);
+  // One answered request: its route's endpoint name, status code, duration and the name of
+  // the API key it presented ("anonymous" when none was accepted).
+  void ObserveRequest(std::string_view endpoint, int status, double seconds,
+                      std::string_view api_key_name = "anonymous");
   // One finished generation. ttft_seconds < 0 or tpot_seconds < 0: not observed.
   void ObserveGeneration(std::string_view model, int64_t prompt_tokens, int64_t generated_tokens,
                          double ttft_seconds, double tpot_seconds);
@@ -53,6 +55,7 @@ class ApiMetrics {
   mutable std::mutex mu_;
   std::map<std::pair<std::string, int>, uint64_t> requests_;  // (endpoint, status)
   std::map<std::string, HistogramData> durations_;            // endpoint
+  std::map<std::pair<std::string, int>, uint64_t> by_key_;    // (api_key_name, status)
   std::map<std::string, std::pair<uint64_t, uint64_t>> tokens_;  // model -> (prompt, generated)
   std::map<std::string, HistogramData> ttft_;                 // model
   std::map<std::string, HistogramData> tpot_;                 // model

@@ -10,7 +10,6 @@ namespace {
 
 void AddErrorHeaders(Response& r, const ApiError& e) {
   if (e.retry_after_seconds > 0) r.headers.emplace_back("Retry-After", std::to_string(e.retry_after_seconds));
-  if (e.status == 401) r.headers.emplace_back("WWW-Authenticate", "Bearer");
 }
 
 Response JsonText(int status, std::string body) {

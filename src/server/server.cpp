@@ -94,6 +94,7 @@ std::shared_ptr<RequestContext> Server::NewContext(HttpRequest request) {
   fields.url = BuildUrl(request);
   fields.path = request.path;
   fields.remote_addr = request.remote_addr;
+  if (credential_namer_) fields.api_key_name = credential_namer_(request);
   return std::make_shared<RequestContext>(std::move(request), std::move(fields), logger_);
 }
 

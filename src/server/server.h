@@ -72,6 +72,8 @@ using HealthContributor = std::function<void(nlohmann::json& health)>;
 using ResponseObserver = std::function<void(const RequestContext& ctx, int status, double seconds)>;
 // Runs before routing; a returned Response is sent as is (e.g. 401 for a missing API key).
 using RequestFilter = std::function<std::optional<Response>(RequestContext& ctx)>;
+// Names the credential a request presents (e.g. the API key's name); "" when none is accepted.
+using CredentialNamer = std::function<std::string(const HttpRequest& request)>;
 
 class HttpAdapter;  // the sockets and HTTP/1.1 framing (http_adapter.cpp)
 
@@ -95,6 +97,9 @@ class Server {
   void AddResponseObserver(ResponseObserver observer);
   // Runs after the `request` record and before routing, JSON parsing and the handler.
   void AddRequestFilter(RequestFilter filter);
+  // Names each request's credential when its context is built, so that every record of the
+  // request -- the `request` record included -- carries api_key_name. At most one namer.
+  void SetCredentialNamer(CredentialNamer namer) { credential_namer_ = std::move(namer); }
 
   // Binds settings().host:port (port 0 picks a free one) and serves on background threads.
   // Fails when the address cannot be bound.
@@ -131,6 +136,7 @@ class Server {
   std::vector<std::function<void()>> shutdown_hooks_;
   std::vector<ResponseObserver> response_observers_;
   std::vector<RequestFilter> request_filters_;
+  CredentialNamer credential_namer_;
   std::unique_ptr<HttpAdapter> http_;
   std::thread listener_;
   std::mutex lifecycle_mutex_;

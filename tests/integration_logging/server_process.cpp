@@ -117,6 +117,10 @@ ServerProcess::~ServerProcess() {
   std::remove(err_path_.c_str());
 }
 
+void ServerProcess::Signal(int sig) {
+  if (pid_ > 0) kill(pid_, sig);
+}
+
 int ServerProcess::Stop(int sig) {
   if (pid_ <= 0) return -1;
   kill(pid_, sig);

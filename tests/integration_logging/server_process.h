@@ -30,6 +30,8 @@ class ServerProcess {
   int port() const { return port_; }
   // Sends `sig` and waits for the exit; returns the exit code (-1 on a signal death).
   int Stop(int sig);
+  // Sends `sig` without waiting (e.g. SIGHUP to reload).
+  void Signal(int sig);
   std::string Stdout() const;
   std::string Stderr() const;
 

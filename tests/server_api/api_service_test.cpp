@@ -5,6 +5,7 @@
 #include <httplib.h>
 
 #include <cstdlib>
+#include <map>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -233,6 +234,67 @@ TEST_F(ApiServiceTest, ApiKeyIsRequiredComparedAndNeverLogged) {
       EXPECT_NE(all.find("AuthenticationError"), std::string::npos);
     }
   }
+}
+
+TEST_F(ApiServiceTest, NamedKeysLabelEveryRecordAndMetricAndRefuseWith401Challenge) {
+  ApiSettings s;
+  s.keys = {{"alice", "sk-alice-secret"}, {"bob", "sk-bob-secret"}};
+  Start(s);
+  auto alice = Post("/api/v1/generate", R"({"prompt":"x","max_tokens":2})", {{"Authorization", "Bearer sk-alice-secret"}});
+  ASSERT_EQ(alice->status, 200) << alice->body;
+  auto bob = client_->Get("/v1/models", {{"x-api-key", "sk-bob-secret"}});
+  ASSERT_EQ(bob->status, 200);
+  auto wrong = Post("/v1/completions", R"({"prompt":"x"})", {{"Authorization", "Bearer sk-alice-secreT"}});
+  ASSERT_EQ(wrong->status, 401);
+  EXPECT_EQ(wrong->get_header_value("WWW-Authenticate"), R"(Bearer realm="llm-api", error="invalid_token")");
+  auto missing = client_->Get("/api/v1/models");
+  ASSERT_EQ(missing->status, 401);
+  EXPECT_EQ(missing->get_header_value("WWW-Authenticate"), R"(Bearer realm="llm-api")");
+  const std::string metrics = client_->Get("/metrics")->body;
+  EXPECT_NE(metrics.find(R"(llm_api_requests_by_key_total{api_key_name="alice",status="200"} 1)"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find(R"(llm_api_requests_by_key_total{api_key_name="bob",status="200"} 1)"), std::string::npos);
+  EXPECT_NE(metrics.find(R"(llm_api_requests_by_key_total{api_key_name="anonymous",status="401"} 2)"), std::string::npos);
+  const std::string alice_id = alice->get_header_value("X-Request-ID");
+  const std::string wrong_id = wrong->get_header_value("X-Request-ID");
+  std::vector<json> records = StopAndReadLog();
+  int alice_records = 0, auth_events = 0, auth_errors = 0;
+  for (const json& r : records) {
+    EXPECT_EQ(r.dump().find("-secret"), std::string::npos) << r.dump();
+    if (r.value("request_id", "") == alice_id) {
+      ++alice_records;
+      EXPECT_EQ(r.value("api_key_name", ""), "alice") << r.dump();
+    }
+    if (r.value("request_id", "") != wrong_id) continue;
+    EXPECT_FALSE(r.contains("api_key_name")) << r.dump();
+    if (r.value("event_type", "") == "security_event") {
+      ++auth_events;
+      EXPECT_EQ(r["reason"], "auth_failed");
+      EXPECT_EQ(r["credential"], "invalid");
+      EXPECT_EQ(r["remote_addr"], "127.0.0.1");
+    }
+    if (r["type"] == "error") {
+      ++auth_errors;
+      EXPECT_EQ(r["status_code"], 401);
+      EXPECT_NE(r["error_message"].get<std::string>().find("client 127.0.0.1"), std::string::npos) << r.dump();
+    }
+  }
+  EXPECT_GE(alice_records, 3);  // request, generation event, response
+  EXPECT_EQ(auth_events, 1);
+  EXPECT_EQ(auth_errors, 1);
+}
+
+TEST_F(ApiServiceTest, TraversalAndInjectionModelNamesWriteSecurityEvents) {
+  Start();
+  EXPECT_EQ(Post("/api/v1/generate", R"({"prompt":"x","model":"../../etc/passwd"})")->status, 404);
+  EXPECT_EQ(Post("/v1/completions", R"({"prompt":"x","model":"m\r\nX-Evil: 1"})")->status, 404);
+  EXPECT_EQ(client_->Get("/v1/models/%2e%2e")->status, 404);
+  EXPECT_EQ(Post("/api/v1/generate", R"({"prompt":"x","max_tokens":1})")->status, 200);
+  std::map<std::string, int> reasons;
+  for (const json& r : StopAndReadLog()) {
+    if (r.value("event_type", "") == "security_event") ++reasons[r["reason"].get<std::string>()];
+  }
+  EXPECT_EQ(reasons["injection"], 1);
+  EXPECT_GE(reasons["path_traversal"], 2);  // the model name, and the path of the last one too
 }
 
 TEST_F(ApiServiceTest, MetricsCountRequestsAndPassPromtool) {

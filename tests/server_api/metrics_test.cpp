@@ -22,6 +22,19 @@ TEST(ApiMetrics, CountsRequestsByEndpointAndStatus) {
   EXPECT_TRUE(Contains(text, "llm_api_http_requests_total{endpoint=\"generate_response\",status=\"400\"} 1\n"));
 }
 
+TEST(ApiMetrics, CountsRequestsByKeyNameAnonymousByDefault) {
+  ApiMetrics m;
+  m.ObserveRequest("generate_response", 200, 0.02, "alice");
+  m.ObserveRequest("list_models", 200, 0.01, "alice");
+  m.ObserveRequest("unrouted", 401, 0.001);
+  std::string text = m.Render({});
+  EXPECT_TRUE(Contains(text, "# TYPE llm_api_requests_by_key_total counter\n"));
+  EXPECT_TRUE(Contains(text, "llm_api_requests_by_key_total{api_key_name=\"alice\",status=\"200\"} 2\n")) << text;
+  EXPECT_TRUE(Contains(text, "llm_api_requests_by_key_total{api_key_name=\"anonymous\",status=\"401\"} 1\n"));
+  // The endpoint family is unchanged by the key label.
+  EXPECT_TRUE(Contains(text, "llm_api_http_requests_total{endpoint=\"generate_response\",status=\"200\"} 1\n"));
+}
+
 TEST(ApiMetrics, DurationHistogramUsesOpenTelemetryBucketsCumulatively) {
   ApiMetrics m;
   m.ObserveRequest("health_check", 200, 0.004);  // <= 0.005
