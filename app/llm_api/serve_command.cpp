@@ -45,7 +45,12 @@ nlohmann::json EffectiveConfiguration(const server::ServerSettings& s,
                            {"debug", l.debug},
                            {"log_body_max_bytes", l.body_max_bytes},
                            {"log_slow_request_ms", l.slow_request_ms},
-                           {"log_queue_size", l.queue_records}};
+                           {"log_queue_size", l.queue_records},
+                           {"log_flush", l.flush_always ? "always" : "interval"},
+                           {"max_header_bytes", s.max_header_bytes},
+                           {"http_keep_alive_seconds", s.keep_alive_seconds},
+                           {"http_read_seconds", s.read_seconds},
+                           {"http_write_seconds", s.write_seconds}};
   if (auto key = env("LLM_API_KEY"); key && !key->empty()) config["llm_api_key"] = *key;
   logging::RedactJson(config);
   config["api"] = api.Redacted();
@@ -101,12 +106,17 @@ int RunServe(int argc, char** argv) {
   api.Attach(server);  // after the builtin routes: extends list_models, guards every route
 
   if (Status started = server.Start(); !started.ok()) return StartupFailure(started.message());
+  const bool unclean = (*lock)->previous_shutdown() == "unclean";
+  nlohmann::json started = {{"version", LLM_API_VERSION},
+                            {"host", settings->host},
+                            {"port", server.port()},
+                            {"previous_shutdown", (*lock)->previous_shutdown()},
+                            {"configuration", EffectiveConfiguration(*settings, *log_settings, *api_settings, env)}};
+  if (unclean) started["previous_pid"] = (*lock)->previous_pid();
   (*logger)->LogEvent("server_started", logging::Level::kInfo,
-                      "Server started on " + settings->host + ":" + std::to_string(server.port()),
-                      {{"version", LLM_API_VERSION},
-                       {"host", settings->host},
-                       {"port", server.port()},
-                       {"configuration", EffectiveConfiguration(*settings, *log_settings, *api_settings, env)}});
+                      "Server started on " + settings->host + ":" + std::to_string(server.port()) +
+                          (unclean ? " (the previous server on this LOG_DIR did not stop cleanly)" : ""),
+                      started);
   std::printf("llm-api serve: listening on http://%s:%d (logs in %s)\n", settings->host.c_str(),
               server.port(), log_settings->dir.c_str());
   std::fflush(stdout);
@@ -122,6 +132,7 @@ int RunServe(int argc, char** argv) {
                        {"records_written", counters.records_written},
                        {"records_dropped", counters.records_dropped}});
   logger->reset();  // drains the queue and flushes the files
+  (*lock)->MarkCleanStop();
   return 0;
 }
 

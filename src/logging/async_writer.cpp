@@ -7,13 +7,15 @@
 namespace llm::logging {
 
 AsyncWriter::AsyncWriter(std::vector<std::shared_ptr<spdlog::sinks::sink>> sinks, size_t capacity,
-                         std::chrono::milliseconds flush_interval, size_t byte_capacity)
+                         std::chrono::milliseconds flush_interval, size_t byte_capacity,
+                         bool write_through)
     : sinks_(std::move(sinks)),
       capacity_(capacity == 0 ? 1 : capacity),
       byte_capacity_(byte_capacity == 0 ? 1 : byte_capacity),
       wake_threshold_(capacity_ / 4 == 0 ? 1 : capacity_ / 4),
       wake_bytes_(byte_capacity_ / 4 == 0 ? 1 : byte_capacity_ / 4),
-      flush_interval_(flush_interval) {
+      flush_interval_(flush_interval),
+      write_through_(write_through) {
   queue_.entries.reserve(capacity_);
   queue_.bytes.reserve(std::min(byte_capacity_, capacity_ * 256));
   thread_ = std::thread([this] { Run(); });
@@ -40,6 +42,12 @@ bool AsyncWriter::WakeDue() const {
 }
 
 void AsyncWriter::Push(spdlog::level::level_enum level, std::string_view line) {
+  if (write_through_) {
+    std::lock_guard<std::mutex> lock(write_through_mutex_);
+    WriteLine(level, line);
+    FlushSinks();
+    return;
+  }
   bool wake = false;
   {
     std::unique_lock<std::mutex> lock(mutex_);
@@ -100,24 +108,35 @@ void AsyncWriter::Run() {
   FlushSinks();
 }
 
+namespace {
+const spdlog::string_view_t kLoggerName = "llm-api";
+
+void LogTo(const std::vector<std::shared_ptr<spdlog::sinks::sink>>& sinks, const spdlog::details::log_msg& msg) {
+  for (const auto& sink : sinks) {
+    if (!sink->should_log(msg.level)) continue;
+    try {
+      sink->log(msg);
+    } catch (...) {  // a sink must never stop the writer; ours do not throw
+    }
+  }
+}
+}  // namespace
+
 void AsyncWriter::WriteBatch(Batch& batch) {
-  static const spdlog::string_view_t kName = "llm-api";
   const auto now = spdlog::log_clock::now();  // our sinks ignore it; one clock read per batch
   const char* p = batch.bytes.data();
   for (const Entry& e : batch.entries) {
-    spdlog::details::log_msg msg(now, spdlog::source_loc{}, kName, e.level,
-                                 spdlog::string_view_t(p, e.size));
+    LogTo(sinks_, spdlog::details::log_msg(now, spdlog::source_loc{}, kLoggerName, e.level,
+                                           spdlog::string_view_t(p, e.size)));
     p += e.size;
-    for (const auto& sink : sinks_) {
-      if (!sink->should_log(e.level)) continue;
-      try {
-        sink->log(msg);
-      } catch (...) {  // a sink must never stop the writer; ours do not throw
-      }
-    }
   }
   batch.entries.clear();
   batch.bytes.clear();
+}
+
+void AsyncWriter::WriteLine(spdlog::level::level_enum level, std::string_view line) {
+  LogTo(sinks_, spdlog::details::log_msg(spdlog::log_clock::now(), spdlog::source_loc{}, kLoggerName, level,
+                                         spdlog::string_view_t(line.data(), line.size())));
 }
 
 void AsyncWriter::FlushSinks() {

@@ -28,14 +28,17 @@ class AsyncWriter {
  public:
   // Starts the writer thread. The queue holds at most `capacity` (>= 1) records and, unless it
   // holds a single record, at most `byte_capacity` bytes of lines.
+  // With `write_through`, Push() writes and flushes the line itself (one write(2) per record,
+  // nothing queued), and the thread only keeps the periodic flush.
   AsyncWriter(std::vector<std::shared_ptr<spdlog::sinks::sink>> sinks, size_t capacity,
-              std::chrono::milliseconds flush_interval, size_t byte_capacity = 16u << 20);
+              std::chrono::milliseconds flush_interval, size_t byte_capacity = 16u << 20,
+              bool write_through = false);
   // Writes everything queued, flushes the sinks, stops the thread.
   ~AsyncWriter();
   AsyncWriter(const AsyncWriter&) = delete;
   AsyncWriter& operator=(const AsyncWriter&) = delete;
 
-  // Queues one line (copied); waits while the queue is full.
+  // Queues one line (copied); waits while the queue is full. Write-through: writes it now.
   void Push(spdlog::level::level_enum level, std::string_view line);
   // Asks the writer to write and flush what is queued now; returns at once.
   void RequestFlush();
@@ -56,6 +59,7 @@ class AsyncWriter {
   bool WakeDue() const;
   void Run();
   void WriteBatch(Batch& batch);
+  void WriteLine(spdlog::level::level_enum level, std::string_view line);
   void FlushSinks();
 
   const std::vector<std::shared_ptr<spdlog::sinks::sink>> sinks_;
@@ -64,6 +68,8 @@ class AsyncWriter {
   const size_t wake_threshold_;
   const size_t wake_bytes_;
   const std::chrono::milliseconds flush_interval_;
+  const bool write_through_;
+  std::mutex write_through_mutex_;  // one record at a time through the sinks
   mutable std::mutex mutex_;
   std::condition_variable writer_cv_;    // the writer waits for work
   std::condition_variable producer_cv_;  // producers wait for room

@@ -95,7 +95,7 @@ Logger::Logger(const LogSettings& settings, std::vector<std::shared_ptr<spdlog::
     : settings_(settings),
       files_(std::move(files)),
       writer_(std::make_unique<AsyncWriter>(std::move(sinks), settings.queue_records,
-                                            kFlushInterval)) {}
+                                            kFlushInterval, size_t{16} << 20, settings.flush_always)) {}
 
 Logger::~Logger() {
   writer_.reset();  // writes everything queued and flushes the sinks

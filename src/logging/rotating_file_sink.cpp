@@ -27,6 +27,13 @@ Result<std::shared_ptr<RotatingFileSink>> RotatingFileSink::Open(std::string pat
   LLM_ASSIGN_OR_RETURN(int fd, OpenAppend(path));
   struct stat st {};
   uint64_t size = ::fstat(fd, &st) == 0 ? static_cast<uint64_t>(st.st_size) : 0;
+  // A process killed mid-write may have left a torn last line: end it, so that our first
+  // record starts a line of its own and the torn one stays a single bad line.
+  char last = '\n';
+  if (size > 0 && ::pread(fd, &last, 1, static_cast<off_t>(size - 1)) == 1 && last != '\n' &&
+      ::write(fd, "\n", 1) == 1) {
+    ++size;
+  }
   if (!write) write = [](int f, const void* d, size_t n) { return static_cast<long>(::write(f, d, n)); };
   return std::make_shared<RotatingFileSink>(std::move(path), max_bytes, backup_count,
                                             std::move(write), fd, size);

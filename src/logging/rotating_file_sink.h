@@ -4,7 +4,9 @@
 // (a line larger than max_bytes goes whole into a fresh file). It buffers lines and writes in
 // large chunks on flush or when the buffer fills. A failed write (disk full) never throws: the
 // lines of that chunk are counted as dropped, the file is cut back to its last whole line, one
-// message goes to stderr, and writing resumes when a later write succeeds.
+// message goes to stderr, and writing resumes when a later write succeeds. Opening a file whose
+// last line is torn (a process killed mid-write) ends that line first, so the next record
+// never joins it.
 #pragma once
 
 #include <spdlog/sinks/base_sink.h>

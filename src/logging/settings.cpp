@@ -17,6 +17,12 @@ Result<LogSettings> LogSettingsFromEnv(const EnvLookup& env) {
   LLM_ASSIGN_OR_RETURN(s.queue_records,
                        EnvNonNegative(env, "LOG_QUEUE_SIZE", s.queue_records, 1u << 24));
   if (s.queue_records == 0) return Status::InvalidArgument("LOG_QUEUE_SIZE='0' must be at least 1");
+  if (auto flush = env("LOG_FLUSH"); flush && !flush->empty()) {
+    if (*flush != "always" && *flush != "interval") {
+      return Status::InvalidArgument("LOG_FLUSH='" + *flush + "' must be 'interval' or 'always'");
+    }
+    s.flush_always = *flush == "always";
+  }
   return s;
 }
 

@@ -19,10 +19,11 @@ struct LogSettings {
   uint64_t body_max_bytes = 8192;        // LOG_BODY_MAX_BYTES
   uint64_t slow_request_ms = 5000;       // LOG_SLOW_REQUEST_MS
   uint64_t queue_records = 8192;         // LOG_QUEUE_SIZE: async queue capacity (records)
+  bool flush_always = false;             // LOG_FLUSH=always: each record written before Write returns
 };
 
 // Reads LOG_DIR, LOG_MAX_BYTES, LOG_BACKUP_COUNT, LOG_API_CALLS, DEBUG, LOG_BODY_MAX_BYTES,
-// LOG_SLOW_REQUEST_MS and LOG_QUEUE_SIZE; unset or empty keeps the default. The error names
+// LOG_SLOW_REQUEST_MS, LOG_QUEUE_SIZE and LOG_FLUSH ("interval", the default, or "always"); unset or empty keeps the default. The error names
 // the variable, its value and the reason.
 Result<LogSettings> LogSettingsFromEnv(const EnvLookup& env);
 

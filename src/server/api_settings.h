@@ -37,9 +37,9 @@ struct ApiSettings {
 
 // Flag values that override the environment (nullopt: flag not given).
 struct ApiFlags {
-  std::optional<std::string> model;         // --model
-  std::optional<std::string> api_key_file;  // --api-key-file
-  std::optional<std::string> api_keys_file; // --api-keys-file
+  std::optional<std::string> model = std::nullopt;          // --model
+  std::optional<std::string> api_key_file = std::nullopt;   // --api-key-file
+  std::optional<std::string> api_keys_file = std::nullopt;  // --api-keys-file
   bool no_mmap = false;                     // --no-mmap
 };
 

@@ -122,7 +122,9 @@ TEST(NamedApiKeys, RecordsMetricsAnd401NameTheKeyButNeverShowIt) {
   int security_events = 0, error_records = 0;
   for (const json& r : RecordsOf(records, wrong_id)) {
     EXPECT_FALSE(r.contains("api_key_name")) << r.dump();
-    if (r["type"] == "request") EXPECT_EQ(r["headers"]["Authorization"], "[REDACTED]");
+    if (r["type"] == "request") {
+      EXPECT_EQ(r["headers"]["Authorization"], "[REDACTED]");
+    }
     if (r.value("event_type", "") == "security_event") {
       ++security_events;
       EXPECT_EQ(r["reason"], "auth_failed");

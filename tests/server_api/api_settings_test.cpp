@@ -41,7 +41,7 @@ TEST(ParseApiSettings, ReadsEnvironmentAndFlagsOverrideIt) {
   auto s = ParseApiSettings(MapEnv({{"PARALLEL", "2"}, {"MAX_QUEUE", "0"}, {"MAX_LOADED_MODELS", "3"},
                                  {"MAX_GENERATION_SECONDS", "1.5"}, {"SHUTDOWN_GRACE_SECONDS", "0"},
                                  {"DEFAULT_MODEL", "a.gguf"}, {"LLM_API_KEY", "env-key"}, {"PROTECT_METRICS", "True"}}),
-                            ApiFlags{"b.gguf", key_file});
+                            ApiFlags{.model = "b.gguf", .api_key_file = key_file});
   ASSERT_TRUE(s.ok()) << s.status().ToString();
   EXPECT_EQ(s->parallel, 2);
   EXPECT_EQ(s->max_queue, 0);
@@ -66,10 +66,10 @@ TEST(ParseApiSettings, MalformedValuesNameTheVariable) {
 }
 
 TEST(ParseApiSettings, UnreadableOrEmptyKeyFileIsAnError) {
-  EXPECT_FALSE(ParseApiSettings(MapEnv({}), ApiFlags{std::nullopt, "/nonexistent/key"}).ok());
+  EXPECT_FALSE(ParseApiSettings(MapEnv({}), ApiFlags{.api_key_file = "/nonexistent/key"}).ok());
   const std::string empty = ::testing::TempDir() + "empty_key.txt";
   std::ofstream(empty) << "\n";
-  EXPECT_FALSE(ParseApiSettings(MapEnv({}), ApiFlags{std::nullopt, empty}).ok());
+  EXPECT_FALSE(ParseApiSettings(MapEnv({}), ApiFlags{.api_key_file = empty}).ok());
 }
 
 TEST(ParseApiSettings, RedactedNeverShowsTheKey) {
