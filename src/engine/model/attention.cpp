@@ -10,7 +10,12 @@ namespace {
 
 constexpr int32_t kLanes = 16;           // floats per AVX-512 vector
 constexpr int32_t kVecDotSlots = 4 * kLanes;  // ggml_vec_dot_f16: GGML_F16_STEP
-constexpr int32_t kKvPad = 32;           // llama.cpp pads the attended cells to 32
+// llama.cpp pads the attended cells to 256 (32 before its KV cache padding became 256 in 2025,
+// when flash attention became automatic). Masked cells have zero weight, but the padded count
+// decides which cells ggml_vec_dot_f16 sums in vectors and which in its tail, so it shows in
+// the last bits of one-token decoding: the references of the 2026 build match only with 256,
+// and those of b4748 (padding 32) still match to the same cosine and greedy tokens.
+constexpr int32_t kKvPad = 256;
 
 bool HasFma() {
   static const bool has = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");

@@ -1,7 +1,7 @@
 // Grouped-query causal self-attention over the f16 KV cache, with llama.cpp's numerics (CPU
 // backend, AVX-512 build, no flash attention):
 //   - the query is rounded to f16 (ggml converts the f32 operand of an f16 matrix product);
-//   - scores span n_kv = the used cells padded to 32, masked with -inf past the token's
+//   - scores span n_kv = the used cells padded to 256, masked with -inf past the token's
 //     position (and, with a sliding window w, at positions <= pos - w), soft-capped when asked
 //     (cap * tanh(s / cap)), scaled and soft-maxed (vec_ops SoftmaxInPlace);
 //   - the probabilities are rounded to f16 and multiply the f16 values;
