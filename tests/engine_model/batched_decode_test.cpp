@@ -39,7 +39,9 @@ TEST_P(EvalSequencesTest, EachSequenceGetsTheLogitsOfItsOwnForwardPass) {
   ASSERT_NE(model, nullptr);
   const size_t n_vocab = static_cast<size_t>(model->hparams().n_vocab);
   ThreadPool pool(2);
-  const std::vector<int32_t> prompt_a = Tokens(*model, "Once upon a time there was");
+  // Longer than the gemma models' sliding window (16), so local layers drop positions.
+  const std::vector<int32_t> prompt_a =
+      Tokens(*model, "Once upon a time there was a little girl who lived in a village near the forest");
   const std::vector<int32_t> prompt_b = Tokens(*model, "The cat");
   const std::vector<int32_t> next_a = {prompt_b[1], prompt_a[1], prompt_a[2]};  // three tokens
   const std::vector<int32_t> next_b = {prompt_a[2]};                              // one token
@@ -61,6 +63,7 @@ TEST_P(EvalSequencesTest, EachSequenceGetsTheLogitsOfItsOwnForwardPass) {
   const std::vector<SequenceBatch> next = {{&b, next_b, batched_b.data()}, {&a, next_a, batched_a.data()}};
   EvalSequences(next, pool, scratch);
 
+  ASSERT_GT(prompt_a.size(), 16u);
   EXPECT_EQ(a.n_past(), solo_a.n_past());
   EXPECT_EQ(b.n_past(), solo_b.n_past());
   EXPECT_TRUE(SameBits(batched_a, alone_a));
@@ -69,7 +72,10 @@ TEST_P(EvalSequencesTest, EachSequenceGetsTheLogitsOfItsOwnForwardPass) {
 
 INSTANTIATE_TEST_SUITE_P(Models, EvalSequencesTest,
                          ::testing::Values("stories260K.gguf", "synth-tiny-q4_0.gguf", "synth-llama3-q4_0.gguf",
-                                           "synth-tiny-q8_0.gguf", "synth-tiny-q4_k_m.gguf", "synth-tiny-f16.gguf"),
+                                           "synth-tiny-q8_0.gguf", "synth-tiny-q4_k_m.gguf", "synth-tiny-f16.gguf",
+                                           "synth-qwen2-q8_0.gguf", "synth-qwen3-q8_0.gguf", "synth-gemma2-q8_0.gguf",
+                                           "synth-gemma3-q8_0.gguf", "synth-gemma3-q4_k_m.gguf", "synth-phi3-q8_0.gguf",
+                                           "synth-llama-hd64-q8_0.gguf"),
                          [](const auto& info) {
                            std::string name = info.param.substr(0, info.param.find(".gguf"));
                            for (char& c : name) c = std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
@@ -83,8 +89,10 @@ GenerateParams Greedy(int32_t max_tokens) {
   return params;
 }
 
-TEST(DecodeBatcher, ConcurrentSessionsShareForwardPassesAndGenerateWhatTheyWouldAlone) {
-  std::shared_ptr<const Model> model = LoadShared("synth-llama3-q4_0.gguf");
+class ConcurrentDecodeTest : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(ConcurrentDecodeTest, ConcurrentSessionsShareForwardPassesAndGenerateWhatTheyWouldAlone) {
+  std::shared_ptr<const Model> model = LoadShared(GetParam());
   ASSERT_NE(model, nullptr);
   const std::vector<std::string> prompts = {"Once upon a time", "The quick brown fox jumps over"};
   std::vector<std::vector<int32_t>> alone;
@@ -115,6 +123,16 @@ TEST(DecodeBatcher, ConcurrentSessionsShareForwardPassesAndGenerateWhatTheyWould
   EXPECT_EQ(batcher.steps(), 2 * 24);  // each prompt, then 23 tokens (the 24th needs no pass)
   EXPECT_LT(batcher.passes(), batcher.steps());
 }
+
+// Llama, and the architectures with sliding windows and soft-capping (gemma2) and fused
+// tensors (phi3); each generation runs past gemma2's window of 16 positions.
+INSTANTIATE_TEST_SUITE_P(Models, ConcurrentDecodeTest,
+                         ::testing::Values("synth-llama3-q4_0.gguf", "synth-gemma2-q8_0.gguf", "synth-phi3-q8_0.gguf"),
+                         [](const auto& info) {
+                           std::string name = info.param.substr(0, info.param.find(".gguf"));
+                           for (char& c : name) c = std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+                           return name;
+                         });
 
 TEST(DecodeBatcher, ALongPromptGoesInChunksWithTheSameLogits) {
   std::shared_ptr<const Model> model = LoadShared("stories260K.gguf");
