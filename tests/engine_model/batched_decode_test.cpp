@@ -82,6 +82,32 @@ INSTANTIATE_TEST_SUITE_P(Models, EvalSequencesTest,
                            return name;
                          });
 
+TEST(SlidingWindowCache, KeepsOnlyTheWindowAndGivesTheSameLogitsPastIt) {
+  // gemma2: window 16 on layers 0 and 2, so those keep 16 + 512 rows; 700 positions wrap them.
+  std::shared_ptr<const Model> model = LoadShared("synth-gemma2-q8_0.gguf");
+  ASSERT_NE(model, nullptr);
+  ThreadPool pool(2);
+  ForwardState bounded(*model, 1024), full(*model, 1024, /*bound_local_layers=*/false);
+  std::vector<int32_t> tokens(700);
+  for (size_t i = 0; i < tokens.size(); ++i) tokens[i] = static_cast<int32_t>(3 + (i * 7919) % 31000);
+  const size_t n_vocab = static_cast<size_t>(model->hparams().n_vocab);
+  std::vector<float> a(n_vocab), b(n_vocab);
+  for (size_t begin = 0; begin < tokens.size(); begin += 100) {
+    const std::span<const int32_t> chunk = std::span(tokens).subspan(begin, 100);
+    ASSERT_TRUE(bounded.Eval(chunk, pool, a.data()).ok());
+    ASSERT_TRUE(full.Eval(chunk, pool, b.data()).ok());
+    EXPECT_TRUE(SameBits(a, b)) << "after " << begin + 100 << " tokens";
+  }
+  EXPECT_LT(bounded.cache_bytes(), full.cache_bytes());
+  // Rewinding into what the bounded layers still hold keeps the prefix; further back, nothing.
+  bounded.Truncate(690);
+  EXPECT_EQ(bounded.n_past(), 690);
+  bounded.Truncate(100);
+  EXPECT_EQ(bounded.n_past(), 0);
+  full.Truncate(100);
+  EXPECT_EQ(full.n_past(), 100);
+}
+
 GenerateParams Greedy(int32_t max_tokens) {
   GenerateParams params;
   params.max_tokens = max_tokens;

@@ -77,6 +77,7 @@ struct HeadJob {
   const uint16_t* k;      // row 0 of this KV head's keys
   const uint16_t* v;      // row 0 of this KV head's values
   int32_t kv_stride;      // elements between positions
+  int32_t rows;           // position p is in row p % rows
   int32_t head_dim;
   float scale;
   float softcap;          // 0: none
@@ -105,7 +106,7 @@ void AttendOneHead(const HeadJob& job, AttentionScratch::Buffers& buffers) {
   std::fill(scores, scores + job.first, -INFINITY);
   const float inv_cap = job.softcap > 0.0f ? 1.0f / job.softcap : 0.0f;
   for (int32_t j = job.first; j < n_keys; ++j) {
-    F16ToF32Row(job.k + static_cast<int64_t>(j) * job.kv_stride, k_row, hd);
+    F16ToF32Row(job.k + static_cast<int64_t>(j % job.rows) * job.kv_stride, k_row, hd);
     float dot = tiny_blas_kq ? TinyBlasOrderDot(k_row, q16, hd) : VecDotOrderDot(k_row, q16, hd);
     if (job.softcap > 0.0f) dot = std::tanh(dot * inv_cap) * job.softcap;
     scores[j] = dot * job.scale;
@@ -116,7 +117,7 @@ void AttendOneHead(const HeadJob& job, AttentionScratch::Buffers& buffers) {
   F32ToF16Row(scores, halves.data(), n_keys);
   F16ToF32Row(halves.data(), scores, n_keys);
   for (int32_t j = job.first; j < n_keys; ++j) {
-    F16ToF32Row(job.v + static_cast<int64_t>(j) * job.kv_stride, v_rows + static_cast<int64_t>(j) * hd, hd);
+    F16ToF32Row(job.v + static_cast<int64_t>(j % job.rows) * job.kv_stride, v_rows + static_cast<int64_t>(j) * hd, hd);
   }
   // out[d] = sum_j v[j][d] * p[j] in the kernel's order (masked cells have p = 0 and are
   // skipped: their value rows are not read).
@@ -194,6 +195,7 @@ void Attention(const float* q, int32_t n_tokens, int32_t pos0, const uint16_t* k
   const int64_t q_stride = int64_t{shape.n_head} * hd;
   const float scale = shape.scale != 0.0f ? shape.scale : 1.0f / std::sqrt(static_cast<float>(hd));
   const int32_t used = pos0 + n_tokens;
+  const int32_t rows = shape.cache_rows > 0 ? shape.cache_rows : used;
   const int32_t n_kv = (used + kKvPad - 1) / kKvPad * kKvPad;
   scratch.per_thread.resize(static_cast<size_t>(pool.size()));
   const auto attend = [&](int64_t begin, int64_t end, int thread) {
@@ -204,7 +206,7 @@ void Attention(const float* q, int32_t n_tokens, int32_t pos0, const uint16_t* k
       const int32_t pos = pos0 + t;
       const int32_t first = shape.window > 0 ? std::max(0, pos - shape.window + 1) : 0;
       const HeadJob job{q + t * q_stride + int64_t{h} * hd, first, pos, n_kv, n_tokens >= 2,
-                        k_cache + kv_offset, v_cache + kv_offset, kv_stride, hd, scale,
+                        k_cache + kv_offset, v_cache + kv_offset, kv_stride, rows, hd, scale,
                         shape.softcap, out + t * q_stride + int64_t{h} * hd};
       AttendOneHead(job, scratch.per_thread[static_cast<size_t>(thread)]);
     }

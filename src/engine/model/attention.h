@@ -25,6 +25,7 @@ struct AttentionShape {
   float scale = 0.0f;    // multiplies the scores; 0: 1/sqrt(head_dim)
   float softcap = 0.0f;  // attention-logit soft-capping (0: none)
   int32_t window = 0;    // sliding window: a token sees its last `window` positions (0: all)
+  int32_t cache_rows = 0;  // rows of a ring-buffer cache: position p in row p % cache_rows (0: row p)
 };
 
 // Per-thread scratch of Attention (grown on demand).
@@ -40,7 +41,8 @@ struct AttentionScratch {
 // max(0, p - window + 1) with a window):
 //   out[t][h] = softmax(cap(q[t][h] . K[f..p]) * scale) . V[f..p]
 // q and out are n_tokens x (n_head*head_dim); k_cache/v_cache hold one f16 row of
-// n_head_kv*head_dim per position, up to position pos0 + n_tokens - 1. Parallel over
+// n_head_kv*head_dim per position (in row p % cache_rows for a ring buffer), up to position
+// pos0 + n_tokens - 1; a ring must hold every visible position. Parallel over
 // (token, head) pairs when the work is large enough.
 void Attention(const float* q, int32_t n_tokens, int32_t pos0, const uint16_t* k_cache,
                const uint16_t* v_cache, const AttentionShape& shape, float* out,

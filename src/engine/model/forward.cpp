@@ -210,6 +210,7 @@ class BatchPass {
       const SequenceBatch& seq = batch_[i];
       const int64_t row0 = row0_[i];
       const model_internal::KvCache& cache = seq.state->cache_;
+      shape.cache_rows = cache.rows(l);
       model_internal::Attention(&s_.q[static_cast<size_t>(row0 * q_dim)], static_cast<int32_t>(seq.tokens.size()),
                                 seq.state->n_past_, cache.k_layer(l), cache.v_layer(l), shape,
                                 &s_.att[static_cast<size_t>(row0 * q_dim)], pool_, s_.attention);
@@ -252,11 +253,21 @@ class BatchPass {
   std::vector<int32_t> tokens_, seq_of_row_, pos_of_row_, row0_;
 };
 
-ForwardState::ForwardState(const Model& model, int32_t n_ctx)
+ForwardState::ForwardState(const Model& model, int32_t n_ctx, bool bound_local_layers)
     : model_(model),
-      cache_(model.hparams().n_layer, model.hparams().n_head_kv * model.hparams().head_dim,
-             n_ctx),
+      cache_(model.hparams().n_layer, model.hparams().n_head_kv * model.hparams().head_dim, n_ctx,
+             model.hparams().swa_layers,
+             bound_local_layers && model.hparams().n_swa > 0 ? model.hparams().n_swa + kMaxBatch : 0),
       rope_factors_(&SelectRopeFactors(model, n_ctx)) {}
+
+void ForwardState::Truncate(int32_t n) {
+  n = std::min(n, n_past_);
+  // A bounded (sliding-window) layer keeps positions n_past - rows .. n_past - 1; the next token
+  // at position n needs n - window + 1 .. n - 1. When they are gone, start over.
+  const int32_t window = model_.hparams().n_swa;
+  if (n > 0 && window > 0 && n - window + 1 < n_past_ - cache_.min_rows()) n = 0;
+  n_past_ = n;
+}
 
 Status ForwardState::CheckAppend(std::span<const int32_t> tokens) const {
   const int32_t n_vocab = model_.hparams().n_vocab;

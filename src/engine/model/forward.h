@@ -30,14 +30,19 @@ struct ForwardScratch {
 
 class ForwardState {
  public:
-  // n_ctx: positions the cache may hold (1 <= n_ctx).
-  ForwardState(const Model& model, int32_t n_ctx);
+  // n_ctx: positions the cache may hold (1 <= n_ctx). With bound_local_layers, the cache of a
+  // sliding-window layer keeps only its last window + kMaxBatch positions (what any token of a
+  // batch can see); false keeps every position.
+  ForwardState(const Model& model, int32_t n_ctx, bool bound_local_layers = true);
 
   const Model& model() const { return model_; }
   int32_t n_past() const { return n_past_; }
   int32_t n_ctx() const { return cache_.n_ctx(); }
-  // Forgets positions >= n (n <= n_past()).
-  void Truncate(int32_t n) { n_past_ = n < n_past_ ? n : n_past_; }
+  size_t cache_bytes() const { return cache_.bytes(); }
+  // Forgets positions >= n (n <= n_past()); forgets everything (n_past() becomes 0) when a
+  // sliding-window layer no longer holds the window that position n needs. Callers read
+  // n_past() afterwards to know what was kept.
+  void Truncate(int32_t n);
 
   // Evaluates `tokens` at positions n_past()..., in batches of at most kMaxBatch, and writes
   // the logits after the last token to `logits` (n_vocab floats) when it is not null.
