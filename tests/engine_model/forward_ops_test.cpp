@@ -5,32 +5,10 @@
 #include <cmath>
 #include <vector>
 
+#include "engine/gguf/half_float.h"
+
 namespace llm::engine::model_internal {
 namespace {
-
-TEST(F16Conversion, RoundTripsEveryFiniteHalf) {
-  for (uint32_t h = 0; h < 0x10000; ++h) {
-    const uint16_t half = static_cast<uint16_t>(h);
-    if ((half & 0x7c00u) == 0x7c00u && (half & 0x3ffu) != 0) continue;  // NaN payloads
-    EXPECT_EQ(F32ToF16(F16ToF32(half)), half) << std::hex << h;
-  }
-}
-
-TEST(F16Conversion, RoundsToNearestEven) {
-  EXPECT_EQ(F32ToF16(1.0f), 0x3c00);
-  EXPECT_EQ(F32ToF16(1.0f + 0x1p-11f), 0x3c00);       // tie: stays on the even mantissa
-  EXPECT_EQ(F32ToF16(1.0f + 3 * 0x1p-11f), 0x3c02);   // tie: rounds up to the even mantissa
-  EXPECT_EQ(F32ToF16(1.0f + 0x1p-11f + 0x1p-20f), 0x3c01);
-  EXPECT_EQ(F32ToF16(-2.0f), 0xc000);
-  EXPECT_EQ(F32ToF16(65504.0f), 0x7bff);
-  EXPECT_EQ(F32ToF16(65519.0f), 0x7bff);
-  EXPECT_EQ(F32ToF16(65520.0f), 0x7c00);  // overflows to infinity
-  EXPECT_EQ(F32ToF16(0x1p-24f), 0x0001);  // smallest subnormal
-  EXPECT_EQ(F32ToF16(0x1p-26f), 0x0000);  // below half of it: zero
-  EXPECT_EQ(F32ToF16(0x1.8p-24f), 0x0002);  // tie between subnormals 1 and 2: even
-  EXPECT_EQ(F32ToF16(INFINITY), 0x7c00);
-  EXPECT_TRUE(std::isnan(F16ToF32(F32ToF16(NAN))));
-}
 
 TEST(Rope, PositionZeroIsTheIdentity) {
   std::vector<float> angles(8);
@@ -98,7 +76,7 @@ TEST(GeluTanhGate, RoundsInputAndOutputThroughHalfPrecision) {
   EXPECT_EQ(out[5], 5.5f);    // >= 10: the input itself
   EXPECT_EQ(out[2], 0.0f);
   for (size_t i : {1u, 3u, 4u}) {
-    const float expected = F16ToF32(F32ToF16(gelu(F16ToF32(F32ToF16(gate[i]))))) * up[i];
+    const float expected = HalfToFloat(FloatToHalf(gelu(HalfToFloat(FloatToHalf(gate[i]))))) * up[i];
     EXPECT_EQ(out[i], expected) << i;
   }
   // 0.1234567 is not a half: the table is indexed by its f16 rounding, so the result differs

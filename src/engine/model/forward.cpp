@@ -98,6 +98,10 @@ class BatchPass {
   }
 
  private:
+  ForwardState& StateOfRow(int64_t t) const {
+    return *batch_[static_cast<size_t>(seq_of_row_[static_cast<size_t>(t)])].state;
+  }
+
   // x = rows of the token embedding (times the embedding scale); rope (rope_swa) = the rotation
   // angles of each row's position in global (local) layers.
   void Embed() {
@@ -110,7 +114,7 @@ class BatchPass {
     });
     for (int32_t t = 0; t < n_; ++t) {
       const int32_t pos = pos_of_row_[static_cast<size_t>(t)];
-      const std::vector<float>& factors = batch_[static_cast<size_t>(seq_of_row_[static_cast<size_t>(t)])].state->rope_factors();
+      const std::vector<float>& factors = StateOfRow(t).rope_factors();
       const size_t at = static_cast<size_t>(t) * hp_.n_rot;
       model_internal::RopeAngles(pos, hp_.n_rot, hp_.rope_freq_base, factors, &s_.rope[at], hp_.rope_freq_scale,
                                  hp_.rope_attn_factor);
@@ -123,7 +127,7 @@ class BatchPass {
 
   void Layer(int32_t l) {
     const LayerWeights& lw = w_.layers[static_cast<size_t>(l)];
-    const int64_t d = hp_.n_embd, ff = hp_.n_ff;
+    const int64_t d = hp_.n_embd;
     float *x = s_.x.data(), *xb = s_.xb.data(), *xb2 = s_.xb2.data();
     // xb = rmsnorm(x) * attn_norm; q, k, v = xb . wq^T, wk^T, wv^T (+ biases, per-head norms)
     ParallelRows(pool_, n_, [&](int64_t t) { RmsNorm(&x[t * d], lw.attn_norm.data(), &xb[t * d], d, hp_.rms_eps); });
@@ -144,17 +148,23 @@ class BatchPass {
     // post_ffn_norm); x += xb2
     MatMul(lw.w_gate, xb, n_, s_.gate.data(), pool_);
     MatMul(lw.w_up, xb, n_, s_.up.data(), pool_);
-    if (hp_.arch->activation == FfnActivation::kGeluTanh) {
-      ParallelRows(pool_, n_, [&](int64_t t) {
-        model_internal::GeluTanhGate(&s_.gate[t * ff], &s_.up[t * ff], &s_.gate[t * ff], ff);
-      });
-    } else {
-      ParallelSwiGlu(s_.gate.data(), s_.up.data(), n_, ff, pool_);
-    }
+    GatedActivation();
     MatMul(lw.w_down, s_.gate.data(), n_, xb2, pool_);
     ParallelRows(pool_, n_, [&](int64_t t) {
       if (!lw.post_ffn_norm.empty()) RmsNorm(&xb2[t * d], lw.post_ffn_norm.data(), &xb2[t * d], d, hp_.rms_eps);
       VecAdd(&x[t * d], &xb2[t * d], &x[t * d], d);
+    });
+  }
+
+  // gate = act(gate) * up, row by row (SiLU or GELU-tanh, as the architecture says).
+  void GatedActivation() {
+    const int64_t ff = hp_.n_ff;
+    if (hp_.arch->activation == FfnActivation::kSilu) {
+      ParallelSwiGlu(s_.gate.data(), s_.up.data(), n_, ff, pool_);
+      return;
+    }
+    ParallelRows(pool_, n_, [&](int64_t t) {
+      model_internal::GeluTanhGate(&s_.gate[t * ff], &s_.up[t * ff], &s_.gate[t * ff], ff);
     });
   }
 
@@ -191,7 +201,7 @@ class BatchPass {
         rope(&s_.k[t * kv_dim + int64_t{h} * hp_.head_dim], angles, hp_.n_rot);
       }
       if (hp_.arch->query_prescale) ScaleF32(&s_.q[t * q_dim], hp_.attention_scale, q_dim);
-      model_internal::KvCache& cache = batch_[static_cast<size_t>(seq_of_row_[static_cast<size_t>(t)])].state->cache_;
+      model_internal::KvCache& cache = StateOfRow(t).cache_;
       const int32_t pos = pos_of_row_[static_cast<size_t>(t)];
       F32ToF16Row(&s_.k[t * kv_dim], cache.k_row(l, pos), kv_dim);
       F32ToF16Row(&s_.v[t * kv_dim], cache.v_row(l, pos), kv_dim);

@@ -1,38 +1,11 @@
 #include "engine/model/forward_ops.h"
 
+#include "engine/gguf/half_float.h"
+
 #include <array>
-#include <bit>
 #include <cmath>
 
 namespace llm::engine::model_internal {
-
-uint16_t F32ToF16(float f) {
-  const uint32_t x = std::bit_cast<uint32_t>(f);
-  const uint32_t sign = (x >> 16) & 0x8000u;
-  const uint32_t abs = x & 0x7fffffffu;
-  if (abs >= 0x7f800000u) return static_cast<uint16_t>(sign | (abs > 0x7f800000u ? 0x7e00u : 0x7c00u));
-  if (abs >= 0x477ff000u) return static_cast<uint16_t>(sign | 0x7c00u);  // rounds to infinity
-  if (abs < 0x38800000u) {  // below 2^-14: a subnormal half (or zero)
-    const float scaled = std::bit_cast<float>(abs) * 16777216.0f;  // units of 2^-24, exact
-    return static_cast<uint16_t>(sign | static_cast<uint32_t>(std::nearbyint(scaled)));
-  }
-  uint32_t h = (abs - 0x38000000u) >> 13;  // rebias the exponent 127 -> 15, keep 10 mantissa bits
-  const uint32_t rest = abs & 0x1fffu;
-  if (rest > 0x1000u || (rest == 0x1000u && (h & 1u))) ++h;  // carry may raise the exponent
-  return static_cast<uint16_t>(sign | h);
-}
-
-float F16ToF32(uint16_t h) {
-  const uint32_t sign = static_cast<uint32_t>(h & 0x8000u) << 16;
-  const uint32_t exp = (h >> 10) & 0x1fu;
-  const uint32_t mant = h & 0x3ffu;
-  if (exp == 0) {
-    const float v = static_cast<float>(mant) * (1.0f / 16777216.0f);
-    return sign ? -v : v;
-  }
-  if (exp == 31) return std::bit_cast<float>(sign | 0x7f800000u | (mant << 13));
-  return std::bit_cast<float>(sign | ((exp + 112u) << 23) | (mant << 13));
-}
 
 void RopeAngles(int32_t pos, int32_t n_rot, float freq_base, const std::vector<float>& factors,
                 float* cos_sin, float freq_scale, float mscale) {
@@ -81,7 +54,7 @@ float GeluTanh(float x) {
 const std::array<uint16_t, 65536>& GeluTable() {
   static const std::array<uint16_t, 65536> table = [] {
     std::array<uint16_t, 65536> t{};
-    for (uint32_t h = 0; h < 65536; ++h) t[h] = F32ToF16(GeluTanh(F16ToF32(static_cast<uint16_t>(h))));
+    for (uint32_t h = 0; h < 65536; ++h) t[h] = FloatToHalf(GeluTanh(HalfToFloat(static_cast<uint16_t>(h))));
     return t;
   }();
   return table;
@@ -99,7 +72,7 @@ void GeluTanhGate(const float* gate, const float* up, float* out, int64_t n) {
     } else if (x >= 10.0f) {
       g = x;
     } else {
-      g = F16ToF32(table[F32ToF16(x)]);
+      g = HalfToFloat(table[FloatToHalf(x)]);
     }
     out[i] = g * up[i];
   }

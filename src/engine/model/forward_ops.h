@@ -1,6 +1,5 @@
 // Scalar pieces of the forward pass with llama.cpp's numerics: RoPE angles built by repeated
-// multiplication as ggml does, both rope modes, exact f16 conversions, GELU through ggml's f16
-// table and soft-capping (RMSNorm, SwiGLU and the vector loops are in engine/kernels/vec_ops.h).
+// multiplication as ggml does, both rope modes, GELU through ggml's f16 table and soft-capping (RMSNorm, SwiGLU and the vector loops are in engine/kernels/vec_ops.h).
 // Internal to engine_model.
 #pragma once
 
@@ -8,10 +7,6 @@
 #include <vector>
 
 namespace llm::engine::model_internal {
-
-// IEEE binary16 <-> binary32, round to nearest even (as F16C's vcvtps2ph does).
-uint16_t F32ToF16(float f);
-float F16ToF32(uint16_t h);
 
 // The (cos, sin) pairs of position `pos` for the n_rot/2 rotated pairs, as ggml builds them:
 // theta_i = freq_scale * (pos * base^(-2i/n_rot) / freq_factor[i]), both values multiplied by
