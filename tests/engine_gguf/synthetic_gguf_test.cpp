@@ -206,6 +206,21 @@ INSTANTIATE_TEST_SUITE_P(Shared, SyntheticArchitecture,
                            return name;
                          });
 
+TEST(SyntheticArchitecture, Gemma27BShapesScaleQueriesByEmbeddingPerHead) {
+  // 46 blocks is Gemma 2 27B: 1/sqrt(n_embd / n_head) = 1/sqrt(16), not 1/sqrt(head size 32).
+  for (const int64_t layers : {46, 4}) {
+    SynthConfig c = SmallConfig(GgmlType::kQ8_0);
+    c.arch = "gemma2";
+    c.layers = layers;
+    c.head_dim = 32;
+    auto path = TempPath("gemma2-" + std::to_string(layers) + ".gguf");
+    ASSERT_TRUE(WriteSyntheticModel(c, path.string()).ok());
+    auto model = engine::Model::Load(path.string());
+    ASSERT_TRUE(model.ok()) << model.status().ToString();
+    EXPECT_FLOAT_EQ((*model)->hparams().attention_scale, layers == 46 ? 0.25f : 1.0f / std::sqrt(32.0f));
+  }
+}
+
 TEST(SyntheticLlama, RejectsAnArchitectureOutsideTheTable) {
   SynthConfig c = SmallConfig(GgmlType::kQ4_0);
   c.arch = "gpt2";

@@ -24,6 +24,7 @@ constexpr ArchSpec kGemma2{.name = "gemma2",
                            .embedding_scale = true,
                            .query_prescale = true,
                            .soft_capping = true,
+                           .embd_query_scale_layers = 46,
                            .swa_pattern = 2};
 
 // Gemma 3 (text): five local layers, then a global one; local layers have their own rope base.
@@ -34,6 +35,7 @@ constexpr ArchSpec kGemma3{.name = "gemma3",
                            .post_norms = true,
                            .embedding_scale = true,
                            .query_prescale = true,
+                           .embd_query_scale_layers = 62,
                            .swa_pattern = 6,
                            .swa_rope_base = true};
 

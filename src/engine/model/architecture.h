@@ -47,6 +47,10 @@ struct ArchSpec {
   bool query_prescale = false;   // Q multiplied by the attention scale before the products
                                  // (as llama.cpp's graph does), instead of the scores after
   bool soft_capping = false;     // {arch}.attn_logit_softcapping, final_logit_softcapping
+  // The block count of the one model size whose attention scale is 1/sqrt(n_embd / n_head)
+  // instead of 1/sqrt(head_dim): Gemma's 27B models (their query_pre_attn_scalar, which GGUF
+  // does not store; llama.cpp recognises them the same way). 0: none.
+  int32_t embd_query_scale_layers = 0;
   // Sliding-window attention ({arch}.attention.sliding_window, optional). A layer il is local
   // when il % swa_pattern < swa_pattern - 1; swa_pattern 1 makes every layer local.
   int32_t swa_pattern = 0;  // 0: the architecture has no sliding window

@@ -36,7 +36,7 @@ struct ModelHparams {
   int32_t n_ctx_orig = 0;    // {arch}.rope.scaling.original_context_length (default n_ctx_train)
   float rope_attn_factor = 1.0f;    // {arch}.rope.scaling.attn_factor (LongRoPE magnitude)
   float embedding_scale = 1.0f;     // sqrt(n_embd) when the architecture scales embeddings
-  float attention_scale = 0.0f;     // 1 / sqrt(head_dim)
+  float attention_scale = 0.0f;     // 1 / sqrt(head_dim) (Gemma 27B: 1 / sqrt(n_embd / n_head))
   float attn_softcap = 0.0f;        // {arch}.attn_logit_softcapping (0: none)
   float final_softcap = 0.0f;       // {arch}.final_logit_softcapping (0: none)
   int32_t n_swa = 0;                // {arch}.attention.sliding_window (0: none)

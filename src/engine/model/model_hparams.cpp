@@ -92,6 +92,9 @@ Status ReadRope(const GgufFile& file, ModelHparams& hp) {
 Status ReadArchitectureScalars(const GgufFile& file, ModelHparams& hp) {
   const ArchSpec& spec = *hp.arch;
   if (spec.embedding_scale) hp.embedding_scale = std::sqrt(static_cast<float>(hp.n_embd));
+  if (spec.embd_query_scale_layers == hp.n_layer) {
+    hp.attention_scale = 1.0f / std::sqrt(static_cast<float>(hp.n_embd / hp.n_head));
+  }
   if (spec.soft_capping) {
     LLM_ASSIGN_OR_RETURN(hp.attn_softcap, ReadFloatOr(file, Key(hp, "attn_logit_softcapping"), 0.0f));
     LLM_ASSIGN_OR_RETURN(hp.final_softcap,
