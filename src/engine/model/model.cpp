@@ -34,10 +34,6 @@ ModelInfo DescribeModel(const std::string& path, const GgufFile& file, const Mod
 
 }  // namespace
 
-bool IsSupportedArchitecture(std::string_view arch) {
-  return FindArchitecture(arch).ok();
-}
-
 Model::~Model() = default;
 
 Result<std::shared_ptr<const Model>> Model::Load(const std::string& path, LoadMode mode) {

@@ -119,7 +119,4 @@ class Model {
   ModelInfo info_;
 };
 
-// True for the architectures this engine runs (the rows of the architecture table).
-bool IsSupportedArchitecture(std::string_view arch);
-
 }  // namespace llm::engine
