@@ -15,7 +15,7 @@ namespace {
 
 using testing_util::SharedModelPath;
 
-// A copy of stories260K with some metadata strings replaced, tensors dropped or reshaped.
+// A copy of stories260K with some metadata strings replaced or added, tensors dropped or reshaped.
 struct Variant {
   std::map<std::string, std::string> strings = {};
   std::set<std::string> drop = {};
@@ -34,6 +34,9 @@ std::string WriteVariant(const Variant& variant, const std::string& file_name) {
     } else {
       EXPECT_TRUE(writer.CopyFrom(**src, key).ok());
     }
+  }
+  for (const auto& [key, value] : variant.strings) {
+    if (!(*src)->Has(key)) writer.AddString(key, value);
   }
   for (const GgufTensorInfo& t : (*src)->tensors()) {
     if (variant.drop.count(t.name) != 0) continue;
@@ -156,6 +159,16 @@ TEST(ModelLoad, SplitsPhi3FusedTensorsIntoConsecutiveRowRanges) {
   EXPECT_EQ(l.w_up.data, row_at(up, 768, l.w_gate.row_bytes));
   EXPECT_EQ(l.w_up.rows, 768);
   EXPECT_TRUE((*model)->weights().rope_factors_long.empty());
+}
+
+TEST(ModelLoad, RefusesRopeScalingItDoesNotImplement) {
+  const std::string path = WriteVariant({.strings = {{"llama.rope.scaling.type", "yarn"}}}, "yarn.gguf");
+  Result<std::shared_ptr<const Model>> model = Model::Load(path);
+  ASSERT_FALSE(model.ok());
+  EXPECT_EQ(model.status().code(), StatusCode::kUnsupported);
+  EXPECT_NE(model.status().message().find("'yarn'"), std::string::npos) << model.status().message();
+  const std::string linear = WriteVariant({.strings = {{"llama.rope.scaling.type", "linear"}}}, "linear.gguf");
+  EXPECT_TRUE(Model::Load(linear).ok());
 }
 
 TEST(ModelLoad, NamesAMissingTensor) {

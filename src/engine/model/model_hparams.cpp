@@ -76,10 +76,15 @@ Status ReadRope(const GgufFile& file, ModelHparams& hp) {
                               std::to_string(hp.head_dim));
   }
   LLM_ASSIGN_OR_RETURN(hp.rope_freq_base, ReadFloatOr(file, Key(hp, "rope.freq_base"), 10000.0f));
+  // Linear scaling divides the positions by the factor; YaRN is not implemented, and running
+  // such a model without it would give wrong answers, so it is refused.
   Result<std::string> scaling = file.GetString(Key(hp, "rope.scaling.type"));
   if (scaling.ok() && *scaling == "linear") {
     LLM_ASSIGN_OR_RETURN(const float factor, ReadFloatOr(file, Key(hp, "rope.scaling.factor"), 1.0f));
     hp.rope_freq_scale = 1.0f / factor;
+  } else if (scaling.ok() && *scaling != "none") {
+    return Status::Unsupported("model: rope scaling type '" + *scaling +
+                               "' is not supported (supported: none, linear)");
   }
   LLM_ASSIGN_OR_RETURN(hp.n_ctx_orig, ReadCountOr(file, Key(hp, "rope.scaling.original_context_length"),
                                                   hp.n_ctx_train));
