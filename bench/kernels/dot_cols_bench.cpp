@@ -18,16 +18,15 @@ namespace {
 
 struct KType {
   GgmlType type;
-  const char* name;
   std::vector<size_t> half_fields;  // offsets of fp16 scales inside a 256-element block
 };
 
 const std::vector<KType>& KTypes() {
-  static const std::vector<KType> types = {{GgmlType::kQ2_K, "q2_K", {80, 82}},
-                                           {GgmlType::kQ3_K, "q3_K", {108}},
-                                           {GgmlType::kQ4_K, "q4_K", {0, 2}},
-                                           {GgmlType::kQ5_K, "q5_K", {0, 2}},
-                                           {GgmlType::kQ6_K, "q6_K", {208}}};
+  static const std::vector<KType> types = {{GgmlType::kQ2_K, {80, 82}},
+                                           {GgmlType::kQ3_K, {108}},
+                                           {GgmlType::kQ4_K, {0, 2}},
+                                           {GgmlType::kQ5_K, {0, 2}},
+                                           {GgmlType::kQ6_K, {208}}};
   return types;
 }
 
@@ -67,7 +66,7 @@ void BM_DotCols(benchmark::State& state, const KType& t) {
 
 [[maybe_unused]] const bool kRegistered = [] {
   for (const KType& t : KTypes()) {
-    benchmark::RegisterBenchmark((std::string("DotCols/") + t.name).c_str(), BM_DotCols, t)
+    benchmark::RegisterBenchmark((std::string("DotCols/") + std::string(TraitsOf(t.type).name)).c_str(), BM_DotCols, t)
         ->DenseRange(1, kernels::kMaxCols)
         ->ArgName("cols");
   }

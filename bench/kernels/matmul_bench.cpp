@@ -24,15 +24,19 @@ struct BenchType {
   std::vector<size_t> half_fields;  // offsets of fp16 scales inside a block
 };
 
+// The name and block geometry come from the GGML type table (engine/gguf/ggml_type.h).
+BenchType Of(GgmlType type, std::vector<size_t> half_fields) {
+  const GgmlTypeTraits& traits = TraitsOf(type);
+  return {type, traits.name.data(), traits.block_size, traits.block_bytes, std::move(half_fields)};
+}
+
 const std::vector<BenchType>& Types() {
   static const std::vector<BenchType> types = {
-      {GgmlType::kF32, "f32", 1, 4, {}},         {GgmlType::kF16, "f16", 1, 2, {}},
-      {GgmlType::kBF16, "bf16", 1, 2, {}},       {GgmlType::kQ8_0, "q8_0", 32, 34, {0}},
-      {GgmlType::kQ4_0, "q4_0", 32, 18, {0}},    {GgmlType::kQ4_1, "q4_1", 32, 20, {0, 2}},
-      {GgmlType::kQ5_0, "q5_0", 32, 22, {0}},    {GgmlType::kQ5_1, "q5_1", 32, 24, {0, 2}},
-      {GgmlType::kQ2_K, "q2_K", 256, 84, {80, 82}}, {GgmlType::kQ3_K, "q3_K", 256, 110, {108}},
-      {GgmlType::kQ4_K, "q4_K", 256, 144, {0, 2}}, {GgmlType::kQ5_K, "q5_K", 256, 176, {0, 2}},
-      {GgmlType::kQ6_K, "q6_K", 256, 210, {208}}};
+      Of(GgmlType::kF32, {}),          Of(GgmlType::kF16, {}),      Of(GgmlType::kBF16, {}),
+      Of(GgmlType::kQ8_0, {0}),        Of(GgmlType::kQ4_0, {0}),    Of(GgmlType::kQ4_1, {0, 2}),
+      Of(GgmlType::kQ5_0, {0}),        Of(GgmlType::kQ5_1, {0, 2}), Of(GgmlType::kQ2_K, {80, 82}),
+      Of(GgmlType::kQ3_K, {108}),      Of(GgmlType::kQ4_K, {0, 2}), Of(GgmlType::kQ5_K, {0, 2}),
+      Of(GgmlType::kQ6_K, {208})};
   return types;
 }
 

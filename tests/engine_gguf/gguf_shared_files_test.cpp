@@ -38,8 +38,9 @@ TEST(GgufSharedFiles, EveryModelOpensWithASaneTensorTable) {
     auto f = GgufFile::Open(path.string());
     ASSERT_TRUE(f.ok()) << f.status().ToString();
     EXPECT_TRUE((*f)->version() == 2 || (*f)->version() == 3);
-    EXPECT_EQ((*f)->GetString("general.architecture").value(), "llama");
-    EXPECT_GT((*f)->GetUInt("llama.block_count").value(), 0u);
+    const std::string arch = (*f)->GetString("general.architecture").value();
+    EXPECT_FALSE(arch.empty());
+    EXPECT_GT((*f)->GetUInt(arch + ".block_count").value(), 0u);
     EXPECT_GT((*f)->tensors().size(), 0u);
     ASSERT_NE((*f)->FindTensor("token_embd.weight"), nullptr);
     EXPECT_EQ((*f)->FindTensor("no.such.tensor"), nullptr);

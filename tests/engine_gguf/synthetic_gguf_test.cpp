@@ -7,7 +7,8 @@
 
 #include "engine/gguf/gguf_reader.h"
 #include "gguf_test_util.h"
-#include "synthetic_gguf/llama_synth.h"
+#include "engine/model/session.h"
+#include "synthetic_gguf/model_synth.h"
 #include "synthetic_gguf/quantize.h"
 
 namespace llm::tools {
@@ -15,22 +16,6 @@ namespace {
 
 using engine::GgmlType;
 using engine::GgufFile;
-
-TEST(SyntheticQuantize, HalfConversionRoundsToNearestEven) {
-  EXPECT_EQ(FloatToHalf(1.0f), 0x3c00);
-  EXPECT_EQ(FloatToHalf(-2.0f), 0xc000);
-  EXPECT_EQ(FloatToHalf(65504.0f), 0x7bff);
-  EXPECT_EQ(FloatToHalf(65520.0f), 0x7c00);  // rounds up to infinity
-  EXPECT_EQ(FloatToHalf(1e-8f), 0x0000);      // below half the smallest subnormal
-  EXPECT_EQ(FloatToHalf(6e-8f), 0x0001);
-  EXPECT_EQ(FloatToHalf(1.0f + 1.0f / 2048), 0x3c00);  // tie: to even
-  EXPECT_EQ(FloatToHalf(1.0f + 3.0f / 2048), 0x3c02);  // tie: to even (up)
-  EXPECT_EQ(FloatToHalf(std::nanf("")) & 0x7e00, 0x7e00);
-  for (uint32_t h = 0; h < 0x10000; ++h) {
-    if ((h & 0x7c00) == 0x7c00 && (h & 0x3ff) != 0) continue;  // NaN payloads
-    ASSERT_EQ(FloatToHalf(HalfToFloat(static_cast<uint16_t>(h))), h) << std::hex << h;
-  }
-}
 
 TEST(SyntheticQuantize, Q8_0KeepsEveryValueWithinHalfAStep) {
   std::vector<float> x(64);
@@ -65,8 +50,8 @@ std::filesystem::path TempPath(const std::string& name) {
   return dir / name;
 }
 
-LlamaSynthConfig SmallConfig(GgmlType type) {
-  LlamaSynthConfig c;
+SynthConfig SmallConfig(GgmlType type) {
+  SynthConfig c;
   c.type = type;
   c.dim = 64;
   c.layers = 2;
@@ -81,9 +66,9 @@ LlamaSynthConfig SmallConfig(GgmlType type) {
 TEST(SyntheticLlama, WritesTheLlamaCppLayoutForEveryType) {
   for (GgmlType type : {GgmlType::kF32, GgmlType::kF16, GgmlType::kQ8_0, GgmlType::kQ4_0}) {
     SCOPED_TRACE(std::string(engine::TraitsOf(type).name));
-    LlamaSynthConfig c = SmallConfig(type);
+    SynthConfig c = SmallConfig(type);
     auto path = TempPath("small.gguf");
-    ASSERT_TRUE(WriteSyntheticLlama(c, path.string()).ok());
+    ASSERT_TRUE(WriteSyntheticModel(c, path.string()).ok());
     auto f = GgufFile::Open(path.string());
     ASSERT_TRUE(f.ok()) << f.status().ToString();
     const GgufFile& g = **f;
@@ -117,10 +102,10 @@ TEST(SyntheticLlama, WritesTheLlamaCppLayoutForEveryType) {
 TEST(SyntheticLlama, HasEveryKeyAndTensorOfTheSharedSyntheticModels) {
   auto ref = GgufFile::Open((engine::testing::SharedDir() / "models" / "synth-tiny-f32.gguf").string());
   ASSERT_TRUE(ref.ok()) << ref.status().ToString();
-  LlamaSynthConfig c = SmallConfig(GgmlType::kF32);
+  SynthConfig c = SmallConfig(GgmlType::kF32);
   c.layers = static_cast<int64_t>((*ref)->GetUInt("llama.block_count").value());
   auto path = TempPath("layout.gguf");
-  ASSERT_TRUE(WriteSyntheticLlama(c, path.string()).ok());
+  ASSERT_TRUE(WriteSyntheticModel(c, path.string()).ok());
   auto ours = GgufFile::Open(path.string());
   ASSERT_TRUE(ours.ok()) << ours.status().ToString();
   for (std::string_view key : (*ref)->keys()) {
@@ -137,15 +122,15 @@ TEST(SyntheticLlama, HasEveryKeyAndTensorOfTheSharedSyntheticModels) {
 }
 
 TEST(SyntheticLlama, SameSeedSameBytesOtherSeedOtherWeights) {
-  LlamaSynthConfig c = SmallConfig(GgmlType::kQ4_0);
+  SynthConfig c = SmallConfig(GgmlType::kQ4_0);
   c.vocab_from.clear();
   c.vocab = 256;
   auto a = TempPath("a.gguf"), b = TempPath("b.gguf"), d = TempPath("d.gguf");
-  ASSERT_TRUE(WriteSyntheticLlama(c, a.string()).ok());
+  ASSERT_TRUE(WriteSyntheticModel(c, a.string()).ok());
   c.threads = 1;  // the thread count must not change the output
-  ASSERT_TRUE(WriteSyntheticLlama(c, b.string()).ok());
+  ASSERT_TRUE(WriteSyntheticModel(c, b.string()).ok());
   c.seed += 1;
-  ASSERT_TRUE(WriteSyntheticLlama(c, d.string()).ok());
+  ASSERT_TRUE(WriteSyntheticModel(c, d.string()).ok());
   EXPECT_EQ(engine::testing::ReadBytes(a), engine::testing::ReadBytes(b));
   EXPECT_NE(engine::testing::ReadBytes(a), engine::testing::ReadBytes(d));
   auto f = GgufFile::Open(a.string());
@@ -157,10 +142,10 @@ TEST(SyntheticLlama, SameSeedSameBytesOtherSeedOtherWeights) {
 }
 
 TEST(SyntheticLlama, TiedModelsHaveNoOutputWeight) {
-  LlamaSynthConfig c = SmallConfig(GgmlType::kF16);
+  SynthConfig c = SmallConfig(GgmlType::kF16);
   c.tied = true;
   auto path = TempPath("tied.gguf");
-  ASSERT_TRUE(WriteSyntheticLlama(c, path.string()).ok());
+  ASSERT_TRUE(WriteSyntheticModel(c, path.string()).ok());
   auto f = GgufFile::Open(path.string());
   ASSERT_TRUE(f.ok()) << f.status().ToString();
   EXPECT_EQ((*f)->FindTensor("output.weight"), nullptr);
@@ -168,8 +153,84 @@ TEST(SyntheticLlama, TiedModelsHaveNoOutputWeight) {
   EXPECT_EQ((*f)->GetUInt("general.file_type").value(), 1u);  // MOSTLY_F16
 }
 
+// For each architecture of the table with a shared model made by llama.cpp's tools: ours has
+// every `{arch}.` key and every tensor (with the same shape) of that model, and the engine
+// loads it and evaluates a token.
+class SyntheticArchitecture : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(SyntheticArchitecture, HasTheLayoutOfTheSharedModelAndRuns) {
+  const std::string arch = GetParam() == "llama-hd64" ? "llama" : GetParam();
+  auto ref = GgufFile::Open(
+      (engine::testing::SharedDir() / "models" / ("synth-" + GetParam() + "-q8_0.gguf")).string());
+  ASSERT_TRUE(ref.ok()) << ref.status().ToString();
+  const GgufFile& r = **ref;
+  SynthConfig c = SmallConfig(GgmlType::kQ8_0);
+  c.arch = arch;
+  c.dim = r.GetUInt(arch + ".embedding_length").value();
+  c.layers = r.GetUInt(arch + ".block_count").value();
+  c.heads = r.GetUInt(arch + ".attention.head_count").value();
+  c.kv_heads = r.GetUInt(arch + ".attention.head_count_kv").value();
+  c.ffn = r.GetUInt(arch + ".feed_forward_length").value();
+  if (r.Has(arch + ".attention.key_length")) c.head_dim = r.GetUInt(arch + ".attention.key_length").value();
+  c.tied = r.FindTensor("output.weight") == nullptr;
+  auto path = TempPath(GetParam() + ".gguf");
+  ASSERT_TRUE(WriteSyntheticModel(c, path.string()).ok());
+  auto ours = GgufFile::Open(path.string());
+  ASSERT_TRUE(ours.ok()) << ours.status().ToString();
+  for (std::string_view key : r.keys()) {
+    if (key.starts_with(arch + ".") && key != arch + ".vocab_size") {
+      EXPECT_TRUE((*ours)->Has(key)) << key;
+    }
+  }
+  for (const auto& t : r.tensors()) {
+    if (t.name.starts_with("token_embd") || t.name.starts_with("output.")) continue;  // vocab sizes differ
+    const auto* mine = (*ours)->FindTensor(t.name);
+    ASSERT_NE(mine, nullptr) << t.name;
+    EXPECT_EQ(mine->dims, t.dims) << t.name;
+  }
+  EXPECT_EQ((*ours)->tensors().size(), r.tensors().size());
+  auto model = engine::Model::Load(path.string());
+  ASSERT_TRUE(model.ok()) << model.status().ToString();
+  engine::ThreadPool pool(1);
+  engine::Session session(*model, 16, pool);
+  auto logits = session.EvalLogits(std::vector<int32_t>{1, 450});
+  ASSERT_TRUE(logits.ok()) << logits.status().ToString();
+  EXPECT_TRUE(std::isfinite((*logits)[0]));
+}
+
+INSTANTIATE_TEST_SUITE_P(Shared, SyntheticArchitecture,
+                         ::testing::Values("qwen2", "qwen3", "gemma2", "gemma3", "phi3", "llama-hd64"),
+                         [](const auto& info) {
+                           std::string name = info.param;
+                           for (char& ch : name) ch = std::isalnum(static_cast<unsigned char>(ch)) ? ch : '_';
+                           return name;
+                         });
+
+TEST(SyntheticArchitecture, Gemma27BShapesScaleQueriesByEmbeddingPerHead) {
+  // 46 blocks is Gemma 2 27B: 1/sqrt(n_embd / n_head) = 1/sqrt(16), not 1/sqrt(head size 32).
+  for (const int64_t layers : {46, 4}) {
+    SynthConfig c = SmallConfig(GgmlType::kQ8_0);
+    c.arch = "gemma2";
+    c.layers = layers;
+    c.head_dim = 32;
+    auto path = TempPath("gemma2-" + std::to_string(layers) + ".gguf");
+    ASSERT_TRUE(WriteSyntheticModel(c, path.string()).ok());
+    auto model = engine::Model::Load(path.string());
+    ASSERT_TRUE(model.ok()) << model.status().ToString();
+    EXPECT_FLOAT_EQ((*model)->hparams().attention_scale, layers == 46 ? 0.25f : 1.0f / std::sqrt(32.0f));
+  }
+}
+
+TEST(SyntheticLlama, RejectsAnArchitectureOutsideTheTable) {
+  SynthConfig c = SmallConfig(GgmlType::kQ4_0);
+  c.arch = "gpt2";
+  const Status s = ValidateConfig(c);
+  EXPECT_EQ(s.code(), StatusCode::kUnsupported);
+  EXPECT_NE(s.message().find("gpt2"), std::string::npos);
+}
+
 TEST(SyntheticLlama, RejectsShapesTheModelCannotHave) {
-  LlamaSynthConfig c = SmallConfig(GgmlType::kQ4_0);
+  SynthConfig c = SmallConfig(GgmlType::kQ4_0);
   EXPECT_TRUE(ValidateConfig(c).ok());
   c.kv_heads = 3;
   EXPECT_FALSE(ValidateConfig(c).ok());
@@ -180,7 +241,7 @@ TEST(SyntheticLlama, RejectsShapesTheModelCannotHave) {
   EXPECT_FALSE(ValidateConfig(c).ok());
   c = SmallConfig(GgmlType::kF32);
   c.vocab_from = "/nonexistent/vocab.gguf";
-  EXPECT_FALSE(WriteSyntheticLlama(c, TempPath("x.gguf").string()).ok());
+  EXPECT_FALSE(WriteSyntheticModel(c, TempPath("x.gguf").string()).ok());
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "engine/kernels/activations.h"
+#include "engine/kernels/block_types.h"
 #include "engine/kernels/kernel_table.h"
 #include "engine/kernels/matmul.h"
 #include "engine/kernels/matmul_path.h"
@@ -174,6 +175,24 @@ std::vector<float> TieRow(int64_t n, float max) {
   std::vector<float> x(static_cast<size_t>(n));
   for (int64_t i = 0; i < n; ++i) x[i] = (i % 32 == 0) ? max : static_cast<float>(i % 7) - 3.5f;
   return x;
+}
+
+// The kernels' block structs and the GGML type table (which gives MatMul its row sizes) agree.
+TEST(BlockLayouts, MatchTheGgmlTypeTable) {
+  using namespace kernels;
+  EXPECT_EQ(sizeof(BlockQ4_0), TraitsOf(GgmlType::kQ4_0).block_bytes);
+  EXPECT_EQ(sizeof(BlockQ4_1), TraitsOf(GgmlType::kQ4_1).block_bytes);
+  EXPECT_EQ(sizeof(BlockQ5_0), TraitsOf(GgmlType::kQ5_0).block_bytes);
+  EXPECT_EQ(sizeof(BlockQ5_1), TraitsOf(GgmlType::kQ5_1).block_bytes);
+  EXPECT_EQ(sizeof(BlockQ8_0), TraitsOf(GgmlType::kQ8_0).block_bytes);
+  EXPECT_EQ(sizeof(BlockQ2_K), TraitsOf(GgmlType::kQ2_K).block_bytes);
+  EXPECT_EQ(sizeof(BlockQ3_K), TraitsOf(GgmlType::kQ3_K).block_bytes);
+  EXPECT_EQ(sizeof(BlockQ4_K), TraitsOf(GgmlType::kQ4_K).block_bytes);
+  EXPECT_EQ(sizeof(BlockQ5_K), TraitsOf(GgmlType::kQ5_K).block_bytes);
+  EXPECT_EQ(sizeof(BlockQ6_K), TraitsOf(GgmlType::kQ6_K).block_bytes);
+  EXPECT_EQ(sizeof(BlockQ8_K), TraitsOf(GgmlType::kQ8_K).block_bytes);
+  EXPECT_EQ(TraitsOf(GgmlType::kQ4_0).block_size, kQK);
+  EXPECT_EQ(TraitsOf(GgmlType::kQ6_K).block_size, kQKK);
 }
 
 TEST(ActivationConversion, Q8BlocksAreBitExactWithGgml) {

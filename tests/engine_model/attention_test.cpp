@@ -98,5 +98,42 @@ TEST(AttentionDots, TinyBlasOrderMatchesAPlainSumOnExactValues) {
   EXPECT_EQ(VecDotOrderDot(x.data(), y.data(), 32), expected);
 }
 
+TEST(Attention, SlidingWindowHidesPositionsOlderThanTheWindow) {
+  // Three positions, window 2: the last token sees positions 1 and 2 only. Keys are zero, so
+  // the visible values are averaged.
+  AttentionShape shape{1, 1, 8};
+  shape.window = 2;
+  std::vector<float> q(24, 0.5f), k(24, 0.0f), v(24);
+  for (int p = 0; p < 3; ++p) {
+    for (int i = 0; i < 8; ++i) v[static_cast<size_t>(p * 8 + i)] = static_cast<float>(1 + 10 * p);
+  }
+  std::vector<float> out(24);
+  ThreadPool pool(1);
+  AttentionScratch scratch;
+  Attention(q.data(), 3, 0, ToF16(k).data(), ToF16(v).data(), shape, out.data(), pool, scratch);
+  EXPECT_FLOAT_EQ(out[0], 1.0f);
+  EXPECT_FLOAT_EQ(out[8], (1.0f + 11.0f) / 2);
+  EXPECT_FLOAT_EQ(out[16], (11.0f + 21.0f) / 2);  // position 0 is out of the window
+}
+
+TEST(Attention, SoftCappingBoundsTheScoresBeforeTheSoftmax) {
+  // Position 1's key scores 400 against position 0's 0: uncapped, it takes all the weight;
+  // capped at 1 (scale 1), the scores are tanh(400) = 1 and 0.
+  AttentionShape shape{1, 1, 16};
+  shape.scale = 1.0f;
+  shape.softcap = 1.0f;
+  std::vector<float> q(32, 5.0f), k(32, 0.0f), v(32, 0.0f);
+  for (int i = 0; i < 16; ++i) {
+    k[static_cast<size_t>(16 + i)] = 5.0f;
+    v[static_cast<size_t>(16 + i)] = 1.0f;
+  }
+  std::vector<float> out(32);
+  ThreadPool pool(1);
+  AttentionScratch scratch;
+  Attention(q.data(), 2, 0, ToF16(k).data(), ToF16(v).data(), shape, out.data(), pool, scratch);
+  const float p1 = std::exp(1.0f) / (1.0f + std::exp(1.0f));
+  EXPECT_NEAR(out[16], p1, 1e-3);
+}
+
 }  // namespace
 }  // namespace llm::engine::model_internal

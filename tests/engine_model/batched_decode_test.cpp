@@ -39,7 +39,9 @@ TEST_P(EvalSequencesTest, EachSequenceGetsTheLogitsOfItsOwnForwardPass) {
   ASSERT_NE(model, nullptr);
   const size_t n_vocab = static_cast<size_t>(model->hparams().n_vocab);
   ThreadPool pool(2);
-  const std::vector<int32_t> prompt_a = Tokens(*model, "Once upon a time there was");
+  // Longer than the gemma models' sliding window (16), so local layers drop positions.
+  const std::vector<int32_t> prompt_a =
+      Tokens(*model, "Once upon a time there was a little girl who lived in a village near the forest");
   const std::vector<int32_t> prompt_b = Tokens(*model, "The cat");
   const std::vector<int32_t> next_a = {prompt_b[1], prompt_a[1], prompt_a[2]};  // three tokens
   const std::vector<int32_t> next_b = {prompt_a[2]};                              // one token
@@ -61,6 +63,7 @@ TEST_P(EvalSequencesTest, EachSequenceGetsTheLogitsOfItsOwnForwardPass) {
   const std::vector<SequenceBatch> next = {{&b, next_b, batched_b.data()}, {&a, next_a, batched_a.data()}};
   EvalSequences(next, pool, scratch);
 
+  ASSERT_GT(prompt_a.size(), 16u);
   EXPECT_EQ(a.n_past(), solo_a.n_past());
   EXPECT_EQ(b.n_past(), solo_b.n_past());
   EXPECT_TRUE(SameBits(batched_a, alone_a));
@@ -69,12 +72,41 @@ TEST_P(EvalSequencesTest, EachSequenceGetsTheLogitsOfItsOwnForwardPass) {
 
 INSTANTIATE_TEST_SUITE_P(Models, EvalSequencesTest,
                          ::testing::Values("stories260K.gguf", "synth-tiny-q4_0.gguf", "synth-llama3-q4_0.gguf",
-                                           "synth-tiny-q8_0.gguf", "synth-tiny-q4_k_m.gguf", "synth-tiny-f16.gguf"),
+                                           "synth-tiny-q8_0.gguf", "synth-tiny-q4_k_m.gguf", "synth-tiny-f16.gguf",
+                                           "synth-qwen2-q8_0.gguf", "synth-qwen3-q8_0.gguf", "synth-gemma2-q8_0.gguf",
+                                           "synth-gemma3-q8_0.gguf", "synth-gemma3-q4_k_m.gguf", "synth-phi3-q8_0.gguf",
+                                           "synth-llama-hd64-q8_0.gguf"),
                          [](const auto& info) {
                            std::string name = info.param.substr(0, info.param.find(".gguf"));
                            for (char& c : name) c = std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
                            return name;
                          });
+
+TEST(SlidingWindowCache, KeepsOnlyTheWindowAndGivesTheSameLogitsPastIt) {
+  // gemma2: window 16 on layers 0 and 2, so those keep 16 + 512 rows; 700 positions wrap them.
+  std::shared_ptr<const Model> model = LoadShared("synth-gemma2-q8_0.gguf");
+  ASSERT_NE(model, nullptr);
+  ThreadPool pool(2);
+  ForwardState bounded(*model, 1024), full(*model, 1024, /*bound_local_layers=*/false);
+  std::vector<int32_t> tokens(700);
+  for (size_t i = 0; i < tokens.size(); ++i) tokens[i] = static_cast<int32_t>(3 + (i * 7919) % 31000);
+  const size_t n_vocab = static_cast<size_t>(model->hparams().n_vocab);
+  std::vector<float> a(n_vocab), b(n_vocab);
+  for (size_t begin = 0; begin < tokens.size(); begin += 100) {
+    const std::span<const int32_t> chunk = std::span(tokens).subspan(begin, 100);
+    ASSERT_TRUE(bounded.Eval(chunk, pool, a.data()).ok());
+    ASSERT_TRUE(full.Eval(chunk, pool, b.data()).ok());
+    EXPECT_TRUE(SameBits(a, b)) << "after " << begin + 100 << " tokens";
+  }
+  EXPECT_LT(bounded.cache_bytes(), full.cache_bytes());
+  // Rewinding into what the bounded layers still hold keeps the prefix; further back, nothing.
+  bounded.Truncate(690);
+  EXPECT_EQ(bounded.n_past(), 690);
+  bounded.Truncate(100);
+  EXPECT_EQ(bounded.n_past(), 0);
+  full.Truncate(100);
+  EXPECT_EQ(full.n_past(), 100);
+}
 
 GenerateParams Greedy(int32_t max_tokens) {
   GenerateParams params;
@@ -83,8 +115,10 @@ GenerateParams Greedy(int32_t max_tokens) {
   return params;
 }
 
-TEST(DecodeBatcher, ConcurrentSessionsShareForwardPassesAndGenerateWhatTheyWouldAlone) {
-  std::shared_ptr<const Model> model = LoadShared("synth-llama3-q4_0.gguf");
+class ConcurrentDecodeTest : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(ConcurrentDecodeTest, ConcurrentSessionsShareForwardPassesAndGenerateWhatTheyWouldAlone) {
+  std::shared_ptr<const Model> model = LoadShared(GetParam());
   ASSERT_NE(model, nullptr);
   const std::vector<std::string> prompts = {"Once upon a time", "The quick brown fox jumps over"};
   std::vector<std::vector<int32_t>> alone;
@@ -115,6 +149,16 @@ TEST(DecodeBatcher, ConcurrentSessionsShareForwardPassesAndGenerateWhatTheyWould
   EXPECT_EQ(batcher.steps(), 2 * 24);  // each prompt, then 23 tokens (the 24th needs no pass)
   EXPECT_LT(batcher.passes(), batcher.steps());
 }
+
+// Llama, and the architectures with sliding windows and soft-capping (gemma2) and fused
+// tensors (phi3); each generation runs past gemma2's window of 16 positions.
+INSTANTIATE_TEST_SUITE_P(Models, ConcurrentDecodeTest,
+                         ::testing::Values("synth-llama3-q4_0.gguf", "synth-gemma2-q8_0.gguf", "synth-phi3-q8_0.gguf"),
+                         [](const auto& info) {
+                           std::string name = info.param.substr(0, info.param.find(".gguf"));
+                           for (char& c : name) c = std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+                           return name;
+                         });
 
 TEST(DecodeBatcher, ALongPromptGoesInChunksWithTheSameLogits) {
   std::shared_ptr<const Model> model = LoadShared("stories260K.gguf");

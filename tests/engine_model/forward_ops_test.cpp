@@ -5,32 +5,10 @@
 #include <cmath>
 #include <vector>
 
+#include "engine/gguf/half_float.h"
+
 namespace llm::engine::model_internal {
 namespace {
-
-TEST(F16Conversion, RoundTripsEveryFiniteHalf) {
-  for (uint32_t h = 0; h < 0x10000; ++h) {
-    const uint16_t half = static_cast<uint16_t>(h);
-    if ((half & 0x7c00u) == 0x7c00u && (half & 0x3ffu) != 0) continue;  // NaN payloads
-    EXPECT_EQ(F32ToF16(F16ToF32(half)), half) << std::hex << h;
-  }
-}
-
-TEST(F16Conversion, RoundsToNearestEven) {
-  EXPECT_EQ(F32ToF16(1.0f), 0x3c00);
-  EXPECT_EQ(F32ToF16(1.0f + 0x1p-11f), 0x3c00);       // tie: stays on the even mantissa
-  EXPECT_EQ(F32ToF16(1.0f + 3 * 0x1p-11f), 0x3c02);   // tie: rounds up to the even mantissa
-  EXPECT_EQ(F32ToF16(1.0f + 0x1p-11f + 0x1p-20f), 0x3c01);
-  EXPECT_EQ(F32ToF16(-2.0f), 0xc000);
-  EXPECT_EQ(F32ToF16(65504.0f), 0x7bff);
-  EXPECT_EQ(F32ToF16(65519.0f), 0x7bff);
-  EXPECT_EQ(F32ToF16(65520.0f), 0x7c00);  // overflows to infinity
-  EXPECT_EQ(F32ToF16(0x1p-24f), 0x0001);  // smallest subnormal
-  EXPECT_EQ(F32ToF16(0x1p-26f), 0x0000);  // below half of it: zero
-  EXPECT_EQ(F32ToF16(0x1.8p-24f), 0x0002);  // tie between subnormals 1 and 2: even
-  EXPECT_EQ(F32ToF16(INFINITY), 0x7c00);
-  EXPECT_TRUE(std::isnan(F16ToF32(F32ToF16(NAN))));
-}
 
 TEST(Rope, PositionZeroIsTheIdentity) {
   std::vector<float> angles(8);
@@ -62,6 +40,57 @@ TEST(Rope, FrequencyFactorsDivideTheAngles) {
   EXPECT_FLOAT_EQ(scaled[0], plain[0]);
   EXPECT_NEAR(scaled[2], std::cos(0.5f / 4.0f), 1e-6);
   EXPECT_NEAR(scaled[3], std::sin(0.5f / 4.0f), 1e-6);
+}
+
+TEST(Rope, NeoxModeRotatesDimensionIWithDimensionIPlusHalf) {
+  // n_rot 4, base 100: pair (0, 2) turns by pos, pair (1, 3) by pos / 10.
+  std::vector<float> angles(4);
+  RopeAngles(3, 4, 100.0f, {}, angles.data());
+  std::vector<float> head = {1, 0, 0, 1, 9, 9};
+  RopeHeadNeox(head.data(), angles.data(), 4);
+  EXPECT_NEAR(head[0], std::cos(3.0f), 1e-6);
+  EXPECT_NEAR(head[2], std::sin(3.0f), 1e-6);
+  EXPECT_NEAR(head[1], -std::sin(0.3f), 1e-6);
+  EXPECT_NEAR(head[3], std::cos(0.3f), 1e-6);
+  EXPECT_EQ(head[4], 9);
+  EXPECT_EQ(head[5], 9);
+}
+
+TEST(Rope, LinearScalingAndAttentionFactorScaleAnglesAndMagnitudes) {
+  std::vector<float> angles(4);
+  RopeAngles(8, 4, 100.0f, {}, angles.data(), 0.25f, 2.0f);
+  EXPECT_NEAR(angles[0], 2.0f * std::cos(2.0f), 1e-6);
+  EXPECT_NEAR(angles[1], 2.0f * std::sin(2.0f), 1e-6);
+  EXPECT_NEAR(angles[3], 2.0f * std::sin(0.2f), 1e-6);
+}
+
+TEST(GeluTanhGate, RoundsInputAndOutputThroughHalfPrecision) {
+  const std::vector<float> gate = {-12.0f, -1.0f, 0.0f, 0.1234567f, 1.5f, 11.0f};
+  const std::vector<float> up = {2.0f, 2.0f, 2.0f, 1.0f, 1.0f, 0.5f};
+  std::vector<float> out(gate.size());
+  GeluTanhGate(gate.data(), up.data(), out.data(), static_cast<int64_t>(gate.size()));
+  const auto gelu = [](float x) {
+    return 0.5f * x * (1.0f + std::tanh(0.7978845608f * x * (1.0f + 0.044715f * x * x)));
+  };
+  EXPECT_EQ(out[0], 0.0f);    // <= -10: zero
+  EXPECT_EQ(out[5], 5.5f);    // >= 10: the input itself
+  EXPECT_EQ(out[2], 0.0f);
+  for (size_t i : {1u, 3u, 4u}) {
+    const float expected = HalfToFloat(FloatToHalf(gelu(HalfToFloat(FloatToHalf(gate[i]))))) * up[i];
+    EXPECT_EQ(out[i], expected) << i;
+  }
+  // 0.1234567 is not a half: the table is indexed by its f16 rounding, so the result differs
+  // from the f32 formula.
+  EXPECT_NE(out[3], gelu(gate[3]));
+}
+
+TEST(SoftCap, BoundsValuesByTheCapAndKeepsSmallOnesAlmostUnchanged) {
+  std::vector<float> x = {0.01f, -1000.0f, 1000.0f, 5.0f};
+  SoftCapInPlace(x.data(), 4, 8.0f);
+  EXPECT_NEAR(x[0], 0.01f, 1e-6);
+  EXPECT_FLOAT_EQ(x[1], -8.0f);
+  EXPECT_FLOAT_EQ(x[2], 8.0f);
+  EXPECT_FLOAT_EQ(x[3], 8.0f * std::tanh(5.0f / 8.0f));
 }
 
 }  // namespace

@@ -61,6 +61,16 @@ TEST(GenerateCommand, StreamsTheSameTextWithoutJson) {
   EXPECT_EQ(text.out, nlohmann::json::parse(json.out).at("text").get<std::string>() + "\n");
 }
 
+TEST(GenerateCommand, GeneratesTheReferenceContinuationOfAGemma3Model) {
+  const CommandOutput r = RunGenerate("--model " + testing_util::SharedModelPath("synth-gemma3-q8_0.gguf") +
+                                      " --prompt 'Once upon a time' --max-tokens 6 --temperature 0 "
+                                      "--threads 2 --json");
+  ASSERT_EQ(r.status, 0) << r.out;
+  const nlohmann::json j = nlohmann::json::parse(r.out);
+  // llama.cpp's greedy continuation (../shared/testdata/reference/synth-gemma3-q8_0.jsonl).
+  EXPECT_EQ(j.at("tokens"), nlohmann::json::parse("[30623, 6087, 27644, 18314, 26068, 19511]"));
+}
+
 TEST(GenerateCommand, FailsWithAClearErrorForAMissingModel) {
   const CommandOutput r = RunGenerate("--model /nonexistent/model.gguf --prompt hi");
   EXPECT_NE(r.status, 0);

@@ -1,4 +1,5 @@
-// Conformance of the forward pass and greedy generation with llama.cpp (b4748, one thread) for
+// Conformance of the forward pass and greedy generation with llama.cpp (one thread; b4748 for
+// the Llama models, a 2026 build for the qwen2/qwen3/gemma2/gemma3/phi3/llama-hd64 ones) for
 // every model in ../shared/models, against ../shared/testdata/reference/<model>.jsonl:
 // identical prompt tokens; logits with the same argmax and a cosine similarity of at least
 // 0.9999 (F32/F16/BF16/Q8_0) or 0.999 (other types); identical greedy continuations for

@@ -15,7 +15,7 @@ namespace {
 
 using testing_util::SharedModelPath;
 
-// A copy of stories260K with some metadata strings replaced, tensors dropped or reshaped.
+// A copy of stories260K with some metadata strings replaced or added, tensors dropped or reshaped.
 struct Variant {
   std::map<std::string, std::string> strings = {};
   std::set<std::string> drop = {};
@@ -34,6 +34,9 @@ std::string WriteVariant(const Variant& variant, const std::string& file_name) {
     } else {
       EXPECT_TRUE(writer.CopyFrom(**src, key).ok());
     }
+  }
+  for (const auto& [key, value] : variant.strings) {
+    if (!(*src)->Has(key)) writer.AddString(key, value);
   }
   for (const GgufTensorInfo& t : (*src)->tensors()) {
     if (variant.drop.count(t.name) != 0) continue;
@@ -79,6 +82,93 @@ TEST(ModelLoad, RejectsAnUnsupportedArchitectureByName) {
   ASSERT_FALSE(model.ok());
   EXPECT_EQ(model.status().code(), StatusCode::kUnsupported);
   EXPECT_NE(model.status().message().find("'gpt2'"), std::string::npos) << model.status().message();
+  EXPECT_NE(model.status().message().find("llama, mistral, qwen2, qwen3, gemma2, gemma3, phi3"),
+            std::string::npos)
+      << model.status().message();
+}
+
+TEST(ModelLoad, TakesTheHeadSizeFromKeyLength) {
+  Result<std::shared_ptr<const Model>> model = Model::Load(SharedModelPath("synth-llama-hd64-q8_0.gguf"));
+  ASSERT_TRUE(model.ok()) << model.status().ToString();
+  const ModelHparams& hp = (*model)->hparams();
+  EXPECT_EQ(hp.n_embd, 256);
+  EXPECT_EQ(hp.n_head, 8);
+  EXPECT_EQ(hp.head_dim, 64);  // not 256 / 8
+  EXPECT_EQ((*model)->weights().layers[0].wq.rows, 8 * 64);
+  EXPECT_EQ((*model)->weights().layers[0].wo.cols, 8 * 64);
+  EXPECT_FLOAT_EQ(hp.attention_scale, 0.125f);
+  EXPECT_EQ((*model)->info().head_dim, 64);
+}
+
+TEST(ModelLoad, ReadsQwen2BiasesAndQwen3HeadNorms) {
+  Result<std::shared_ptr<const Model>> qwen2 = Model::Load(SharedModelPath("synth-qwen2-q8_0.gguf"));
+  ASSERT_TRUE(qwen2.ok()) << qwen2.status().ToString();
+  const LayerWeights& l2 = (*qwen2)->weights().layers[3];
+  EXPECT_EQ(l2.bq.size(), 256u);
+  EXPECT_EQ(l2.bk.size(), 128u);
+  EXPECT_EQ(l2.bv.size(), 128u);
+  EXPECT_TRUE(l2.q_norm.empty());
+  EXPECT_EQ((*qwen2)->hparams().arch->rope_mode, RopeMode::kNeox);
+  Result<std::shared_ptr<const Model>> qwen3 = Model::Load(SharedModelPath("synth-qwen3-q8_0.gguf"));
+  ASSERT_TRUE(qwen3.ok()) << qwen3.status().ToString();
+  const LayerWeights& l3 = (*qwen3)->weights().layers[0];
+  EXPECT_EQ(l3.q_norm.size(), 64u);
+  EXPECT_EQ(l3.k_norm.size(), 64u);
+  EXPECT_TRUE(l3.bq.empty());
+  EXPECT_TRUE((*qwen3)->info().tied_embeddings);
+}
+
+TEST(ModelLoad, MarksGemmaSlidingWindowLayersAndTheirRopeBase) {
+  Result<std::shared_ptr<const Model>> gemma2 = Model::Load(SharedModelPath("synth-gemma2-q8_0.gguf"));
+  ASSERT_TRUE(gemma2.ok()) << gemma2.status().ToString();
+  const ModelHparams& g2 = (*gemma2)->hparams();
+  EXPECT_EQ(g2.n_swa, 16);
+  EXPECT_EQ(g2.swa_layers, (std::vector<uint8_t>{1, 0, 1, 0}));
+  EXPECT_FLOAT_EQ(g2.attn_softcap, 10.0f);
+  EXPECT_FLOAT_EQ(g2.final_softcap, 8.0f);
+  EXPECT_FLOAT_EQ(g2.embedding_scale, 16.0f);
+  EXPECT_EQ((*gemma2)->weights().layers[1].post_ffn_norm.size(), 256u);
+  Result<std::shared_ptr<const Model>> gemma3 = Model::Load(SharedModelPath("synth-gemma3-q8_0.gguf"));
+  ASSERT_TRUE(gemma3.ok()) << gemma3.status().ToString();
+  const ModelHparams& g3 = (*gemma3)->hparams();
+  EXPECT_EQ(g3.swa_layers, (std::vector<uint8_t>{1, 1, 1, 1, 1, 0}));
+  EXPECT_FLOAT_EQ(g3.rope_freq_base, 1e6f);
+  EXPECT_FLOAT_EQ(g3.rope_freq_base_swa, 1e4f);
+  EXPECT_FLOAT_EQ(g3.attn_softcap, 0.0f);
+  EXPECT_EQ((*gemma3)->info().sliding_window, 16);
+}
+
+TEST(ModelLoad, SplitsPhi3FusedTensorsIntoConsecutiveRowRanges) {
+  Result<std::shared_ptr<const Model>> model = Model::Load(SharedModelPath("synth-phi3-q8_0.gguf"));
+  ASSERT_TRUE(model.ok()) << model.status().ToString();
+  const LayerWeights& l = (*model)->weights().layers[2];
+  const GgufTensorInfo* qkv = (*model)->gguf().FindTensor("blk.2.attn_qkv.weight");
+  const GgufTensorInfo* up = (*model)->gguf().FindTensor("blk.2.ffn_up.weight");
+  ASSERT_NE(qkv, nullptr);
+  ASSERT_NE(up, nullptr);
+  // The address of row `row` of a tensor.
+  const auto row_at = [](const GgufTensorInfo* t, size_t row, size_t row_bytes) {
+    return static_cast<const void*>(t->data + row * row_bytes);
+  };
+  EXPECT_EQ(l.wq.data, row_at(qkv, 0, l.wq.row_bytes));
+  EXPECT_EQ(l.wq.rows, 256);
+  EXPECT_EQ(l.wk.data, row_at(qkv, 256, l.wq.row_bytes));
+  EXPECT_EQ(l.wk.rows, 128);
+  EXPECT_EQ(l.wv.data, row_at(qkv, 384, l.wq.row_bytes));
+  EXPECT_EQ(l.w_gate.data, row_at(up, 0, l.w_gate.row_bytes));
+  EXPECT_EQ(l.w_up.data, row_at(up, 768, l.w_gate.row_bytes));
+  EXPECT_EQ(l.w_up.rows, 768);
+  EXPECT_TRUE((*model)->weights().rope_factors_long.empty());
+}
+
+TEST(ModelLoad, RefusesRopeScalingItDoesNotImplement) {
+  const std::string path = WriteVariant({.strings = {{"llama.rope.scaling.type", "yarn"}}}, "yarn.gguf");
+  Result<std::shared_ptr<const Model>> model = Model::Load(path);
+  ASSERT_FALSE(model.ok());
+  EXPECT_EQ(model.status().code(), StatusCode::kUnsupported);
+  EXPECT_NE(model.status().message().find("'yarn'"), std::string::npos) << model.status().message();
+  const std::string linear = WriteVariant({.strings = {{"llama.rope.scaling.type", "linear"}}}, "linear.gguf");
+  EXPECT_TRUE(Model::Load(linear).ok());
 }
 
 TEST(ModelLoad, NamesAMissingTensor) {

@@ -1,14 +1,17 @@
 #include "synthetic_gguf/quantize.h"
 
 #include <algorithm>
-#include <bit>
 #include <cmath>
 #include <cstring>
+
+#include "engine/gguf/ggml_type.h"
 
 namespace llm::tools {
 namespace {
 
 constexpr int kBlock = 32;
+const size_t kQ8_0Bytes = engine::TraitsOf(engine::GgmlType::kQ8_0).block_bytes;
+const size_t kQ4_0Bytes = engine::TraitsOf(engine::GgmlType::kQ4_0).block_bytes;
 
 void StoreHalf(uint8_t* p, float v) {
   uint16_t h = FloatToHalf(v);
@@ -23,37 +26,8 @@ float LoadHalf(const uint8_t* p) {
 
 }  // namespace
 
-uint16_t FloatToHalf(float f) {
-  uint32_t x = std::bit_cast<uint32_t>(f);
-  const uint16_t sign = static_cast<uint16_t>((x >> 16) & 0x8000);
-  x &= 0x7fffffff;
-  if (x >= 0x7f800000) return sign | (x > 0x7f800000 ? 0x7e00 : 0x7c00);  // NaN, Inf
-  if (x >= 0x477ff000) return sign | 0x7c00;  // rounds to a magnitude of at least 65520
-  if (x < 0x38800000) {
-    // Below the smallest normal half (2^-14): adding 0.5 leaves the value in units of 2^-24
-    // in the low mantissa bits, rounded to nearest even by the FPU.
-    float t = std::bit_cast<float>(x) + 0.5f;
-    return sign | static_cast<uint16_t>(std::bit_cast<uint32_t>(t) - 0x3f000000);
-  }
-  const uint32_t odd = (x >> 13) & 1;
-  x += 0xc8000fff + odd;  // rebias the exponent (127 -> 15) and round to nearest even
-  return sign | static_cast<uint16_t>(x >> 13);
-}
-
-float HalfToFloat(uint16_t h) {
-  const uint32_t sign = static_cast<uint32_t>(h & 0x8000) << 16;
-  const uint32_t exp = (h >> 10) & 0x1f;
-  const uint32_t mant = h & 0x3ff;
-  if (exp == 0) {
-    float v = std::ldexp(static_cast<float>(mant), -24);
-    return sign ? -v : v;
-  }
-  if (exp == 31) return std::bit_cast<float>(sign | 0x7f800000 | (mant << 13));
-  return std::bit_cast<float>(sign | ((exp + 112) << 23) | (mant << 13));
-}
-
 void QuantizeRowQ8_0(const float* x, uint8_t* out, int64_t n) {
-  for (int64_t b = 0; b < n / kBlock; ++b, x += kBlock, out += 34) {
+  for (int64_t b = 0; b < n / kBlock; ++b, x += kBlock, out += kQ8_0Bytes) {
     float amax = 0.0f;
     for (int j = 0; j < kBlock; ++j) amax = std::max(amax, std::fabs(x[j]));
     const float d = amax / 127.0f;
@@ -66,7 +40,7 @@ void QuantizeRowQ8_0(const float* x, uint8_t* out, int64_t n) {
 }
 
 void QuantizeRowQ4_0(const float* x, uint8_t* out, int64_t n) {
-  for (int64_t b = 0; b < n / kBlock; ++b, x += kBlock, out += 18) {
+  for (int64_t b = 0; b < n / kBlock; ++b, x += kBlock, out += kQ4_0Bytes) {
     float amax = 0.0f, max = 0.0f;
     for (int j = 0; j < kBlock; ++j) {
       if (std::fabs(x[j]) > amax) {
@@ -86,14 +60,14 @@ void QuantizeRowQ4_0(const float* x, uint8_t* out, int64_t n) {
 }
 
 void DequantizeRowQ8_0(const uint8_t* in, float* y, int64_t n) {
-  for (int64_t b = 0; b < n / kBlock; ++b, in += 34, y += kBlock) {
+  for (int64_t b = 0; b < n / kBlock; ++b, in += kQ8_0Bytes, y += kBlock) {
     const float d = LoadHalf(in);
     for (int j = 0; j < kBlock; ++j) y[j] = d * static_cast<float>(static_cast<int8_t>(in[2 + j]));
   }
 }
 
 void DequantizeRowQ4_0(const uint8_t* in, float* y, int64_t n) {
-  for (int64_t b = 0; b < n / kBlock; ++b, in += 18, y += kBlock) {
+  for (int64_t b = 0; b < n / kBlock; ++b, in += kQ4_0Bytes, y += kBlock) {
     const float d = LoadHalf(in);
     for (int j = 0; j < kBlock / 2; ++j) {
       y[j] = d * static_cast<float>((in[2 + j] & 15) - 8);

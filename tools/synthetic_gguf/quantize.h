@@ -1,14 +1,16 @@
-// Reference conversions from f32 rows to the storage types the synthetic model generator
-// writes (F16, Q8_0, Q4_0), with ggml's rounding, and back (for tests).
+// Reference conversions from f32 rows to the quantized types the synthetic model generator
+// writes (Q8_0, Q4_0), with ggml's rounding, and back (for tests). F16 goes through
+// engine/gguf/half_float.h.
 #pragma once
 
 #include <cstdint>
 
+#include "engine/gguf/half_float.h"
+
 namespace llm::tools {
 
-// IEEE binary16 with round-to-nearest-even (as F16C's vcvtps2ph), and back.
-uint16_t FloatToHalf(float f);
-float HalfToFloat(uint16_t h);
+using engine::FloatToHalf;
+using engine::HalfToFloat;
 
 // `n` (a multiple of 32) floats to Q8_0 blocks: d = amax / 127 (stored as f16), q = round(x / d).
 void QuantizeRowQ8_0(const float* x, uint8_t* out, int64_t n);

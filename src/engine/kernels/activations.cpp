@@ -41,9 +41,9 @@ void ConvertQ8(const float* x, void* dst, int64_t n, bool with_s) {
       qsu[b * 32 + j] = static_cast<uint8_t>(q + 128);
       total += q;
     }
-    d[b] = Fp16ToFp32(Fp32ToFp16(dv));
+    d[b] = HalfToFloat(FloatToHalf(dv));
     for (int k = 0; k < 8; ++k) dx8[8 * b + k] = d[b];
-    s[b] = with_s ? Fp16ToFp32(Fp32ToFp16(dv * static_cast<float>(total))) : 0.0f;
+    s[b] = with_s ? HalfToFloat(FloatToHalf(dv * static_cast<float>(total))) : 0.0f;
     sum[b] = total;
   }
 }
@@ -107,7 +107,7 @@ void ConvertActivationRow(ActType type, const float* x, void* dst, int64_t n) {
     }
     case ActType::kBF16: {
       auto* out = static_cast<float*>(dst);
-      for (int64_t i = 0; i < n; ++i) out[i] = Bf16ToFp32(Fp32ToBf16(x[i]));
+      for (int64_t i = 0; i < n; ++i) out[i] = Bf16ToFloat(FloatToBf16(x[i]));
       return;
     }
     case ActType::kQ8_0: ConvertQ8(x, dst, n, false); return;

@@ -1,4 +1,5 @@
-// Internal: ggml's quantized block layouts (ggml-common.h) and scalar f16/bf16 conversions.
+// Internal: ggml's quantized block layouts (ggml-common.h); the f16/bf16 conversions come from
+// engine/gguf/half_float.h.
 //
 // Every helper here has internal linkage (static inline) on purpose: this header is included
 // by files compiled with AVX2/AVX-512 flags, and a shared inline symbol could be resolved to
@@ -7,6 +8,8 @@
 
 #include <cstdint>
 #include <cstring>
+
+#include "engine/gguf/half_float.h"
 
 namespace llm::engine::kernels {
 
@@ -26,55 +29,11 @@ struct BlockQ6_K { uint8_t ql[128]; uint8_t qh[64]; int8_t scales[16]; uint16_t 
 // The activation block of the K-quants (ggml's block_q8_K): d is a plain float.
 struct BlockQ8_K { float d; int8_t qs[256]; int16_t bsums[16]; };
 
-static_assert(sizeof(BlockQ4_0) == 18 && sizeof(BlockQ4_1) == 20);
-static_assert(sizeof(BlockQ5_0) == 22 && sizeof(BlockQ5_1) == 24);
-static_assert(sizeof(BlockQ8_0) == 34);
-static_assert(sizeof(BlockQ2_K) == 84 && sizeof(BlockQ3_K) == 110);
-static_assert(sizeof(BlockQ4_K) == 144 && sizeof(BlockQ5_K) == 176);
-static_assert(sizeof(BlockQ6_K) == 210 && sizeof(BlockQ8_K) == 292);
+// Their sizes equal the block bytes of the GGML type table (engine/gguf/ggml_type.cpp): checked
+// by tests/engine_kernels/matmul_test.cpp (BlockLayouts).
 
 static inline float BitsToFloat(uint32_t u) { float f; std::memcpy(&f, &u, 4); return f; }
 static inline uint32_t FloatToBits(float f) { uint32_t u; std::memcpy(&u, &f, 4); return u; }
-
-// IEEE half -> float, exact (subnormals, infinities and NaNs included).
-static inline float Fp16ToFp32(uint16_t h) {
-  const uint32_t sign = static_cast<uint32_t>(h & 0x8000u) << 16;
-  const uint32_t exp = (h >> 10) & 0x1Fu;
-  uint32_t mant = h & 0x3FFu;
-  if (exp == 0x1F) return BitsToFloat(sign | 0x7F800000u | (mant << 13));
-  if (exp != 0) return BitsToFloat(sign | ((exp + 112u) << 23) | (mant << 13));
-  if (mant == 0) return BitsToFloat(sign);
-  const float m = static_cast<float>(mant) * (1.0f / 16777216.0f);  // mant * 2^-24
-  return sign ? -m : m;
-}
-
-// float -> IEEE half, round to nearest even (what F16C's vcvtps2ph with imm 0 does).
-static inline uint16_t Fp32ToFp16(float f) {
-  const uint32_t x = FloatToBits(f);
-  const uint32_t sign = (x >> 16) & 0x8000u;
-  const uint32_t ax = x & 0x7FFFFFFFu;
-  if (ax > 0x7F800000u) return static_cast<uint16_t>(sign | 0x7E00u | ((ax >> 13) & 0x3FFu));
-  if (ax >= 0x477FF000u) return static_cast<uint16_t>(sign | 0x7C00u);  // rounds to infinity
-  if (ax < 0x38800000u) {  // result is subnormal or zero: round ax * 2^24 to an integer
-    const float v = BitsToFloat(ax) * 16777216.0f;  // exact (power-of-two scaling)
-    const uint32_t iv = static_cast<uint32_t>(v);
-    const float frac = v - static_cast<float>(iv);
-    uint32_t r = iv + ((frac > 0.5f || (frac == 0.5f && (iv & 1u))) ? 1u : 0u);
-    return static_cast<uint16_t>(sign | r);
-  }
-  const uint32_t mant_odd = (ax >> 13) & 1u;
-  const uint32_t rounded = ax + 0xFFFu + mant_odd;
-  return static_cast<uint16_t>(sign | (((rounded >> 13) - (112u << 10)) & 0x7FFFu));
-}
-
-static inline float Bf16ToFp32(uint16_t h) { return BitsToFloat(static_cast<uint32_t>(h) << 16); }
-
-// float -> bf16 as ggml_compute_fp32_to_bf16: NaNs quieted, otherwise round to nearest even.
-static inline uint16_t Fp32ToBf16(float f) {
-  const uint32_t u = FloatToBits(f);
-  if ((u & 0x7FFFFFFFu) > 0x7F800000u) return static_cast<uint16_t>((u >> 16) | 64u);
-  return static_cast<uint16_t>((u + (0x7FFFu + ((u >> 16) & 1u))) >> 16);
-}
 
 // The 6-bit scale and min of sub-block j (0..7) of a Q4_K/Q5_K block (ggml get_scale_min_k4).
 static inline void ScaleMinK4(int j, const uint8_t* q, uint8_t* d, uint8_t* m) {

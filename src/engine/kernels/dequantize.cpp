@@ -11,7 +11,7 @@ using namespace kernels;
 
 void DequantQ4_0(const BlockQ4_0* x, float* y, int64_t nb) {
   for (int64_t i = 0; i < nb; ++i, y += 32) {
-    const float d = Fp16ToFp32(x[i].d);
+    const float d = HalfToFloat(x[i].d);
     for (int j = 0; j < 16; ++j) {
       y[j] = static_cast<float>((x[i].qs[j] & 0x0F) - 8) * d;
       y[j + 16] = static_cast<float>((x[i].qs[j] >> 4) - 8) * d;
@@ -21,7 +21,7 @@ void DequantQ4_0(const BlockQ4_0* x, float* y, int64_t nb) {
 
 void DequantQ4_1(const BlockQ4_1* x, float* y, int64_t nb) {
   for (int64_t i = 0; i < nb; ++i, y += 32) {
-    const float d = Fp16ToFp32(x[i].d), m = Fp16ToFp32(x[i].m);
+    const float d = HalfToFloat(x[i].d), m = HalfToFloat(x[i].m);
     for (int j = 0; j < 16; ++j) {
       y[j] = static_cast<float>(x[i].qs[j] & 0x0F) * d + m;
       y[j + 16] = static_cast<float>(x[i].qs[j] >> 4) * d + m;
@@ -38,7 +38,7 @@ uint32_t HighBits(const Block& b) {
 
 void DequantQ5_0(const BlockQ5_0* x, float* y, int64_t nb) {
   for (int64_t i = 0; i < nb; ++i, y += 32) {
-    const float d = Fp16ToFp32(x[i].d);
+    const float d = HalfToFloat(x[i].d);
     const uint32_t qh = HighBits(x[i]);
     for (int j = 0; j < 16; ++j) {
       const int h0 = ((qh >> j) << 4) & 0x10, h1 = (qh >> (j + 12)) & 0x10;
@@ -50,7 +50,7 @@ void DequantQ5_0(const BlockQ5_0* x, float* y, int64_t nb) {
 
 void DequantQ5_1(const BlockQ5_1* x, float* y, int64_t nb) {
   for (int64_t i = 0; i < nb; ++i, y += 32) {
-    const float d = Fp16ToFp32(x[i].d), m = Fp16ToFp32(x[i].m);
+    const float d = HalfToFloat(x[i].d), m = HalfToFloat(x[i].m);
     const uint32_t qh = HighBits(x[i]);
     for (int j = 0; j < 16; ++j) {
       const int h0 = ((qh >> j) << 4) & 0x10, h1 = (qh >> (j + 12)) & 0x10;
@@ -62,14 +62,14 @@ void DequantQ5_1(const BlockQ5_1* x, float* y, int64_t nb) {
 
 void DequantQ8_0(const BlockQ8_0* x, float* y, int64_t nb) {
   for (int64_t i = 0; i < nb; ++i, y += 32) {
-    const float d = Fp16ToFp32(x[i].d);
+    const float d = HalfToFloat(x[i].d);
     for (int j = 0; j < 32; ++j) y[j] = static_cast<float>(x[i].qs[j]) * d;
   }
 }
 
 void DequantQ2_K(const BlockQ2_K* x, float* y, int64_t nb) {
   for (int64_t i = 0; i < nb; ++i) {
-    const float d = Fp16ToFp32(x[i].d), dmin = Fp16ToFp32(x[i].dmin);
+    const float d = HalfToFloat(x[i].d), dmin = HalfToFloat(x[i].dmin);
     const uint8_t* q = x[i].qs;
     int is = 0;
     for (int n = 0; n < kQKK; n += 128, q += 32) {
@@ -86,7 +86,7 @@ void DequantQ2_K(const BlockQ2_K* x, float* y, int64_t nb) {
 
 void DequantQ3_K(const BlockQ3_K* x, float* y, int64_t nb) {
   for (int64_t i = 0; i < nb; ++i) {
-    const float d_all = Fp16ToFp32(x[i].d);
+    const float d_all = HalfToFloat(x[i].d);
     int8_t scales[16];
     UnpackQ3KScales(x[i].scales, scales);
     const uint8_t* q = x[i].qs;
@@ -112,7 +112,7 @@ uint8_t HighByte(const BlockQ5_K& b, int l) { return b.qh[l]; }
 template <typename Block>
 void DequantQ45K(const Block* x, float* y, int64_t nb, bool has_high) {
   for (int64_t i = 0; i < nb; ++i) {
-    const float d = Fp16ToFp32(x[i].d), dmin = Fp16ToFp32(x[i].dmin);
+    const float d = HalfToFloat(x[i].d), dmin = HalfToFloat(x[i].dmin);
     const uint8_t* q = x[i].qs;
     for (int j = 0; j < 4; ++j, q += 32) {
       for (int nib = 0; nib < 2; ++nib) {
@@ -132,7 +132,7 @@ void DequantQ45K(const Block* x, float* y, int64_t nb, bool has_high) {
 
 void DequantQ6_K(const BlockQ6_K* x, float* y, int64_t nb) {
   for (int64_t i = 0; i < nb; ++i) {
-    const float d = Fp16ToFp32(x[i].d);
+    const float d = HalfToFloat(x[i].d);
     const uint8_t* ql = x[i].ql;
     const uint8_t* qh = x[i].qh;
     const int8_t* sc = x[i].scales;
@@ -159,12 +159,12 @@ void DequantizeRow(GgmlType type, const void* src, float* dst, int64_t n) {
     case GgmlType::kF32: std::memcpy(dst, src, 4 * n); return;
     case GgmlType::kF16: {
       const auto* h = static_cast<const uint16_t*>(src);
-      for (int64_t i = 0; i < n; ++i) dst[i] = Fp16ToFp32(h[i]);
+      for (int64_t i = 0; i < n; ++i) dst[i] = HalfToFloat(h[i]);
       return;
     }
     case GgmlType::kBF16: {
       const auto* h = static_cast<const uint16_t*>(src);
-      for (int64_t i = 0; i < n; ++i) dst[i] = Bf16ToFp32(h[i]);
+      for (int64_t i = 0; i < n; ++i) dst[i] = Bf16ToFloat(h[i]);
       return;
     }
     case GgmlType::kQ4_0: return DequantQ4_0(static_cast<const BlockQ4_0*>(src), dst, n / kQK);

@@ -29,8 +29,8 @@ float DotHalf(int64_t n, const void* w, const void* act) {
   return static_cast<float>(sum);
 }
 
-float Fp16Value(uint16_t h) { return Fp16ToFp32(h); }
-float Bf16Value(uint16_t h) { return Bf16ToFp32(h); }
+float Fp16Value(uint16_t h) { return HalfToFloat(h); }
+float Bf16Value(uint16_t h) { return Bf16ToFloat(h); }
 
 uint32_t Qh(const uint8_t* qh) {
   uint32_t v;
@@ -69,9 +69,9 @@ float DotQ4Q5(int64_t n, const void* w, const void* act) {
     for (int& v : q) v -= kOffset;
     const int sumi = BlockDot(q, a.qs + b * kQK);
     if constexpr (kHasMin) {
-      sumf += (Fp16ToFp32(x[b].d) * a.d[b]) * static_cast<float>(sumi) + Fp16ToFp32(x[b].m) * a.s[b];
+      sumf += (HalfToFloat(x[b].d) * a.d[b]) * static_cast<float>(sumi) + HalfToFloat(x[b].m) * a.s[b];
     } else {
-      sumf += static_cast<float>(sumi) * (Fp16ToFp32(x[b].d) * a.d[b]);
+      sumf += static_cast<float>(sumi) * (HalfToFloat(x[b].d) * a.d[b]);
     }
   }
   return sumf;
@@ -84,7 +84,7 @@ float DotQ8_0(int64_t n, const void* w, const void* act) {
   for (int64_t b = 0; b < n / kQK; ++b) {
     int sumi = 0;
     for (int j = 0; j < 32; ++j) sumi += x[b].qs[j] * a.qs[b * kQK + j];
-    sumf += static_cast<float>(sumi) * (Fp16ToFp32(x[b].d) * a.d[b]);
+    sumf += static_cast<float>(sumi) * (HalfToFloat(x[b].d) * a.d[b]);
   }
   return sumf;
 }
@@ -112,7 +112,7 @@ float DotQ2_K(int64_t n, const void* w, const void* act) {
     }
     for (int e = 0; e < 256; ++e) q[e] = (x[b].qs[32 * (e / 128) + e % 32] >> (2 * ((e % 128) / 32))) & 3;
     const int isum = ScaledGroupDot(q, y[b].qs, scale);
-    const float dall = y[b].d * Fp16ToFp32(x[b].d), dmin = y[b].d * Fp16ToFp32(x[b].dmin);
+    const float dall = y[b].d * HalfToFloat(x[b].d), dmin = y[b].d * HalfToFloat(x[b].dmin);
     sumf += dall * static_cast<float>(isum) - dmin * static_cast<float>(summs);
   }
   return sumf;
@@ -133,7 +133,7 @@ float DotQ3_K(int64_t n, const void* w, const void* act) {
       q[e] = lo - ((x[b].hmask[l] >> chunk) & 1 ? 0 : 4);
     }
     const int isum = ScaledGroupDot(q, y[b].qs, scale);
-    sumf += Fp16ToFp32(x[b].d) * y[b].d * static_cast<float>(isum);
+    sumf += HalfToFloat(x[b].d) * y[b].d * static_cast<float>(isum);
   }
   return sumf;
 }
@@ -158,7 +158,7 @@ float DotQ45K(int64_t n, const void* w, const void* act) {
       isum += sc * s;
       summs += m * (y[b].bsums[2 * sub] + y[b].bsums[2 * sub + 1]);
     }
-    const float d = Fp16ToFp32(x[b].d) * y[b].d, dmin = Fp16ToFp32(x[b].dmin) * y[b].d;
+    const float d = HalfToFloat(x[b].d) * y[b].d, dmin = HalfToFloat(x[b].dmin) * y[b].d;
     sumf += d * static_cast<float>(isum) - dmin * static_cast<float>(summs);
   }
   return sumf;
@@ -183,7 +183,7 @@ float DotQ6_K(int64_t n, const void* w, const void* act) {
       }
     }
     const int isum = ScaledGroupDot(q, y[b].qs, scale);
-    sumf += Fp16ToFp32(x[b].d) * y[b].d * static_cast<float>(isum);
+    sumf += HalfToFloat(x[b].d) * y[b].d * static_cast<float>(isum);
   }
   return sumf;
 }

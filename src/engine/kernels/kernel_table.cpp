@@ -7,32 +7,25 @@
 #endif
 #include <cstring>
 
-#include "engine/kernels/block_types.h"
 
 namespace llm::engine::kernels {
 namespace {
 
+// The matrix types and the activation type each converts its input to. Block geometry comes
+// from the GGML type table (engine/gguf/ggml_type.h).
 struct TypeInfo {
   GgmlType type;
   ActType act;
-  int64_t block_size;
-  size_t block_bytes;
 };
 
 constexpr TypeInfo kTypes[] = {
-    {GgmlType::kF32, ActType::kF32, 1, 4},
-    {GgmlType::kF16, ActType::kF16, 1, 2},
-    {GgmlType::kBF16, ActType::kBF16, 1, 2},
-    {GgmlType::kQ4_0, ActType::kQ8_0, kQK, sizeof(BlockQ4_0)},
-    {GgmlType::kQ4_1, ActType::kQ8_1, kQK, sizeof(BlockQ4_1)},
-    {GgmlType::kQ5_0, ActType::kQ8_0, kQK, sizeof(BlockQ5_0)},
-    {GgmlType::kQ5_1, ActType::kQ8_1, kQK, sizeof(BlockQ5_1)},
-    {GgmlType::kQ8_0, ActType::kQ8_0, kQK, sizeof(BlockQ8_0)},
-    {GgmlType::kQ2_K, ActType::kQ8_K, kQKK, sizeof(BlockQ2_K)},
-    {GgmlType::kQ3_K, ActType::kQ8_K, kQKK, sizeof(BlockQ3_K)},
-    {GgmlType::kQ4_K, ActType::kQ8_K, kQKK, sizeof(BlockQ4_K)},
-    {GgmlType::kQ5_K, ActType::kQ8_K, kQKK, sizeof(BlockQ5_K)},
-    {GgmlType::kQ6_K, ActType::kQ8_K, kQKK, sizeof(BlockQ6_K)},
+    {GgmlType::kF32, ActType::kF32},   {GgmlType::kF16, ActType::kF16},
+    {GgmlType::kBF16, ActType::kBF16}, {GgmlType::kQ4_0, ActType::kQ8_0},
+    {GgmlType::kQ4_1, ActType::kQ8_1}, {GgmlType::kQ5_0, ActType::kQ8_0},
+    {GgmlType::kQ5_1, ActType::kQ8_1}, {GgmlType::kQ8_0, ActType::kQ8_0},
+    {GgmlType::kQ2_K, ActType::kQ8_K}, {GgmlType::kQ3_K, ActType::kQ8_K},
+    {GgmlType::kQ4_K, ActType::kQ8_K}, {GgmlType::kQ5_K, ActType::kQ8_K},
+    {GgmlType::kQ6_K, ActType::kQ8_K},
 };
 constexpr int kNumTypes = sizeof(kTypes) / sizeof(kTypes[0]);
 
@@ -45,7 +38,8 @@ struct PathTable {
       const DotKernel k = path == Path::kAvx512 ? Avx512Dot(t.type)
                           : path == Path::kAvx2 ? Avx2Dot(t.type)
                                                 : ScalarDot(t.type);
-      entries[i] = {t.act, t.block_size, t.block_bytes, k.fn, k.max_cols, k.rows,
+      const GgmlTypeTraits& traits = TraitsOf(t.type);
+      entries[i] = {t.act, traits.block_size, traits.block_bytes, k.fn, k.max_cols, k.rows,
                     k.rows != nullptr ? k.rows_max_cols : 0};
     }
   }

@@ -47,18 +47,18 @@ void Scale(float* x, float s, int64_t n) {
   for (int64_t i = 0; i < n; ++i) x[i] *= s;
 }
 void ToF16(const float* src, uint16_t* dst, int64_t n) {
-  for (int64_t i = 0; i < n; ++i) dst[i] = Fp32ToFp16(src[i]);
+  for (int64_t i = 0; i < n; ++i) dst[i] = FloatToHalf(src[i]);
 }
 void FromF16(const uint16_t* src, float* dst, int64_t n) {
-  for (int64_t i = 0; i < n; ++i) dst[i] = Fp16ToFp32(src[i]);
+  for (int64_t i = 0; i < n; ++i) dst[i] = HalfToFloat(src[i]);
 }
 float DotF16(const float* a, const uint16_t* b, int64_t n) {
   float sum = 0;
-  for (int64_t i = 0; i < n; ++i) sum += a[i] * Fp16ToFp32(b[i]);
+  for (int64_t i = 0; i < n; ++i) sum += a[i] * HalfToFloat(b[i]);
   return sum;
 }
 void AxpyF16Scalar(float a, const uint16_t* x, float* y, int64_t n) {
-  for (int64_t i = 0; i < n; ++i) y[i] += a * Fp16ToFp32(x[i]);
+  for (int64_t i = 0; i < n; ++i) y[i] += a * HalfToFloat(x[i]);
 }
 
 const VecOpsTable& Active() {

@@ -10,7 +10,12 @@ namespace {
 
 constexpr int32_t kLanes = 16;           // floats per AVX-512 vector
 constexpr int32_t kVecDotSlots = 4 * kLanes;  // ggml_vec_dot_f16: GGML_F16_STEP
-constexpr int32_t kKvPad = 32;           // llama.cpp pads the attended cells to 32
+// llama.cpp pads the attended cells to 256 (32 before its KV cache padding became 256 in 2025,
+// when flash attention became automatic). Masked cells have zero weight, but the padded count
+// decides which cells ggml_vec_dot_f16 sums in vectors and which in its tail, so it shows in
+// the last bits of one-token decoding: the references of the 2026 build match only with 256,
+// and those of b4748 (padding 32) still match to the same cosine and greedy tokens.
+constexpr int32_t kKvPad = 256;
 
 bool HasFma() {
   static const bool has = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
@@ -65,14 +70,17 @@ void AccumulateRows(float* acc, int32_t slots, const float* rows, const float* p
 
 struct HeadJob {
   const float* q;         // [head_dim]
-  int32_t pos;            // the token's position: keys 0..pos are visible
+  int32_t first;          // the first visible key (> 0 with a sliding window)
+  int32_t pos;            // the token's position: keys first..pos are visible
   int32_t n_kv;           // attended cells (padded)
   bool batch;             // a batch of >= 2 tokens: tinyBLAS order, else vec_dot order
   const uint16_t* k;      // row 0 of this KV head's keys
   const uint16_t* v;      // row 0 of this KV head's values
   int32_t kv_stride;      // elements between positions
+  int32_t rows;           // position p is in row p % rows
   int32_t head_dim;
   float scale;
+  float softcap;          // 0: none
   float* out;             // [head_dim]
 };
 
@@ -92,12 +100,15 @@ void AttendOneHead(const HeadJob& job, AttentionScratch::Buffers& buffers) {
 
   std::vector<uint16_t>& halves = buffers.halves;
   if (halves.size() < static_cast<size_t>(std::max(hd, n_keys))) halves.resize(std::max(hd, n_keys));
-  // q16 = f32(f16(q)); scores = (k . q16) * scale, -inf past the position.
+  // q16 = f32(f16(q)); scores = cap(k . q16) * scale, -inf outside first..pos.
   F32ToF16Row(job.q, halves.data(), hd);
   F16ToF32Row(halves.data(), q16, hd);
-  for (int32_t j = 0; j < n_keys; ++j) {
-    F16ToF32Row(job.k + static_cast<int64_t>(j) * job.kv_stride, k_row, hd);
-    const float dot = tiny_blas_kq ? TinyBlasOrderDot(k_row, q16, hd) : VecDotOrderDot(k_row, q16, hd);
+  std::fill(scores, scores + job.first, -INFINITY);
+  const float inv_cap = job.softcap > 0.0f ? 1.0f / job.softcap : 0.0f;
+  for (int32_t j = job.first; j < n_keys; ++j) {
+    F16ToF32Row(job.k + static_cast<int64_t>(j % job.rows) * job.kv_stride, k_row, hd);
+    float dot = tiny_blas_kq ? TinyBlasOrderDot(k_row, q16, hd) : VecDotOrderDot(k_row, q16, hd);
+    if (job.softcap > 0.0f) dot = std::tanh(dot * inv_cap) * job.softcap;
     scores[j] = dot * job.scale;
   }
   std::fill(scores + n_keys, scores + job.n_kv, -INFINITY);
@@ -105,10 +116,11 @@ void AttendOneHead(const HeadJob& job, AttentionScratch::Buffers& buffers) {
   // p16 = f32(f16(p)): ggml converts the probabilities for the f16 product with V.
   F32ToF16Row(scores, halves.data(), n_keys);
   F16ToF32Row(halves.data(), scores, n_keys);
-  for (int32_t j = 0; j < n_keys; ++j) {
-    F16ToF32Row(job.v + static_cast<int64_t>(j) * job.kv_stride, v_rows + static_cast<int64_t>(j) * hd, hd);
+  for (int32_t j = job.first; j < n_keys; ++j) {
+    F16ToF32Row(job.v + static_cast<int64_t>(j % job.rows) * job.kv_stride, v_rows + static_cast<int64_t>(j) * hd, hd);
   }
-  // out[d] = sum_j v[j][d] * p[j] in the kernel's order (masked cells have p = 0).
+  // out[d] = sum_j v[j][d] * p[j] in the kernel's order (masked cells have p = 0 and are
+  // skipped: their value rows are not read).
   std::fill(acc, acc + static_cast<size_t>(slots) * hd, 0.0f);
   const int32_t n_simd = job.batch ? job.n_kv : job.n_kv & ~(kVecDotSlots - 1);
   AccumulateRows(acc, slots, v_rows, scores, std::min(n_simd, n_keys), hd);
@@ -118,7 +130,7 @@ void AttendOneHead(const HeadJob& job, AttentionScratch::Buffers& buffers) {
       lanes[l] = job.batch ? acc[l * hd + d] : CombineVecDotLanes(acc + d, l, hd);
     }
     double sum = ReduceLanes(lanes);
-    for (int32_t j = n_simd; j < n_keys; ++j) {
+    for (int32_t j = std::max(n_simd, job.first); j < n_keys; ++j) {
       sum += static_cast<double>(v_rows[static_cast<int64_t>(j) * hd + d] * scores[j]);
     }
     job.out[d] = static_cast<float>(sum);
@@ -181,8 +193,9 @@ void Attention(const float* q, int32_t n_tokens, int32_t pos0, const uint16_t* k
   const int32_t group = shape.n_head / shape.n_head_kv;
   const int32_t kv_stride = shape.n_head_kv * hd;
   const int64_t q_stride = int64_t{shape.n_head} * hd;
-  const float scale = 1.0f / std::sqrt(static_cast<float>(hd));
+  const float scale = shape.scale != 0.0f ? shape.scale : 1.0f / std::sqrt(static_cast<float>(hd));
   const int32_t used = pos0 + n_tokens;
+  const int32_t rows = shape.cache_rows > 0 ? shape.cache_rows : used;
   const int32_t n_kv = (used + kKvPad - 1) / kKvPad * kKvPad;
   scratch.per_thread.resize(static_cast<size_t>(pool.size()));
   const auto attend = [&](int64_t begin, int64_t end, int thread) {
@@ -190,9 +203,11 @@ void Attention(const float* q, int32_t n_tokens, int32_t pos0, const uint16_t* k
       const int32_t t = static_cast<int32_t>(item / shape.n_head);
       const int32_t h = static_cast<int32_t>(item % shape.n_head);
       const int64_t kv_offset = int64_t{h / group} * hd;
-      const HeadJob job{q + t * q_stride + int64_t{h} * hd, pos0 + t, n_kv, n_tokens >= 2,
-                        k_cache + kv_offset, v_cache + kv_offset, kv_stride, hd, scale,
-                        out + t * q_stride + int64_t{h} * hd};
+      const int32_t pos = pos0 + t;
+      const int32_t first = shape.window > 0 ? std::max(0, pos - shape.window + 1) : 0;
+      const HeadJob job{q + t * q_stride + int64_t{h} * hd, first, pos, n_kv, n_tokens >= 2,
+                        k_cache + kv_offset, v_cache + kv_offset, kv_stride, rows, hd, scale,
+                        shape.softcap, out + t * q_stride + int64_t{h} * hd};
       AttendOneHead(job, scratch.per_thread[static_cast<size_t>(thread)]);
     }
   };

@@ -37,6 +37,14 @@ void ParallelSwiGlu(float* gate, const float* up, int64_t n_rows, int64_t width,
   });
 }
 
+// LongRoPE (llama.cpp's choice): the long factors when the context exceeds the original one,
+// else the short ones; otherwise rope_freqs (empty when absent).
+const std::vector<float>& SelectRopeFactors(const Model& model, int32_t n_ctx) {
+  const ModelWeights& w = model.weights();
+  if (!w.rope_freq_factors.empty() || w.rope_factors_long.empty()) return w.rope_freq_factors;
+  return n_ctx > model.hparams().n_ctx_orig ? w.rope_factors_long : w.rope_factors_short;
+}
+
 template <typename T>
 void GrowTo(std::vector<T>& v, int64_t n) {
   if (v.size() < static_cast<size_t>(n)) v.resize(static_cast<size_t>(n));
@@ -58,6 +66,7 @@ void ForwardScratch::Resize(const ModelHparams& hp, int32_t n_tokens) {
   GrowTo(gate, n * hp.n_ff);
   GrowTo(up, n * hp.n_ff);
   GrowTo(rope, n * hp.n_rot);
+  if (hp.n_swa > 0) GrowTo(rope_swa, n * hp.n_rot);
 }
 
 // One forward pass over the rows of several sequences (shapes are [rows x cols], one row per
@@ -89,72 +98,129 @@ class BatchPass {
   }
 
  private:
-  // x = rows of the token embedding; rope = the rotation angles of each row's position.
+  ForwardState& StateOfRow(int64_t t) const {
+    return *batch_[static_cast<size_t>(seq_of_row_[static_cast<size_t>(t)])].state;
+  }
+
+  // x = rows of the token embedding (times the embedding scale); rope (rope_swa) = the rotation
+  // angles of each row's position in global (local) layers.
   void Embed() {
     const int64_t d = hp_.n_embd;
     ParallelRows(pool_, n_, [&](int64_t t) {
       const auto* row = static_cast<const uint8_t*>(w_.token_embd.data) +
                         static_cast<size_t>(tokens_[static_cast<size_t>(t)]) * w_.token_embd.row_bytes;
       DequantizeRow(w_.token_embd.type, row, &s_.x[static_cast<size_t>(t * d)], d);
+      if (hp_.embedding_scale != 1.0f) ScaleF32(&s_.x[static_cast<size_t>(t * d)], hp_.embedding_scale, d);
     });
     for (int32_t t = 0; t < n_; ++t) {
-      model_internal::RopeAngles(pos_of_row_[static_cast<size_t>(t)], hp_.n_rot, hp_.rope_freq_base,
-                                 w_.rope_freq_factors, &s_.rope[static_cast<size_t>(t) * hp_.n_rot]);
+      const int32_t pos = pos_of_row_[static_cast<size_t>(t)];
+      const std::vector<float>& factors = StateOfRow(t).rope_factors();
+      const size_t at = static_cast<size_t>(t) * hp_.n_rot;
+      model_internal::RopeAngles(pos, hp_.n_rot, hp_.rope_freq_base, factors, &s_.rope[at], hp_.rope_freq_scale,
+                                 hp_.rope_attn_factor);
+      if (hp_.n_swa > 0) {
+        model_internal::RopeAngles(pos, hp_.n_rot, hp_.rope_freq_base_swa, factors, &s_.rope_swa[at],
+                                   hp_.rope_freq_scale_swa, hp_.rope_attn_factor);
+      }
     }
   }
 
   void Layer(int32_t l) {
     const LayerWeights& lw = w_.layers[static_cast<size_t>(l)];
-    const int64_t d = hp_.n_embd, ff = hp_.n_ff;
+    const int64_t d = hp_.n_embd;
     float *x = s_.x.data(), *xb = s_.xb.data(), *xb2 = s_.xb2.data();
-    // xb = rmsnorm(x) * attn_norm; q, k, v = xb . wq^T, wk^T, wv^T
+    // xb = rmsnorm(x) * attn_norm; q, k, v = xb . wq^T, wk^T, wv^T (+ biases, per-head norms)
     ParallelRows(pool_, n_, [&](int64_t t) { RmsNorm(&x[t * d], lw.attn_norm.data(), &xb[t * d], d, hp_.rms_eps); });
     MatMul(lw.wq, xb, n_, s_.q.data(), pool_);
     MatMul(lw.wk, xb, n_, s_.k.data(), pool_);
     MatMul(lw.wv, xb, n_, s_.v.data(), pool_);
+    if (!lw.bq.empty() || !lw.q_norm.empty()) BiasAndNormHeads(lw);
     RotateAndStore(l);
     Attend(l);
-    // x += att . wo^T; xb = rmsnorm(x) * ffn_norm
+    // xb2 = att . wo^T (then rmsnorm * post_attn_norm); x += xb2; xb = rmsnorm(x) * ffn_norm
     MatMul(lw.wo, s_.att.data(), n_, xb2, pool_);
     ParallelRows(pool_, n_, [&](int64_t t) {
+      if (!lw.post_attn_norm.empty()) RmsNorm(&xb2[t * d], lw.post_attn_norm.data(), &xb2[t * d], d, hp_.rms_eps);
       VecAdd(&x[t * d], &xb2[t * d], &x[t * d], d);
       RmsNorm(&x[t * d], lw.ffn_norm.data(), &xb[t * d], d, hp_.rms_eps);
     });
-    // gate, up [n x ff]; gate = silu(gate) * up; x += gate . w_down^T
+    // gate, up [n x ff]; gate = act(gate) * up; xb2 = gate . w_down^T (then rmsnorm *
+    // post_ffn_norm); x += xb2
     MatMul(lw.w_gate, xb, n_, s_.gate.data(), pool_);
     MatMul(lw.w_up, xb, n_, s_.up.data(), pool_);
-    ParallelSwiGlu(s_.gate.data(), s_.up.data(), n_, ff, pool_);
+    GatedActivation();
     MatMul(lw.w_down, s_.gate.data(), n_, xb2, pool_);
-    ParallelRows(pool_, n_, [&](int64_t t) { VecAdd(&x[t * d], &xb2[t * d], &x[t * d], d); });
+    ParallelRows(pool_, n_, [&](int64_t t) {
+      if (!lw.post_ffn_norm.empty()) RmsNorm(&xb2[t * d], lw.post_ffn_norm.data(), &xb2[t * d], d, hp_.rms_eps);
+      VecAdd(&x[t * d], &xb2[t * d], &x[t * d], d);
+    });
   }
 
-  // Rotates q and k per head, and stores k, v (f16) in each row's sequence cache at its position.
+  // gate = act(gate) * up, row by row (SiLU or GELU-tanh, as the architecture says).
+  void GatedActivation() {
+    const int64_t ff = hp_.n_ff;
+    if (hp_.arch->activation == FfnActivation::kSilu) {
+      ParallelSwiGlu(s_.gate.data(), s_.up.data(), n_, ff, pool_);
+      return;
+    }
+    ParallelRows(pool_, n_, [&](int64_t t) {
+      model_internal::GeluTanhGate(&s_.gate[t * ff], &s_.up[t * ff], &s_.gate[t * ff], ff);
+    });
+  }
+
+  // q, k, v += their biases; then q and k RMS-normed per head (times q_norm, k_norm).
+  void BiasAndNormHeads(const LayerWeights& lw) {
+    const int64_t hd = hp_.head_dim;
+    const int64_t q_dim = hp_.n_head * hd, kv_dim = hp_.n_head_kv * hd;
+    ParallelRows(pool_, n_, [&](int64_t t) {
+      float *q = &s_.q[t * q_dim], *k = &s_.k[t * kv_dim], *v = &s_.v[t * kv_dim];
+      if (!lw.bq.empty()) {
+        VecAdd(q, lw.bq.data(), q, q_dim);
+        VecAdd(k, lw.bk.data(), k, kv_dim);
+        VecAdd(v, lw.bv.data(), v, kv_dim);
+      }
+      if (lw.q_norm.empty()) return;
+      for (int64_t h = 0; h < hp_.n_head; ++h) RmsNorm(&q[h * hd], lw.q_norm.data(), &q[h * hd], hd, hp_.rms_eps);
+      for (int64_t h = 0; h < hp_.n_head_kv; ++h) RmsNorm(&k[h * hd], lw.k_norm.data(), &k[h * hd], hd, hp_.rms_eps);
+    });
+  }
+
+  // Rotates q and k per head (in the architecture's rope mode, with the layer's angles), scales
+  // q when the architecture does so before attention, and stores k, v (f16) in each row's
+  // sequence cache at its position.
   void RotateAndStore(int32_t l) {
     const int64_t q_dim = int64_t{hp_.n_head} * hp_.head_dim;
     const int64_t kv_dim = int64_t{hp_.n_head_kv} * hp_.head_dim;
+    const std::vector<float>& angle_rows = hp_.IsLocalLayer(l) ? s_.rope_swa : s_.rope;
+    const auto rope = hp_.arch->rope_mode == RopeMode::kNeox ? model_internal::RopeHeadNeox
+                                                              : model_internal::RopeHead;
     ParallelRows(pool_, n_, [&](int64_t t) {
-      const float* angles = &s_.rope[static_cast<size_t>(t) * hp_.n_rot];
-      for (int32_t h = 0; h < hp_.n_head; ++h) {
-        model_internal::RopeHead(&s_.q[t * q_dim + int64_t{h} * hp_.head_dim], angles, hp_.n_rot);
-      }
+      const float* angles = &angle_rows[static_cast<size_t>(t) * hp_.n_rot];
+      for (int32_t h = 0; h < hp_.n_head; ++h) rope(&s_.q[t * q_dim + int64_t{h} * hp_.head_dim], angles, hp_.n_rot);
       for (int32_t h = 0; h < hp_.n_head_kv; ++h) {
-        model_internal::RopeHead(&s_.k[t * kv_dim + int64_t{h} * hp_.head_dim], angles, hp_.n_rot);
+        rope(&s_.k[t * kv_dim + int64_t{h} * hp_.head_dim], angles, hp_.n_rot);
       }
-      model_internal::KvCache& cache = batch_[static_cast<size_t>(seq_of_row_[static_cast<size_t>(t)])].state->cache_;
+      if (hp_.arch->query_prescale) ScaleF32(&s_.q[t * q_dim], hp_.attention_scale, q_dim);
+      model_internal::KvCache& cache = StateOfRow(t).cache_;
       const int32_t pos = pos_of_row_[static_cast<size_t>(t)];
       F32ToF16Row(&s_.k[t * kv_dim], cache.k_row(l, pos), kv_dim);
       F32ToF16Row(&s_.v[t * kv_dim], cache.v_row(l, pos), kv_dim);
     });
   }
 
-  // att = causal grouped-query attention of each sequence's rows over its own cache.
+  // att = causal grouped-query attention of each sequence's rows over its own cache (within the
+  // sliding window in local layers).
   void Attend(int32_t l) {
     const int64_t q_dim = int64_t{hp_.n_head} * hp_.head_dim;
-    const AttentionShape shape{hp_.n_head, hp_.n_head_kv, hp_.head_dim};
+    AttentionShape shape{hp_.n_head, hp_.n_head_kv, hp_.head_dim};
+    shape.scale = hp_.arch->query_prescale ? 1.0f : hp_.attention_scale;
+    shape.softcap = hp_.attn_softcap;
+    shape.window = hp_.IsLocalLayer(l) ? hp_.n_swa : 0;
     for (size_t i = 0; i < batch_.size(); ++i) {
       const SequenceBatch& seq = batch_[i];
       const int64_t row0 = row0_[i];
       const model_internal::KvCache& cache = seq.state->cache_;
+      shape.cache_rows = cache.rows(l);
       model_internal::Attention(&s_.q[static_cast<size_t>(row0 * q_dim)], static_cast<int32_t>(seq.tokens.size()),
                                 seq.state->n_past_, cache.k_layer(l), cache.v_layer(l), shape,
                                 &s_.att[static_cast<size_t>(row0 * q_dim)], pool_, s_.attention);
@@ -162,7 +228,7 @@ class BatchPass {
   }
 
   // logits = rmsnorm(x[last row]) * output_norm . output^T for each sequence that wants them,
-  // in one product.
+  // in one product (then soft-capped when the architecture caps the final logits).
   void Logits() {
     const int64_t d = hp_.n_embd, n_vocab = hp_.n_vocab;
     std::vector<size_t> wanted;
@@ -180,6 +246,7 @@ class BatchPass {
               hp_.rms_eps);
     }
     MatMul(w_.output, s_.last.data(), m, s_.logits.data(), pool_);
+    if (hp_.final_softcap > 0.0f) model_internal::SoftCapInPlace(s_.logits.data(), m * n_vocab, hp_.final_softcap);
     for (int64_t j = 0; j < m; ++j) {
       std::memcpy(batch_[wanted[static_cast<size_t>(j)]].logits, &s_.logits[static_cast<size_t>(j * n_vocab)],
                   static_cast<size_t>(n_vocab) * sizeof(float));
@@ -196,10 +263,21 @@ class BatchPass {
   std::vector<int32_t> tokens_, seq_of_row_, pos_of_row_, row0_;
 };
 
-ForwardState::ForwardState(const Model& model, int32_t n_ctx)
+ForwardState::ForwardState(const Model& model, int32_t n_ctx, bool bound_local_layers)
     : model_(model),
-      cache_(model.hparams().n_layer, model.hparams().n_head_kv * model.hparams().head_dim,
-             n_ctx) {}
+      cache_(model.hparams().n_layer, model.hparams().n_head_kv * model.hparams().head_dim, n_ctx,
+             model.hparams().swa_layers,
+             bound_local_layers && model.hparams().n_swa > 0 ? model.hparams().n_swa + kMaxBatch : 0),
+      rope_factors_(&SelectRopeFactors(model, n_ctx)) {}
+
+void ForwardState::Truncate(int32_t n) {
+  n = std::min(n, n_past_);
+  // A bounded (sliding-window) layer keeps positions n_past - rows .. n_past - 1; the next token
+  // at position n needs n - window + 1 .. n - 1. When they are gone, start over.
+  const int32_t window = model_.hparams().n_swa;
+  if (n > 0 && window > 0 && n - window + 1 < n_past_ - cache_.min_rows()) n = 0;
+  n_past_ = n;
+}
 
 Status ForwardState::CheckAppend(std::span<const int32_t> tokens) const {
   const int32_t n_vocab = model_.hparams().n_vocab;

@@ -1,4 +1,4 @@
-// The llama forward pass over a batch of tokens from one or several sequences, and the
+// The transformer forward pass over a batch of tokens from one or several sequences, and the
 // per-sequence state it needs (the KV cache). Internal to engine_model; Session is its public
 // face, DecodeBatcher batches the sequences of concurrent Sessions.
 #pragma once
@@ -21,7 +21,8 @@ struct ForwardScratch {
   void Resize(const ModelHparams& hp, int32_t n_tokens);
 
   std::vector<float> x, xb, xb2, q, k, v, att, gate, up;
-  std::vector<float> rope;  // [n_tokens x n_rot] (cos, sin) pairs
+  std::vector<float> rope;      // [n_tokens x n_rot] (cos, sin) pairs of the global layers
+  std::vector<float> rope_swa;  // [n_tokens x n_rot] the same for local (sliding-window) layers
   std::vector<float> last;  // [n_sequences x n_embd]: the normed last rows whose logits are wanted
   std::vector<float> logits;  // [n_sequences x n_vocab]
   model_internal::AttentionScratch attention;
@@ -29,14 +30,19 @@ struct ForwardScratch {
 
 class ForwardState {
  public:
-  // n_ctx: positions the cache may hold (1 <= n_ctx).
-  ForwardState(const Model& model, int32_t n_ctx);
+  // n_ctx: positions the cache may hold (1 <= n_ctx). With bound_local_layers, the cache of a
+  // sliding-window layer keeps only its last window + kMaxBatch positions (what any token of a
+  // batch can see); false keeps every position.
+  ForwardState(const Model& model, int32_t n_ctx, bool bound_local_layers = true);
 
   const Model& model() const { return model_; }
   int32_t n_past() const { return n_past_; }
   int32_t n_ctx() const { return cache_.n_ctx(); }
-  // Forgets positions >= n (n <= n_past()).
-  void Truncate(int32_t n) { n_past_ = n < n_past_ ? n : n_past_; }
+  size_t cache_bytes() const { return cache_.bytes(); }
+  // Forgets positions >= n (n <= n_past()); forgets everything (n_past() becomes 0) when a
+  // sliding-window layer no longer holds the window that position n needs. Callers read
+  // n_past() afterwards to know what was kept.
+  void Truncate(int32_t n);
 
   // Evaluates `tokens` at positions n_past()..., in batches of at most kMaxBatch, and writes
   // the logits after the last token to `logits` (n_vocab floats) when it is not null.
@@ -46,6 +52,9 @@ class ForwardState {
   // Checks that `n` more tokens with these ids may be evaluated (the errors of Eval).
   Status CheckAppend(std::span<const int32_t> tokens) const;
 
+  // The RoPE frequency factors of this context size (LongRoPE picks long or short ones).
+  const std::vector<float>& rope_factors() const { return *rope_factors_; }
+
   static constexpr int32_t kMaxBatch = 512;
 
  private:
@@ -54,6 +63,7 @@ class ForwardState {
   const Model& model_;
   model_internal::KvCache cache_;
   int32_t n_past_ = 0;
+  const std::vector<float>* rope_factors_;
   ForwardScratch scratch_;
 };
 

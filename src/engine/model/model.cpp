@@ -20,6 +20,8 @@ ModelInfo DescribeModel(const std::string& path, const GgufFile& file, const Mod
   Result<std::string> name = file.GetString("general.name");
   info.name = name.ok() ? *name : std::filesystem::path(path).stem().string();
   info.architecture = hp.architecture;
+  info.head_dim = hp.head_dim;
+  info.sliding_window = hp.n_swa;
   info.parameter_count = model_internal::ParameterCount(file);
   info.file_type = model_internal::FileTypeName(file);
   info.context_length = hp.n_ctx_train;
@@ -31,10 +33,6 @@ ModelInfo DescribeModel(const std::string& path, const GgufFile& file, const Mod
 }
 
 }  // namespace
-
-bool IsSupportedArchitecture(std::string_view arch) {
-  return arch == "llama" || arch == "mistral";
-}
 
 Model::~Model() = default;
 

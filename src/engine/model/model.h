@@ -1,4 +1,4 @@
-// A llama-family model loaded from a GGUF file: hyperparameters, weights (views into the
+// A transformer model (an architecture of architecture.h) loaded from a GGUF file: hyperparameters, weights (views into the
 // memory-mapped file, in their stored types; quantized weights are never expanded), the
 // tokenizer and descriptive info. A Model is immutable once loaded and shared by threads
 // (std::shared_ptr<const Model>); per-request state lives in a Session.
@@ -12,37 +12,59 @@
 #include "core/status.h"
 #include "engine/gguf/gguf_reader.h"
 #include "engine/kernels/matmul.h"
+#include "engine/model/architecture.h"
 #include "engine/tokenizer/tokenizer.h"
 
 namespace llm::engine {
 
-// Hyperparameters, read from the `{arch}.*` metadata keys.
+// Hyperparameters, read from the `{arch}.*` metadata keys the architecture table names.
 struct ModelHparams {
   std::string architecture;  // general.architecture, e.g. "llama"
+  const ArchSpec* arch = nullptr;  // its row of the architecture table
   int32_t n_ctx_train = 0;   // {arch}.context_length
   int32_t n_embd = 0;        // {arch}.embedding_length
   int32_t n_layer = 0;       // {arch}.block_count
   int32_t n_ff = 0;          // {arch}.feed_forward_length
   int32_t n_head = 0;        // {arch}.attention.head_count
   int32_t n_head_kv = 0;     // {arch}.attention.head_count_kv (default: n_head)
-  int32_t head_dim = 0;      // n_embd / n_head
+  int32_t head_dim = 0;      // {arch}.attention.key_length (= value_length; default n_embd / n_head)
   int32_t n_rot = 0;         // {arch}.rope.dimension_count (default: head_dim)
   int32_t n_vocab = 0;       // rows of token_embd.weight
   float rms_eps = 1e-5f;     // {arch}.attention.layer_norm_rms_epsilon
   float rope_freq_base = 10000.0f;  // {arch}.rope.freq_base
+  float rope_freq_scale = 1.0f;     // 1 / {arch}.rope.scaling.factor when the type is linear
+  int32_t n_ctx_orig = 0;    // {arch}.rope.scaling.original_context_length (default n_ctx_train)
+  float rope_attn_factor = 1.0f;    // {arch}.rope.scaling.attn_factor (LongRoPE magnitude)
+  float embedding_scale = 1.0f;     // sqrt(n_embd) when the architecture scales embeddings
+  float attention_scale = 0.0f;     // 1 / sqrt(head_dim) (Gemma 27B: 1 / sqrt(n_embd / n_head))
+  float attn_softcap = 0.0f;        // {arch}.attn_logit_softcapping (0: none)
+  float final_softcap = 0.0f;       // {arch}.final_logit_softcapping (0: none)
+  int32_t n_swa = 0;                // {arch}.attention.sliding_window (0: none)
+  float rope_freq_base_swa = 10000.0f;  // {arch}.rope.freq_base_swa: base of local layers
+  float rope_freq_scale_swa = 1.0f;     // linear rope scaling of local layers
+  std::vector<uint8_t> swa_layers;  // [n_layer]: 1 for a sliding-window (local) layer
+
+  bool IsLocalLayer(int32_t il) const { return n_swa > 0 && swa_layers[static_cast<size_t>(il)] != 0; }
 };
 
 // One transformer block. Shapes in math order [rows x cols]; matrices multiply a row vector.
+// Fused tensors (attn_qkv, phi3's ffn_up) are split into row ranges: wq/wk/wv and
+// w_gate/w_up are then views of consecutive rows of one tensor.
 struct LayerWeights {
   std::vector<float> attn_norm;  // [n_embd]
   WeightMatrix wq;               // [n_head*head_dim x n_embd]
   WeightMatrix wk;               // [n_head_kv*head_dim x n_embd]
   WeightMatrix wv;               // [n_head_kv*head_dim x n_embd]
+  std::vector<float> bq, bk, bv; // [n_head*head_dim], [n_head_kv*head_dim] x2; empty if absent
+  std::vector<float> q_norm;     // [head_dim], empty if absent
+  std::vector<float> k_norm;     // [head_dim], empty if absent
   WeightMatrix wo;               // [n_embd x n_head*head_dim]
+  std::vector<float> post_attn_norm;  // [n_embd], empty if absent
   std::vector<float> ffn_norm;   // [n_embd]
   WeightMatrix w_gate;           // [n_ff x n_embd]
   WeightMatrix w_up;             // [n_ff x n_embd]
   WeightMatrix w_down;           // [n_embd x n_ff]
+  std::vector<float> post_ffn_norm;   // [n_embd], empty if absent
 };
 
 struct ModelWeights {
@@ -51,13 +73,17 @@ struct ModelWeights {
   std::vector<float> output_norm;       // [n_embd]
   WeightMatrix output;                  // [n_vocab x n_embd]; token_embd when tied
   std::vector<float> rope_freq_factors; // [n_rot/2] (Llama 3 rope scaling), empty if absent
+  std::vector<float> rope_factors_long;   // [n_rot/2] (LongRoPE), empty if absent
+  std::vector<float> rope_factors_short;  // [n_rot/2] (LongRoPE), empty if absent
 };
 
 // What a person (or /v1/models) wants to know about a model.
 struct ModelInfo {
   std::string path;
   std::string name;           // general.name, or the file name
-  std::string architecture;   // "llama"
+  std::string architecture;   // general.architecture: "llama", "qwen2", "gemma3", ...
+  int32_t head_dim = 0;       // attention head size
+  int32_t sliding_window = 0; // window of the local layers (0: none)
   int64_t parameter_count = 0;
   std::string file_type;      // like llama.cpp's ftype names: "Q4_0", "Q4_K_M", "F16", ...
   int32_t context_length = 0; // trained context length
@@ -73,7 +99,8 @@ class Model {
  public:
   // Maps `path` (or reads it into memory: LoadMode::kReadIntoMemory), validates every
   // tensor's presence, type and shape, and loads the tokenizer. Unsupported for an
-  // architecture other than the llama family (the error names it).
+  // architecture outside the table of architecture.h (the error names it and lists the
+  // supported ones).
   static Result<std::shared_ptr<const Model>> Load(const std::string& path, LoadMode mode = LoadMode::kMap);
   ~Model();
 
@@ -91,8 +118,5 @@ class Model {
   ModelWeights weights_;
   ModelInfo info_;
 };
-
-// True for the architectures this engine runs (llama and llama-shaped names).
-bool IsSupportedArchitecture(std::string_view arch);
 
 }  // namespace llm::engine

@@ -8,35 +8,6 @@
 namespace llm::engine::model_internal {
 namespace {
 
-std::string Key(const ModelHparams& hp, std::string_view suffix) {
-  return hp.architecture + "." + std::string(suffix);
-}
-
-// A required positive integer key.
-Result<int32_t> ReadCount(const GgufFile& file, const std::string& key) {
-  Result<int64_t> v = file.GetInt(key);
-  if (!v.ok()) return Status::Corruption("model metadata: " + v.status().message());
-  if (*v <= 0 || *v > (int64_t{1} << 30)) {
-    return Status::Corruption("model metadata: " + key + " = " + std::to_string(*v) +
-                              " is out of range");
-  }
-  return static_cast<int32_t>(*v);
-}
-
-// An optional positive integer key; `fallback` when absent.
-Result<int32_t> ReadCountOr(const GgufFile& file, const std::string& key, int32_t fallback) {
-  if (!file.Has(key)) return fallback;
-  return ReadCount(file, key);
-}
-
-Result<float> ReadFloatOr(const GgufFile& file, const std::string& key, float fallback) {
-  if (!file.Has(key)) return fallback;
-  Result<double> v = file.GetFloat(key);
-  if (!v.ok()) return Status::Corruption("model metadata: " + v.status().message());
-  if (!(*v > 0)) return Status::Corruption("model metadata: " + key + " must be positive");
-  return static_cast<float>(*v);
-}
-
 std::string DimsToString(const std::vector<int64_t>& dims) {
   std::string s = "[";
   for (size_t i = 0; i < dims.size(); ++i) s += (i ? ", " : "") + std::to_string(dims[i]);
@@ -81,66 +52,79 @@ Result<std::vector<float>> Vector(const GgufFile& file, const std::string& name,
   return v;
 }
 
+// An optional vector: empty when the file does not have it.
+Result<std::vector<float>> OptionalVector(const GgufFile& file, const std::string& name, int64_t n) {
+  if (file.FindTensor(name) == nullptr) return std::vector<float>();
+  return Vector(file, name, n);
+}
+
+// Rows [first, first + rows) of a matrix view.
+WeightMatrix RowRange(const WeightMatrix& m, int64_t first, int64_t rows) {
+  const auto* data = static_cast<const uint8_t*>(m.data) + static_cast<size_t>(first) * m.row_bytes;
+  return WeightMatrix{m.type, data, rows, m.cols, m.row_bytes};
+}
+
+// Q, K, V projections (fused or separate), their biases and per-head norms.
+Status ReadAttention(const GgufFile& file, const ModelHparams& hp, const std::string& p,
+                     LayerWeights& w) {
+  const ArchSpec& spec = *hp.arch;
+  const int64_t d = hp.n_embd, q_dim = int64_t{hp.n_head} * hp.head_dim,
+                kv_dim = int64_t{hp.n_head_kv} * hp.head_dim;
+  if (spec.fused_qkv) {
+    LLM_ASSIGN_OR_RETURN(const WeightMatrix qkv, Matrix(file, p + "attn_qkv.weight", q_dim + 2 * kv_dim, d));
+    w.wq = RowRange(qkv, 0, q_dim);
+    w.wk = RowRange(qkv, q_dim, kv_dim);
+    w.wv = RowRange(qkv, q_dim + kv_dim, kv_dim);
+  } else {
+    LLM_ASSIGN_OR_RETURN(w.wq, Matrix(file, p + "attn_q.weight", q_dim, d));
+    LLM_ASSIGN_OR_RETURN(w.wk, Matrix(file, p + "attn_k.weight", kv_dim, d));
+    LLM_ASSIGN_OR_RETURN(w.wv, Matrix(file, p + "attn_v.weight", kv_dim, d));
+  }
+  if (spec.qkv_bias) {
+    LLM_ASSIGN_OR_RETURN(w.bq, Vector(file, p + "attn_q.bias", q_dim));
+    LLM_ASSIGN_OR_RETURN(w.bk, Vector(file, p + "attn_k.bias", kv_dim));
+    LLM_ASSIGN_OR_RETURN(w.bv, Vector(file, p + "attn_v.bias", kv_dim));
+  }
+  if (spec.qk_norm) {
+    LLM_ASSIGN_OR_RETURN(w.q_norm, Vector(file, p + "attn_q_norm.weight", hp.head_dim));
+    LLM_ASSIGN_OR_RETURN(w.k_norm, Vector(file, p + "attn_k_norm.weight", hp.head_dim));
+  }
+  LLM_ASSIGN_OR_RETURN(w.wo, Matrix(file, p + "attn_output.weight", d, q_dim));
+  return Status::Ok();
+}
+
+// The gated feed-forward network (gate and up fused or separate).
+Status ReadFeedForward(const GgufFile& file, const ModelHparams& hp, const std::string& p,
+                       LayerWeights& w) {
+  const int64_t d = hp.n_embd, ff = hp.n_ff;
+  if (hp.arch->fused_gate_up) {
+    LLM_ASSIGN_OR_RETURN(const WeightMatrix gate_up, Matrix(file, p + "ffn_up.weight", 2 * ff, d));
+    w.w_gate = RowRange(gate_up, 0, ff);
+    w.w_up = RowRange(gate_up, ff, ff);
+  } else {
+    LLM_ASSIGN_OR_RETURN(w.w_gate, Matrix(file, p + "ffn_gate.weight", ff, d));
+    LLM_ASSIGN_OR_RETURN(w.w_up, Matrix(file, p + "ffn_up.weight", ff, d));
+  }
+  LLM_ASSIGN_OR_RETURN(w.w_down, Matrix(file, p + "ffn_down.weight", d, ff));
+  return Status::Ok();
+}
+
 Result<LayerWeights> ReadLayer(const GgufFile& file, const ModelHparams& hp, int layer) {
   const std::string p = "blk." + std::to_string(layer) + ".";
-  const int64_t d = hp.n_embd, q_dim = int64_t{hp.n_head} * hp.head_dim,
-                kv_dim = int64_t{hp.n_head_kv} * hp.head_dim, ff = hp.n_ff;
+  const int64_t d = hp.n_embd;
   LayerWeights w;
   LLM_ASSIGN_OR_RETURN(w.attn_norm, Vector(file, p + "attn_norm.weight", d));
-  LLM_ASSIGN_OR_RETURN(w.wq, Matrix(file, p + "attn_q.weight", q_dim, d));
-  LLM_ASSIGN_OR_RETURN(w.wk, Matrix(file, p + "attn_k.weight", kv_dim, d));
-  LLM_ASSIGN_OR_RETURN(w.wv, Matrix(file, p + "attn_v.weight", kv_dim, d));
-  LLM_ASSIGN_OR_RETURN(w.wo, Matrix(file, p + "attn_output.weight", d, q_dim));
+  LLM_RETURN_IF_ERROR(ReadAttention(file, hp, p, w));
   LLM_ASSIGN_OR_RETURN(w.ffn_norm, Vector(file, p + "ffn_norm.weight", d));
-  LLM_ASSIGN_OR_RETURN(w.w_gate, Matrix(file, p + "ffn_gate.weight", ff, d));
-  LLM_ASSIGN_OR_RETURN(w.w_up, Matrix(file, p + "ffn_up.weight", ff, d));
-  LLM_ASSIGN_OR_RETURN(w.w_down, Matrix(file, p + "ffn_down.weight", d, ff));
+  LLM_RETURN_IF_ERROR(ReadFeedForward(file, hp, p, w));
+  if (hp.arch->post_norms) {
+    LLM_ASSIGN_OR_RETURN(w.post_attn_norm, Vector(file, p + "post_attention_norm.weight", d));
+    LLM_ASSIGN_OR_RETURN(w.post_ffn_norm, Vector(file, p + "post_ffw_norm.weight", d));
+  }
   return w;
 }
 
 }  // namespace
-
-Result<ModelHparams> ReadHparams(const GgufFile& file) {
-  ModelHparams hp;
-  Result<std::string> arch = file.GetString("general.architecture");
-  if (!arch.ok()) return Status::Corruption("model: general.architecture is missing");
-  hp.architecture = *arch;
-  if (!IsSupportedArchitecture(hp.architecture)) {
-    return Status::Unsupported("model: architecture '" + hp.architecture +
-                               "' is not supported (supported: the llama family)");
-  }
-  LLM_ASSIGN_OR_RETURN(hp.n_ctx_train, ReadCount(file, Key(hp, "context_length")));
-  LLM_ASSIGN_OR_RETURN(hp.n_embd, ReadCount(file, Key(hp, "embedding_length")));
-  LLM_ASSIGN_OR_RETURN(hp.n_layer, ReadCount(file, Key(hp, "block_count")));
-  LLM_ASSIGN_OR_RETURN(hp.n_ff, ReadCount(file, Key(hp, "feed_forward_length")));
-  LLM_ASSIGN_OR_RETURN(hp.n_head, ReadCount(file, Key(hp, "attention.head_count")));
-  LLM_ASSIGN_OR_RETURN(hp.n_head_kv,
-                       ReadCountOr(file, Key(hp, "attention.head_count_kv"), hp.n_head));
-  if (hp.n_embd % hp.n_head != 0) {
-    return Status::Corruption("model: embedding_length " + std::to_string(hp.n_embd) +
-                              " is not a multiple of head_count " + std::to_string(hp.n_head));
-  }
-  if (hp.n_head % hp.n_head_kv != 0) {
-    return Status::Corruption("model: head_count " + std::to_string(hp.n_head) +
-                              " is not a multiple of head_count_kv " +
-                              std::to_string(hp.n_head_kv));
-  }
-  hp.head_dim = hp.n_embd / hp.n_head;
-  if (hp.head_dim > 512) {
-    return Status::Unsupported("model: head size " + std::to_string(hp.head_dim) +
-                               " is larger than 512");
-  }
-  LLM_ASSIGN_OR_RETURN(hp.n_rot, ReadCountOr(file, Key(hp, "rope.dimension_count"), hp.head_dim));
-  if (hp.n_rot > hp.head_dim || hp.n_rot % 2 != 0) {
-    return Status::Corruption("model: rope.dimension_count " + std::to_string(hp.n_rot) +
-                              " must be even and at most the head size " +
-                              std::to_string(hp.head_dim));
-  }
-  LLM_ASSIGN_OR_RETURN(hp.rms_eps,
-                       ReadFloatOr(file, Key(hp, "attention.layer_norm_rms_epsilon"), 1e-5f));
-  LLM_ASSIGN_OR_RETURN(hp.rope_freq_base, ReadFloatOr(file, Key(hp, "rope.freq_base"), 10000.0f));
-  return hp;
-}
 
 Result<ModelWeights> ReadWeights(const GgufFile& file, ModelHparams* hp) {
   ModelWeights w;
@@ -163,8 +147,11 @@ Result<ModelWeights> ReadWeights(const GgufFile& file, ModelHparams* hp) {
   } else {
     w.output = w.token_embd;  // tied embeddings
   }
-  if (file.FindTensor("rope_freqs.weight") != nullptr) {
-    LLM_ASSIGN_OR_RETURN(w.rope_freq_factors, Vector(file, "rope_freqs.weight", hp->n_rot / 2));
+  LLM_ASSIGN_OR_RETURN(w.rope_freq_factors, OptionalVector(file, "rope_freqs.weight", hp->n_rot / 2));
+  if (hp->arch->long_rope_factors) {
+    LLM_ASSIGN_OR_RETURN(w.rope_factors_long, OptionalVector(file, "rope_factors_long.weight", hp->n_rot / 2));
+    LLM_ASSIGN_OR_RETURN(w.rope_factors_short,
+                         OptionalVector(file, "rope_factors_short.weight", hp->n_rot / 2));
   }
   return w;
 }

@@ -13,10 +13,12 @@
 
 namespace llm::engine::model_internal {
 
-// Reads and checks the `{arch}.*` hyperparameters (n_vocab is left for ReadWeights).
+// Reads and checks the `{arch}.*` hyperparameters the architecture table names (n_vocab is
+// left for ReadWeights). Unsupported for an architecture outside the table.
 Result<ModelHparams> ReadHparams(const GgufFile& file);
 
-// Builds views of every weight, checking presence, type and shape; fills hp->n_vocab.
+// Builds views of every weight the architecture has (fused tensors split into row ranges),
+// checking presence, type and shape; fills hp->n_vocab.
 Result<ModelWeights> ReadWeights(const GgufFile& file, ModelHparams* hp);
 
 // The llama.cpp-style name of the file's type: general.file_type when present ("Q4_K_M"),

@@ -97,6 +97,7 @@ Status Session::Append(std::span<const int32_t> tokens, std::vector<float>* logi
   if (!status.ok()) {
     // A failed batch may have written part of the cache: keep only what is known to be valid.
     state_->Truncate(static_cast<int32_t>(cached_tokens_.size()));
+    cached_tokens_.resize(static_cast<size_t>(state_->n_past()));
     return status;
   }
   cached_tokens_.insert(cached_tokens_.end(), tokens.begin(), tokens.end());
@@ -134,8 +135,8 @@ Result<GenerateResult> Session::GenerateFromTokens(std::vector<int32_t> prompt_t
   std::optional<DecodeBatcher::Member> member;
   if (batcher_ != nullptr) member.emplace(*batcher_, *model_);
   // Reuse the cached prefix; at least the last prompt token is evaluated to get its logits.
-  const size_t keep = std::min(CommonPrefix(cached_tokens_, prompt), prompt.size() - 1);
-  state_->Truncate(static_cast<int32_t>(keep));
+  state_->Truncate(static_cast<int32_t>(std::min(CommonPrefix(cached_tokens_, prompt), prompt.size() - 1)));
+  const size_t keep = static_cast<size_t>(state_->n_past());  // a sliding window may keep less
   cached_tokens_.resize(keep);
   std::vector<float> logits;
   LLM_RETURN_IF_ERROR(Append(std::span(prompt).subspan(keep), &logits));

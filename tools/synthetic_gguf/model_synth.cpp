@@ -1,8 +1,9 @@
-#include "synthetic_gguf/llama_synth.h"
+#include "synthetic_gguf/model_synth.h"
 
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <functional>
 #include <thread>
 #include <vector>
 
@@ -88,20 +89,36 @@ uint32_t FileType(GgmlType type) {
   }
 }
 
-void AddHyperparameters(const LlamaSynthConfig& c, int64_t vocab, engine::GgufWriter& w) {
-  w.AddString("general.architecture", "llama");
-  w.AddString("general.name", "synthetic-llama");
+int64_t HeadDim(const SynthConfig& c) { return c.head_dim > 0 ? c.head_dim : c.dim / c.heads; }
+
+void AddHyperparameters(const SynthConfig& c, const engine::ArchSpec& spec, int64_t vocab,
+                        engine::GgufWriter& w) {
+  const std::string a = c.arch + ".";
+  const auto u32 = [](int64_t v) { return static_cast<uint32_t>(v); };
+  w.AddString("general.architecture", c.arch);
+  w.AddString("general.name", "synthetic-" + c.arch);
   w.AddU32("general.file_type", FileType(c.type));
-  w.AddU32("llama.vocab_size", static_cast<uint32_t>(vocab));
-  w.AddU32("llama.context_length", static_cast<uint32_t>(c.ctx));
-  w.AddU32("llama.embedding_length", static_cast<uint32_t>(c.dim));
-  w.AddU32("llama.block_count", static_cast<uint32_t>(c.layers));
-  w.AddU32("llama.feed_forward_length", static_cast<uint32_t>(c.ffn));
-  w.AddU32("llama.attention.head_count", static_cast<uint32_t>(c.heads));
-  w.AddU32("llama.attention.head_count_kv", static_cast<uint32_t>(c.kv_heads));
-  w.AddU32("llama.rope.dimension_count", static_cast<uint32_t>(c.dim / c.heads));
-  w.AddF32("llama.attention.layer_norm_rms_epsilon", c.rms_eps);
-  w.AddF32("llama.rope.freq_base", c.rope_freq_base);
+  w.AddU32(a + "vocab_size", u32(vocab));
+  w.AddU32(a + "context_length", u32(c.ctx));
+  w.AddU32(a + "embedding_length", u32(c.dim));
+  w.AddU32(a + "block_count", u32(c.layers));
+  w.AddU32(a + "feed_forward_length", u32(c.ffn));
+  w.AddU32(a + "attention.head_count", u32(c.heads));
+  w.AddU32(a + "attention.head_count_kv", u32(c.kv_heads));
+  if (c.head_dim > 0) {
+    w.AddU32(a + "attention.key_length", u32(c.head_dim));
+    w.AddU32(a + "attention.value_length", u32(c.head_dim));
+  }
+  w.AddU32(a + "rope.dimension_count", u32(HeadDim(c)));
+  w.AddF32(a + "attention.layer_norm_rms_epsilon", c.rms_eps);
+  w.AddF32(a + "rope.freq_base", c.rope_freq_base);
+  if (spec.soft_capping) {  // Gemma 2's values
+    w.AddF32(a + "attn_logit_softcapping", 50.0f);
+    w.AddF32(a + "final_logit_softcapping", 30.0f);
+  }
+  if (spec.swa_pattern > 0) w.AddU32(a + "attention.sliding_window", u32(c.sliding_window));
+  if (spec.swa_rope_base) w.AddF32(a + "rope.freq_base_swa", 10000.0f);
+  if (spec.long_rope_factors) w.AddU32(a + "rope.scaling.original_context_length", u32(c.ctx));
   if (c.type == GgmlType::kQ8_0 || c.type == GgmlType::kQ4_0) {
     w.AddU32("general.quantization_version", 2);
   }
@@ -125,35 +142,62 @@ Status CopyTokenizer(const engine::GgufFile& vocab, engine::GgufWriter& w) {
   return Status::Ok();
 }
 
-void AddTensors(const LlamaSynthConfig& c, int64_t vocab, int threads, engine::GgufWriter& w) {
-  const int64_t kv_dim = c.dim / c.heads * c.kv_heads;
-  uint64_t next_seed = c.seed;
-  auto matrix = [&](const std::string& name, int64_t cols, int64_t rows) {
-    w.AddTensor(name, c.type, {cols, rows}, RandomMatrix(c.type, rows, cols, ++next_seed, threads));
-  };
-  auto norm = [&](const std::string& name) {
-    w.AddTensor(name, GgmlType::kF32, {c.dim}, Ones(c.dim));
-  };
-  matrix("token_embd.weight", c.dim, vocab);
-  for (int64_t l = 0; l < c.layers; ++l) {
-    const std::string p = "blk." + std::to_string(l) + ".";
-    norm(p + "attn_norm.weight");
-    matrix(p + "attn_q.weight", c.dim, c.dim);
+// The tensors of one block, as the architecture's switches call for.
+void AddLayer(const SynthConfig& c, const engine::ArchSpec& spec, const std::string& p,
+              const std::function<void(const std::string&, int64_t, int64_t)>& matrix,
+              const std::function<void(const std::string&, int64_t)>& norm,
+              const std::function<void(const std::string&, int64_t)>& bias) {
+  const int64_t hd = HeadDim(c), q_dim = c.heads * hd, kv_dim = c.kv_heads * hd;
+  norm(p + "attn_norm.weight", c.dim);
+  if (spec.fused_qkv) {
+    matrix(p + "attn_qkv.weight", c.dim, q_dim + 2 * kv_dim);
+  } else {
+    matrix(p + "attn_q.weight", c.dim, q_dim);
     matrix(p + "attn_k.weight", c.dim, kv_dim);
     matrix(p + "attn_v.weight", c.dim, kv_dim);
-    matrix(p + "attn_output.weight", c.dim, c.dim);
-    norm(p + "ffn_norm.weight");
+  }
+  if (spec.qkv_bias) {
+    bias(p + "attn_q.bias", q_dim);
+    bias(p + "attn_k.bias", kv_dim);
+    bias(p + "attn_v.bias", kv_dim);
+  }
+  if (spec.qk_norm) {
+    norm(p + "attn_q_norm.weight", hd);
+    norm(p + "attn_k_norm.weight", hd);
+  }
+  matrix(p + "attn_output.weight", q_dim, c.dim);
+  if (spec.post_norms) norm(p + "post_attention_norm.weight", c.dim);
+  norm(p + "ffn_norm.weight", c.dim);
+  if (spec.fused_gate_up) {
+    matrix(p + "ffn_up.weight", c.dim, 2 * c.ffn);
+  } else {
     matrix(p + "ffn_gate.weight", c.dim, c.ffn);
     matrix(p + "ffn_up.weight", c.dim, c.ffn);
-    matrix(p + "ffn_down.weight", c.ffn, c.dim);
   }
-  norm("output_norm.weight");
+  matrix(p + "ffn_down.weight", c.ffn, c.dim);
+  if (spec.post_norms) norm(p + "post_ffw_norm.weight", c.dim);
+}
+
+void AddTensors(const SynthConfig& c, const engine::ArchSpec& spec, int64_t vocab, int threads,
+                engine::GgufWriter& w) {
+  uint64_t next_seed = c.seed;
+  const auto matrix = [&](const std::string& name, int64_t cols, int64_t rows) {
+    w.AddTensor(name, c.type, {cols, rows}, RandomMatrix(c.type, rows, cols, ++next_seed, threads));
+  };
+  const auto norm = [&](const std::string& name, int64_t n) { w.AddTensor(name, GgmlType::kF32, {n}, Ones(n)); };
+  const auto bias = [&](const std::string& name, int64_t n) {
+    w.AddTensor(name, GgmlType::kF32, {n}, RandomMatrix(GgmlType::kF32, 1, n, ++next_seed, 1));
+  };
+  matrix("token_embd.weight", c.dim, vocab);
+  for (int64_t l = 0; l < c.layers; ++l) AddLayer(c, spec, "blk." + std::to_string(l) + ".", matrix, norm, bias);
+  norm("output_norm.weight", c.dim);
   if (!c.tied) matrix("output.weight", c.dim, vocab);
 }
 
 }  // namespace
 
-Status ValidateConfig(const LlamaSynthConfig& c) {
+Status ValidateConfig(const SynthConfig& c) {
+  LLM_RETURN_IF_ERROR(engine::FindArchitecture(c.arch).status());
   if (c.type != GgmlType::kF32 && c.type != GgmlType::kF16 && c.type != GgmlType::kQ8_0 &&
       c.type != GgmlType::kQ4_0) {
     return Status::InvalidArgument("type must be f32, f16, q8_0 or q4_0");
@@ -162,8 +206,8 @@ Status ValidateConfig(const LlamaSynthConfig& c) {
       c.ctx <= 0 || c.dim > (1 << 20) || c.ffn > (1 << 22) || c.layers > 1024) {
     return Status::InvalidArgument("dim, layers, heads, kv-heads, ffn and ctx must be positive");
   }
-  if (c.dim % c.heads != 0 || (c.dim / c.heads) % 2 != 0) {
-    return Status::InvalidArgument("dim must be a multiple of heads with an even head size");
+  if (c.head_dim < 0 || (c.head_dim == 0 && c.dim % c.heads != 0) || HeadDim(c) % 2 != 0) {
+    return Status::InvalidArgument("the head size (head-dim, else dim / heads) must be a whole even number");
   }
   if (c.heads % c.kv_heads != 0) return Status::InvalidArgument("heads must be a multiple of kv-heads");
   const int64_t block = engine::TraitsOf(c.type).block_size;
@@ -177,7 +221,7 @@ Status ValidateConfig(const LlamaSynthConfig& c) {
   return Status::Ok();
 }
 
-Status WriteSyntheticLlama(const LlamaSynthConfig& c, const std::string& path) {
+Status WriteSyntheticModel(const SynthConfig& c, const std::string& path) {
   LLM_RETURN_IF_ERROR(ValidateConfig(c));
   engine::GgufWriter w;
   int64_t vocab = c.vocab;
@@ -191,11 +235,12 @@ Status WriteSyntheticLlama(const LlamaSynthConfig& c, const std::string& path) {
     }
     vocab = opened.second;
   }
-  AddHyperparameters(c, vocab, w);
+  LLM_ASSIGN_OR_RETURN(const engine::ArchSpec* spec, engine::FindArchitecture(c.arch));
+  AddHyperparameters(c, *spec, vocab, w);
   if (vocab_file) LLM_RETURN_IF_ERROR(CopyTokenizer(*vocab_file, w));
   const int threads =
       c.threads > 0 ? c.threads : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
-  AddTensors(c, vocab, threads, w);
+  AddTensors(c, *spec, vocab, threads, w);
   return w.WriteFile(path);
 }
 
