@@ -14,7 +14,7 @@ namespace {
 constexpr size_t kBufferLimit = 64 * 1024;
 
 Result<int> OpenAppend(const std::string& path) {
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0644);  // read: the last byte
   if (fd < 0) return Status::IOError(path + ": " + std::strerror(errno));
   return fd;
 }

@@ -4,6 +4,7 @@
 
 #include <cerrno>
 #include <filesystem>
+#include <fstream>
 
 #include "logging/test_dir.h"
 
@@ -147,4 +148,16 @@ TEST(RotatingFileSink, OpenFailsOnAnUnwritablePath) {
 }
 
 }  // namespace
+
+TEST(RotatingFileSink, ReopeningAfterATornLineStartsTheNextRecordOnItsOwnLine) {
+  TempDir dir;
+  { std::ofstream(dir.file("api.log")) << "{\"a\":1}\n{\"torn\":"; }  // a write cut by kill -9
+  {
+    auto sink = RotatingFileSink::Open(dir.file("api.log"), 0, 0);
+    ASSERT_TRUE(sink.ok());
+    (*sink)->WriteLine("{\"b\":2}");
+  }
+  EXPECT_EQ(ReadAll(dir.file("api.log")), "{\"a\":1}\n{\"torn\":\n{\"b\":2}\n");
+}
+
 }  // namespace llm::logging

@@ -65,5 +65,13 @@ TEST(LogSettings, MalformedValuesNameTheSettingAndReason) {
   EXPECT_FALSE(LogSettingsFromEnv(MapEnv({{"LOG_MAX_BYTES", "1e6"}})).ok());
 }
 
+
+TEST(LogSettings, LogFlushIsIntervalOrAlways) {
+  EXPECT_FALSE(LogSettingsFromEnv(MapEnv({}))->flush_always);
+  EXPECT_FALSE(LogSettingsFromEnv(MapEnv({{"LOG_FLUSH", "interval"}}))->flush_always);
+  EXPECT_TRUE(LogSettingsFromEnv(MapEnv({{"LOG_FLUSH", "always"}}))->flush_always);
+  EXPECT_FALSE(LogSettingsFromEnv(MapEnv({{"LOG_FLUSH", "sometimes"}})).ok());
+}
+
 }  // namespace
 }  // namespace llm::logging

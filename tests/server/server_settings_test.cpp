@@ -43,5 +43,25 @@ TEST(LockFile, SecondHolderIsRefusedUntilTheFirstReleases) {
   EXPECT_TRUE(LockFile::Acquire(dir.path()).ok());
 }
 
+
+TEST(LockFile, TellsACleanStopFromAServerThatDied) {
+  logging::test_util::TempDir dir;
+  {
+    auto first = LockFile::Acquire(dir.path());
+    ASSERT_TRUE(first.ok());
+    EXPECT_EQ((*first)->previous_shutdown(), "none");
+    (*first)->MarkCleanStop();
+  }
+  {
+    auto second = LockFile::Acquire(dir.path());
+    ASSERT_TRUE(second.ok());
+    EXPECT_EQ((*second)->previous_shutdown(), "clean");
+  }  // released without MarkCleanStop: as a killed process leaves it
+  auto third = LockFile::Acquire(dir.path());
+  ASSERT_TRUE(third.ok());
+  EXPECT_EQ((*third)->previous_shutdown(), "unclean");
+  EXPECT_GT((*third)->previous_pid(), 0);
+}
+
 }  // namespace
 }  // namespace llm::server
