@@ -33,13 +33,6 @@ std::string_view PathOfUrl(std::string_view url) {
   return url.substr(0, url.find('?'));
 }
 
-template <typename V>
-V& Slot(StringMap<V>& map, std::string_view key) {
-  auto it = map.find(key);
-  if (it == map.end()) it = map.emplace(std::string(key), V{}).first;
-  return it->second;
-}
-
 }  // namespace
 
 void Occurrence::Add(int64_t time_us) {

@@ -21,13 +21,6 @@ void KeepIfSlowEnough(std::vector<SlowRequest>& heap, size_t keep, SlowRequest s
   std::push_heap(heap.begin(), heap.end(), SlowerFirst);
 }
 
-template <typename V>
-V& Slot(StringMap<V>& map, std::string_view key) {
-  auto it = map.find(key);
-  if (it == map.end()) it = map.emplace(std::string(key), V{}).first;
-  return it->second;
-}
-
 }  // namespace
 
 void EndpointStats::Add(int status, double duration_ms) {

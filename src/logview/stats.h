@@ -23,6 +23,15 @@ struct StringHash {
 template <typename V>
 using StringMap = std::unordered_map<std::string, V, StringHash, std::equal_to<>>;
 
+// The value of `key` in `map`, inserted default-constructed when missing (no copy of the key
+// on a hit).
+template <typename V>
+V& Slot(StringMap<V>& map, std::string_view key) {
+  auto it = map.find(key);
+  if (it == map.end()) it = map.emplace(std::string(key), V{}).first;
+  return it->second;
+}
+
 // Counts of responses: a response with status >= 400 is an error.
 struct EndpointStats {
   uint64_t count = 0;
