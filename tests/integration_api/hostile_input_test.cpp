@@ -214,6 +214,11 @@ TEST(HostileInput, ARequestThatNeverFinishesArrivingGets408AtTheReadDeadline) {
 }
 
 TEST(HostileInput, AStreamingClientThatStopsReadingIsDroppedAtTheWriteDeadline) {
+#if defined(__SANITIZE_ADDRESS__)
+  // The unoptimised sanitizer build generates too slowly to fill the socket buffer in bounded
+  // time; the release suite runs this test.
+  GTEST_SKIP() << "release suite only";
+#endif
   auto server = StartApiServer({{"HTTP_WRITE_SECONDS", "1"}, {"CONTEXT_SIZE", "65536"}});
   ASSERT_TRUE(server);
   // ~40 bytes an event: far more than the server's socket buffer holds.
