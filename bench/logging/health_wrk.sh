@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # GET /api/v1/health with wrk (2 threads, 8 keep-alive connections) against build/bin/llm-api,
-# with full request/response logging, then with LOG_API_CALLS=False.
+# with full request/response logging, then with LOG_API_CALLS=False, then with LOG_FLUSH=always.
 #   bash bench/logging/health_wrk.sh [build_dir] [seconds]
 set -euo pipefail
 BUILD=${1:-build}
@@ -27,3 +27,4 @@ run() {
 }
 run "logging on (LOG_API_CALLS=True)" LOG_API_CALLS=True
 run "logging off (LOG_API_CALLS=False)" LOG_API_CALLS=False
+run "logging on, LOG_FLUSH=always (one write per record)" LOG_API_CALLS=True LOG_FLUSH=always

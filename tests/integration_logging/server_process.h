@@ -28,6 +28,7 @@ class ServerProcess {
   ~ServerProcess();
 
   int port() const { return port_; }
+  int pid() const { return pid_; }  // -1 once stopped
   // Sends `sig` and waits for the exit; returns the exit code (-1 on a signal death).
   int Stop(int sig);
   // Sends `sig` without waiting (e.g. SIGHUP to reload).
