@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "nlohmann/json.hpp"
+#include "server/request_fields.h"
 
 namespace llm::server {
 namespace {
@@ -181,9 +182,6 @@ std::optional<ApiError> ReadOpenAIOptions(const json& body, GenerationRequest* o
     if (!so->is_object()) return InvalidRequest("'stream_options' must be an object", "stream_options");
     if (auto e = ReadBool(*so, "include_usage", &out->include_usage)) return e;
   }
-  if (const json* tools = Field(body, "tools"); tools != nullptr && !(tools->is_array() && tools->empty())) {
-    return InvalidRequest("tools are not supported", "tools");
-  }
   return std::nullopt;
 }
 
@@ -192,6 +190,7 @@ std::optional<ApiError> ReadOpenAIOptions(const json& body, GenerationRequest* o
 std::optional<ApiError> ParseNativeGenerate(const json& body, GenerationRequest* out) {
   *out = GenerationRequest{};
   if (auto e = RequireObject(body)) return e;
+  if (auto e = CheckRequestFields(body, GenerationRoute::kNativeGenerate)) return e;
   if (auto e = ReadPrompt(body, false, &out->prompt)) return e;
   if (auto e = ReadMaxTokens(body, "max_tokens", &out->max_tokens)) return e;
   return ReadCommon(body, out);
@@ -201,6 +200,7 @@ std::optional<ApiError> ParseNativeChat(const json& body, GenerationRequest* out
   *out = GenerationRequest{};
   out->kind = PromptKind::kChat;
   if (auto e = RequireObject(body)) return e;
+  if (auto e = CheckRequestFields(body, GenerationRoute::kNativeChat)) return e;
   if (auto e = ReadMessages(body, false, &out->messages)) return e;
   if (auto e = ReadMaxTokens(body, "max_tokens", &out->max_tokens)) return e;
   return ReadCommon(body, out);
@@ -211,11 +211,9 @@ std::optional<ApiError> ParseOpenAICompletion(const json& body, GenerationReques
   out->flavor = ApiFlavor::kOpenAI;
   out->max_tokens = 16;  // OpenAI's default for /v1/completions
   if (auto e = RequireObject(body)) return e;
+  if (auto e = CheckRequestFields(body, GenerationRoute::kOpenAICompletion)) return e;
   if (auto e = ReadPrompt(body, true, &out->prompt)) return e;
   if (auto e = ReadMaxTokens(body, "max_tokens", &out->max_tokens)) return e;
-  bool echo = false;
-  if (auto e = ReadBool(body, "echo", &echo)) return e;
-  if (echo) return InvalidRequest("'echo' is not supported", "echo");
   if (auto e = ReadCommon(body, out)) return e;
   return ReadOpenAIOptions(body, out);
 }
@@ -226,6 +224,7 @@ std::optional<ApiError> ParseOpenAIChat(const json& body, GenerationRequest* out
   out->kind = PromptKind::kChat;
   out->max_tokens = -1;  // OpenAI's default: until the context is full
   if (auto e = RequireObject(body)) return e;
+  if (auto e = CheckRequestFields(body, GenerationRoute::kOpenAIChat)) return e;
   if (auto e = ReadMessages(body, true, &out->messages)) return e;
   if (auto e = ReadMaxTokens(body, "max_tokens", &out->max_tokens)) return e;
   if (auto e = ReadMaxTokens(body, "max_completion_tokens", &out->max_tokens)) return e;

@@ -1,0 +1,116 @@
+#include "server/request_fields.h"
+
+#include <initializer_list>
+#include <span>
+
+#include <nlohmann/json.hpp>
+
+namespace llm::server {
+namespace {
+
+using U = FieldUse;
+
+// Sampling options every generation route honours (llama.cpp's extensions on OpenAI routes).
+constexpr RequestField kCommon[] = {
+    {"model", U::kHonoured, ""},     {"max_tokens", U::kHonoured, ""}, {"temperature", U::kHonoured, ""},
+    {"top_p", U::kHonoured, ""},     {"top_k", U::kHonoured, ""},      {"min_p", U::kHonoured, ""},
+    {"repeat_penalty", U::kHonoured, ""}, {"seed", U::kHonoured, ""},  {"stop", U::kHonoured, ""},
+    {"stream", U::kHonoured, ""},
+};
+
+constexpr std::string_view kNoUserState =
+    "an end-user id for the provider's abuse monitoring; this server keeps no per-user state";
+
+// Fields of both OpenAI routes.
+constexpr RequestField kOpenAIShared[] = {
+    {"frequency_penalty", U::kHonoured, ""},
+    {"presence_penalty", U::kHonoured, ""},
+    {"n", U::kHonoured, ""},
+    {"stream_options", U::kHonoured, ""},
+    {"user", U::kIgnored, kNoUserState},
+    {"logit_bias", U::kUnsupported, "logit_bias is not supported yet"},
+    {"logprobs", U::kUnsupported, "log probabilities are not supported yet"},
+};
+
+constexpr RequestField kPrompt[] = {{"prompt", U::kHonoured, ""}};
+constexpr RequestField kMessages[] = {{"messages", U::kHonoured, ""}};
+
+constexpr RequestField kCompletionOnly[] = {
+    {"echo", U::kUnsupported, "echo is not supported"},
+    {"best_of", U::kUnsupported, "best_of is not supported"},
+    {"suffix", U::kUnsupported, "suffix (insertion) is not supported"},
+};
+
+constexpr RequestField kChatOnly[] = {
+    {"max_completion_tokens", U::kHonoured, ""},
+    {"store", U::kIgnored, "stored completions are an OpenAI platform feature; nothing is stored here"},
+    {"metadata", U::kIgnored, "tags for stored completions, which this server does not keep"},
+    {"service_tier", U::kIgnored, "this server has one tier"},
+    {"safety_identifier", U::kIgnored, kNoUserState},
+    {"prompt_cache_key", U::kIgnored, "prompt prefixes are reused automatically, without a key"},
+    {"parallel_tool_calls", U::kIgnored, "meaningful only with tools, which are refused"},
+    {"top_logprobs", U::kUnsupported, "log probabilities are not supported yet"},
+    {"response_format", U::kUnsupported, "structured output is not supported yet (only {\"type\": \"text\"})"},
+    {"tools", U::kUnsupported, "tools are not supported yet"},
+    {"tool_choice", U::kUnsupported, "tools are not supported yet"},
+    {"functions", U::kUnsupported, "functions (deprecated tools) are not supported"},
+    {"function_call", U::kUnsupported, "functions (deprecated tools) are not supported"},
+    {"reasoning_effort", U::kUnsupported, "reasoning effort is not supported"},
+    {"audio", U::kUnsupported, "audio output is not supported"},
+    {"modalities", U::kUnsupported, "only text output is supported"},
+    {"prediction", U::kUnsupported, "predicted outputs are not supported"},
+    {"web_search_options", U::kUnsupported, "web search is not supported"},
+    {"verbosity", U::kUnsupported, "verbosity is not supported"},
+};
+
+std::vector<RequestField> Join(std::initializer_list<std::span<const RequestField>> parts) {
+  std::vector<RequestField> all;
+  for (auto part : parts) all.insert(all.end(), part.begin(), part.end());
+  return all;
+}
+
+// The value a client sends to leave an unsupported feature off.
+bool IsOffValue(std::string_view name, const nlohmann::json& v) {
+  if (v.is_null() || (v.is_boolean() && !v.get<bool>())) return true;
+  if ((v.is_array() || v.is_object()) && v.empty()) return true;
+  if (name == "response_format") return v.is_object() && v.size() == 1 && v.value("type", "") == "text";
+  if (name == "tool_choice") return v.is_string() && v.get<std::string>() == "none";
+  if (name == "best_of") return v.is_number_integer() && v.get<int64_t>() == 1;
+  if (name == "modalities") return v == nlohmann::json::array({"text"});
+  if (name == "suffix") return v.is_string() && v.get<std::string>().empty();
+  return false;
+}
+
+}  // namespace
+
+const std::vector<RequestField>& FieldsOf(GenerationRoute route) {
+  static const std::vector<RequestField> native_generate = Join({kPrompt, kCommon});
+  static const std::vector<RequestField> native_chat = Join({kMessages, kCommon});
+  static const std::vector<RequestField> completion = Join({kPrompt, kCommon, kOpenAIShared, kCompletionOnly});
+  static const std::vector<RequestField> chat = Join({kMessages, kCommon, kOpenAIShared, kChatOnly});
+  switch (route) {
+    case GenerationRoute::kNativeGenerate: return native_generate;
+    case GenerationRoute::kNativeChat: return native_chat;
+    case GenerationRoute::kOpenAICompletion: return completion;
+    case GenerationRoute::kOpenAIChat: break;
+  }
+  return chat;
+}
+
+std::optional<ApiError> CheckRequestFields(const nlohmann::json& body, GenerationRoute route) {
+  if (!body.is_object()) return std::nullopt;
+  const std::vector<RequestField>& fields = FieldsOf(route);
+  for (const auto& [name, value] : body.items()) {
+    const RequestField* known = nullptr;
+    for (const RequestField& f : fields) {
+      if (f.name == name) known = &f;
+    }
+    if (known == nullptr) return InvalidRequest("Unrecognized request argument supplied: " + name, name);
+    if (known->use == U::kUnsupported && !IsOffValue(known->name, value)) {
+      return InvalidRequest("'" + name + "': " + std::string(known->reason), name);
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace llm::server
