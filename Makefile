@@ -2,7 +2,6 @@
 SHELL := /bin/bash
 BUILD_DIR ?= build
 ASAN_DIR ?= build-asan
-FUZZ_DIR ?= build-fuzz
 JOBS ?= $(shell nproc)
 HOST ?= 127.0.0.1
 PORT ?= 5000
@@ -11,7 +10,7 @@ DEFAULT_MODEL ?= stories260K.gguf
 FUZZ_SECONDS ?= 30
 CMAKE_FLAGS ?=
 
-.PHONY: all setup build build-asan build-fuzz run test test-release test-asan test-fuzz bench clean
+.PHONY: all setup build build-asan run test test-release test-asan test-fuzz bench clean
 
 all: build
 
@@ -24,24 +23,22 @@ $(BUILD_DIR)/build.ninja:
 build: setup $(BUILD_DIR)/build.ninja
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 
+# One clang build with AddressSanitizer and UndefinedBehaviorSanitizer serves the sanitizer
+# run of the suite and the libFuzzer targets.
 $(ASAN_DIR)/build.ninja:
-	cmake -S . -B $(ASAN_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DLLM_SANITIZE=ON $(CMAKE_FLAGS)
+	CC=clang CXX=clang++ cmake -S . -B $(ASAN_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DLLM_SANITIZE=ON -DLLM_FUZZ=ON $(CMAKE_FLAGS)
 
 build-asan: setup $(ASAN_DIR)/build.ninja
 	cmake --build $(ASAN_DIR) -j $(JOBS)
-
-$(FUZZ_DIR)/build.ninja:
-	CC=clang CXX=clang++ cmake -S . -B $(FUZZ_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLLM_FUZZ=ON $(CMAKE_FLAGS)
-
-build-fuzz: setup $(FUZZ_DIR)/build.ninja
-	cmake --build $(FUZZ_DIR) -j $(JOBS) --target fuzzers
+	cmake --build $(ASAN_DIR) -j $(JOBS) --target fuzzers
 
 run: build
 	mkdir -p logs
 	LOG_DIR=$${LOG_DIR:-./logs} DEFAULT_MODEL=$${DEFAULT_MODEL:-$(DEFAULT_MODEL)} \
 	  $(BUILD_DIR)/bin/llm-api serve --host $(HOST) --port $(PORT) --models-dir $(MODELS_DIR)
 
-# The whole suite, twice: the release build, then the sanitizer build; then the fuzzers.
+# The whole suite, twice: the release build, then the sanitizer build; then the fuzzers (in the
+# sanitizer build).
 test: test-release test-asan test-fuzz
 
 test-release: build
@@ -49,10 +46,10 @@ test-release: build
 
 test-asan: build-asan
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	  ctest --test-dir $(ASAN_DIR) --output-on-failure -j $(JOBS) --timeout 900 -LE no_sanitizer
+	  ctest --test-dir $(ASAN_DIR) --output-on-failure -j $(JOBS) --timeout 900 -LE "no_sanitizer|fuzz"
 
-test-fuzz: build-fuzz
-	FUZZ_SECONDS=$(FUZZ_SECONDS) ctest --test-dir $(FUZZ_DIR) --output-on-failure -L fuzz
+test-fuzz: build-asan
+	FUZZ_SECONDS=$(FUZZ_SECONDS) ctest --test-dir $(ASAN_DIR) --output-on-failure -L fuzz
 
 # Builds every benchmark, then runs the end-to-end ones (figures go to BENCHMARKS.md by hand).
 bench: build
@@ -60,4 +57,4 @@ bench: build
 	bash bench/run_all.sh
 
 clean:
-	rm -rf $(BUILD_DIR) $(ASAN_DIR) $(FUZZ_DIR)
+	rm -rf $(BUILD_DIR) $(ASAN_DIR)

@@ -118,9 +118,10 @@ TEST(HostileInput, JsonNestedAMillionLevelsDeepIsRefused400OnEveryJsonRoute) {
     ids.push_back(r->get_header_value("X-Request-ID"));
     ExpectHealthy(*server, d.name);
   }
-  // Nesting at the limit is ordinary input.
-  auto ok = c->Post("/api/v1/generate",
-                    R"({"prompt":"Once","max_tokens":2,"x":)" + std::string(100, '[') + std::string(100, ']') + "}",
+  // Nesting within the limit is ordinary input (`metadata` is accepted and ignored).
+  auto ok = c->Post("/v1/chat/completions",
+                    R"({"messages":[{"role":"user","content":"Once"}],"max_tokens":2,"metadata":)" +
+                        std::string(100, '[') + std::string(100, ']') + "}",
                     "application/json");
   ASSERT_TRUE(ok);
   EXPECT_EQ(ok->status, 200) << ok->body;
