@@ -44,4 +44,10 @@ ApiError ApiErrorFromStatus(const Status& status) {
   }
 }
 
+ApiError ModelUnavailable(const Status& status, const std::string& name) {
+  if (status.code() == StatusCode::kNotFound) return ApiErrorFromStatus(status);
+  return ApiError{500, "ModelLoadError", "model '" + name + "' failed to load: " + status.message(), "model",
+                  "model_load_failed", 0};
+}
+
 }  // namespace llm::server

@@ -33,5 +33,8 @@ ApiError ServerBusy(std::string message, int retry_after_seconds);
 // InvalidArgument -> 400, OutOfRange -> 400 ContextLengthExceededError, ResourceExhausted ->
 // 503 ServerBusyError, Cancelled -> 503 ServiceUnavailableError, others -> 500 GenerationError.
 ApiError ApiErrorFromStatus(const Status& status);
+// Why model `name` could not be had: 404 ModelNotFoundError when it is not a model of the
+// directory, else 500 ModelLoadError with the loader's reason.
+ApiError ModelUnavailable(const Status& status, const std::string& name);
 
 }  // namespace llm::server

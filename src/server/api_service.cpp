@@ -9,6 +9,8 @@
 #include "server/openai_json.h"
 #include "server/response_shaper.h"
 #include "server/served_model_loader.h"
+#include "server/token_routes.h"
+#include "engine/model/model.h"
 
 namespace llm::server {
 uint64_t RequiredHttpThreads(const ApiSettings& settings) {
@@ -75,6 +77,8 @@ void ApiService::Attach(Server& server) {
   routes.Add({"GET", "/v1/models", "openai_list_models", [this](RequestContext& c) { return OpenAIListModels(c); }, false});
   routes.Add({"GET", "/v1/models/{model}", "openai_retrieve_model", [this](RequestContext& c) { return OpenAIRetrieveModel(c); }, false});
   routes.Add({"GET", "/metrics", "metrics", [this](RequestContext& c) { return Metrics(c); }, false});
+  routes.Add({"POST", "/api/v1/tokenize", "tokenize", [this](RequestContext& c) { return TokenizeRoute(c); }, true});
+  routes.Add({"POST", "/api/v1/detokenize", "detokenize", [this](RequestContext& c) { return DetokenizeRoute(c); }, true});
   server.AddHealthContributor([this](nlohmann::json& h) {
     h["generation"] = {{"slots_total", scheduler_.slots()},
                        {"slots_busy", scheduler_.busy()},
@@ -191,6 +195,37 @@ Response ApiService::Metrics(RequestContext&) {
   r.content_type = "text/plain; version=0.0.4; charset=utf-8";
   r.body = metrics_.Render(g);
   return r;
+}
+
+Result<std::shared_ptr<const ServedModel>> ApiService::ModelFor(RequestContext& ctx, const std::string& name,
+                                                                std::optional<Response>* refused) {
+  WatchModelName(ctx, name);
+  const std::string model_name = name.empty() ? settings_.default_model : name;
+  Result<std::shared_ptr<const ServedModel>> model = registry_.Acquire(model_name);
+  if (!model.ok()) *refused = ErrorResponse(ctx, ApiFlavor::kNative, ModelUnavailable(model.status(), model_name));
+  return model;
+}
+
+Response ApiService::TokenizeRoute(RequestContext& ctx) {
+  TokenizeRequest req;
+  if (auto e = ParseTokenize(ctx.json(), &req)) return ErrorResponse(ctx, ApiFlavor::kNative, *e);
+  std::optional<Response> refused;
+  Result<std::shared_ptr<const ServedModel>> model = ModelFor(ctx, req.model, &refused);
+  if (!model.ok()) return std::move(*refused);
+  nlohmann::json answer = Tokenize((*model)->model->tokenizer(), req);
+  answer["model"] = (*model)->name;
+  return Response::Json(200, answer);
+}
+
+Response ApiService::DetokenizeRoute(RequestContext& ctx) {
+  DetokenizeRequest req;
+  if (auto e = ParseDetokenize(ctx.json(), &req)) return ErrorResponse(ctx, ApiFlavor::kNative, *e);
+  std::optional<Response> refused;
+  Result<std::shared_ptr<const ServedModel>> model = ModelFor(ctx, req.model, &refused);
+  if (!model.ok()) return std::move(*refused);
+  std::string text;
+  if (auto e = Detokenize((*model)->model->tokenizer(), req, &text)) return ErrorResponse(ctx, ApiFlavor::kNative, *e);
+  return Response::Json(200, {{"model", (*model)->name}, {"text", text}});
 }
 
 }  // namespace llm::server

@@ -57,6 +57,11 @@ class ApiService {
   Response OpenAIListModels(RequestContext& ctx);
   Response OpenAIRetrieveModel(RequestContext& ctx);
   Response Metrics(RequestContext& ctx);
+  Response TokenizeRoute(RequestContext& ctx);
+  Response DetokenizeRoute(RequestContext& ctx);
+  // The model a request names (DEFAULT_MODEL when none), loaded; a failure as the native answer.
+  Result<std::shared_ptr<const ServedModel>> ModelFor(RequestContext& ctx, const std::string& name,
+                                                      std::optional<Response>* refused);
   // Writes a security_event when a request's path, query or model name has the shape of a
   // traversal or injection attempt; never answers (the normal handling refuses such names).
   void WatchRequest(RequestContext& ctx) const;

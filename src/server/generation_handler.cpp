@@ -82,14 +82,7 @@ Response GenerationHandler::Handle(RequestContext& ctx, GenerationRequest reques
 std::optional<Response> GenerationHandler::Prepare(RequestContext& ctx, Job& job) {
   const GenerationRequest& req = job.request;
   Result<std::shared_ptr<const ServedModel>> model = registry_.Acquire(job.model_name);
-  if (!model.ok()) {
-    ApiError e = ApiErrorFromStatus(model.status());
-    if (model.status().code() != StatusCode::kNotFound) {
-      e = ApiError{500, "ModelLoadError", "model '" + job.model_name + "' failed to load: " + model.status().message(),
-                   "model", "model_load_failed", 0};
-    }
-    return Fail(ctx, *job.shaper, job.model_name, e);
-  }
+  if (!model.ok()) return Fail(ctx, *job.shaper, job.model_name, ModelUnavailable(model.status(), job.model_name));
   job.model = *model;
   job.model_name = job.model->name;
   job.shaper->set_model(job.model_name);
