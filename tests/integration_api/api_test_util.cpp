@@ -62,6 +62,12 @@ int RunCommand(const std::string& command, std::string* out) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+int MakeSyntheticModel(const std::string& path, const std::string& flags, std::string* out) {
+  return RunCommand(BinDir() + "/make-synthetic-gguf --out " + path + " " + flags + " --vocab-from " + SharedDir() +
+                        "/testdata/vocab/ggml-vocab-llama-spm.gguf 2>&1",
+                    out);
+}
+
 std::vector<nlohmann::json> RecordsOf(const std::vector<nlohmann::json>& records, const std::string& id) {
   std::vector<nlohmann::json> out;
   for (const auto& r : records) {

@@ -40,6 +40,10 @@ std::vector<nlohmann::json> SseEvents(const std::string& body);
 // Runs a shell command; returns its exit status and fills *out with its stdout.
 int RunCommand(const std::string& command, std::string* out);
 
+// Writes a random-weight model with make-synthetic-gguf `flags` (plus the 32k SentencePiece
+// vocabulary of ../shared) to `path`; its exit status, its output in *out.
+int MakeSyntheticModel(const std::string& path, const std::string& flags, std::string* out);
+
 // The records of `log_dir`/api.log (+ backups) whose request_id is `id`.
 std::vector<nlohmann::json> RecordsOf(const std::vector<nlohmann::json>& records, const std::string& id);
 

@@ -24,10 +24,9 @@ TEST(BatchingApi, ConcurrentGenerationsShareForwardPassesAndAnswerAsAlone) {
   ScratchDir models;
   std::string out;
   // 32,000 x 768 embeddings and output + 2 blocks: about 62 M parameters.
-  const std::string make = BinDir() + "/make-synthetic-gguf --out " + (models / "batch-62m-q4_0.gguf") +
-                           " --type q4_0 --dim 768 --layers 2 --heads 12 --kv-heads 4 --ffn 2048 --threads 2"
-                           " --vocab-from " + SharedDir() + "/testdata/vocab/ggml-vocab-llama-spm.gguf 2>&1";
-  ASSERT_EQ(RunCommand(make, &out), 0) << out;
+  ASSERT_EQ(MakeSyntheticModel(models / "batch-62m-q4_0.gguf",
+                               "--type q4_0 --dim 768 --layers 2 --heads 12 --kv-heads 4 --ffn 2048 --threads 2", &out),
+            0) << out;
   auto server = StartApiServer({{"MODELS_DIR", models.path()}, {"DEFAULT_MODEL", "batch-62m-q4_0.gguf"},
                                 {"PARALLEL", "2"}, {"THREADS", "2"}});
   ASSERT_TRUE(server);

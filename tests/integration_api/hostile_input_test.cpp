@@ -219,10 +219,9 @@ TEST(HostileInput, AStreamingClientThatStopsReadingIsDroppedAtTheWriteDeadline) 
   // included), with a context long enough to never end the stream by itself first.
   ScratchDir models;
   std::string out;
-  const std::string make = BinDir() + "/make-synthetic-gguf --out " + (models / "fast.gguf") +
-                           " --type q8_0 --dim 64 --layers 1 --heads 2 --kv-heads 2 --ffn 128 --ctx 65536"
-                           " --threads 2 --vocab-from " + SharedDir() + "/testdata/vocab/ggml-vocab-llama-spm.gguf 2>&1";
-  ASSERT_EQ(RunCommand(make, &out), 0) << out;
+  ASSERT_EQ(MakeSyntheticModel(models / "fast.gguf",
+                               "--type q8_0 --dim 64 --layers 1 --heads 2 --kv-heads 2 --ffn 128 --ctx 65536 --threads 2", &out),
+            0) << out;
   auto server = StartApiServer({{"MODELS_DIR", models.path()}, {"HTTP_WRITE_SECONDS", "1"}, {"CONTEXT_SIZE", "65536"}});
   ASSERT_TRUE(server);
   // ~50 bytes an event: far more than the server's socket buffer holds.
