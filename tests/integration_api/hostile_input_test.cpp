@@ -132,7 +132,7 @@ TEST(HostileInput, JsonNestedAMillionLevelsDeepIsRefused400OnEveryJsonRoute) {
     for (const json& r : RecordsOf(records, ids[i])) {
       by_type[r.value("event_type", r["type"].get<std::string>())] = r;
     }
-    const std::string& name = DeepBodies()[i].name;
+    const std::string name = DeepBodies()[i].name;
     ASSERT_TRUE(by_type.count("request")) << name;
     EXPECT_FALSE(by_type["request"].contains("body")) << name;
     EXPECT_GT(by_type["request"]["body_summary"]["bytes"].get<uint64_t>(), 1000000u) << name;
