@@ -6,7 +6,7 @@
 #include <filesystem>
 
 #include "engine/gguf/gguf_reader.h"
-#include "engine/model/model_loader.h"
+#include "engine/model/model.h"
 
 namespace llm::server {
 namespace {
@@ -57,8 +57,8 @@ Result<ModelDescription> DescribeModelFile(const std::string& path) {
   LLM_ASSIGN_OR_RETURN(d.architecture, gguf->GetString("general.architecture"));
   Result<int64_t> ctx = gguf->GetInt(d.architecture + ".context_length");
   d.context_length = ctx.ok() ? static_cast<int32_t>(std::clamp<int64_t>(*ctx, 0, INT32_MAX)) : 0;
-  d.parameters = engine::model_internal::ParameterCount(*gguf);
-  d.tensor_type = engine::model_internal::FileTypeName(*gguf);
+  d.parameters = engine::ParameterCount(*gguf);
+  d.tensor_type = engine::FileTypeName(*gguf);
   return d;
 }
 
