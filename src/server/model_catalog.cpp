@@ -7,6 +7,7 @@
 
 #include "engine/gguf/gguf_reader.h"
 #include "engine/model/model.h"
+#include "nlohmann/json.hpp"
 
 namespace llm::server {
 namespace {
@@ -59,7 +60,24 @@ Result<ModelDescription> DescribeModelFile(const std::string& path) {
   d.context_length = ctx.ok() ? static_cast<int32_t>(std::clamp<int64_t>(*ctx, 0, INT32_MAX)) : 0;
   d.parameters = engine::ParameterCount(*gguf);
   d.tensor_type = engine::FileTypeName(*gguf);
+  // The listing still describes a file the engine cannot run (its architecture is outside the
+  // table): it then has no head size.
+  Result<engine::ModelHparams> hp = engine::ReadHparams(*gguf);
+  if (hp.ok()) {
+    d.head_size = hp->head_dim;
+    d.sliding_window = hp->n_swa;
+  }
   return d;
+}
+
+nlohmann::json DescriptionFields(const ModelDescription& d) {
+  nlohmann::json fields = {{"architecture", d.architecture},
+                           {"parameters", d.parameters},
+                           {"tensor_type", d.tensor_type},
+                           {"context_length", d.context_length}};
+  if (d.head_size > 0) fields["head_size"] = d.head_size;
+  if (d.sliding_window > 0) fields["sliding_window"] = d.sliding_window;
+  return fields;
 }
 
 Result<ModelDescription> ModelDescriptionCache::Get(const ModelFile& file) {
