@@ -36,18 +36,15 @@ ApiService::~ApiService() = default;
 RegistryObserver ApiService::MakeObserver() {
   RegistryObserver o;
   o.on_loaded = [this](const ServedModel& m, double load_ms) {
-    logger_.LogEvent("model_loaded", logging::Level::kInfo, "Model loaded: " + m.name,
-                     {{"model_name", m.name},
-                      {"load_time_ms", load_ms},
-                      {"size", m.size_bytes},
-                      {"architecture", m.description.architecture},
-                      {"tensor_type", m.description.tensor_type},
-                      {"parameters", m.description.parameters},
-                      {"context_length", m.description.context_length},
-                      {"mmap", m.model->info().load_mode == LoadMode::kMap},
-                      {"chat_template", m.chat_template.family_name()},
-                      {"chat_template_note", m.chat_template_note}},
-                     nullptr, "model_registry");
+    nlohmann::json fields = DescriptionFields(m.description);
+    fields.update({{"model_name", m.name},
+                   {"load_time_ms", load_ms},
+                   {"size", m.size_bytes},
+                   {"mmap", m.model->info().load_mode == LoadMode::kMap},
+                   {"chat_template", m.chat_template.family_name()},
+                   {"chat_template_note", m.chat_template_note}});
+    logger_.LogEvent("model_loaded", logging::Level::kInfo, "Model loaded: " + m.name, fields, nullptr,
+                     "model_registry");
   };
   o.on_unloaded = [this](const std::string& name, const std::string& reason) {
     slots_.ForgetModelsExcept([this](const std::string& n) { return registry_.IsLoaded(n); });
@@ -158,10 +155,7 @@ Response ApiService::ListModels(RequestContext& ctx) {
     Result<ModelFile> file = ResolveModelFile(models_dir_, name);
     Result<ModelDescription> d = file.ok() ? descriptions_.Get(*file) : Result<ModelDescription>(file.status());
     if (d.ok()) {
-      entry["architecture"] = d->architecture;
-      entry["parameters"] = d->parameters;
-      entry["tensor_type"] = d->tensor_type;
-      entry["context_length"] = d->context_length;
+      entry.update(DescriptionFields(*d));
     } else {
       entry["error"] = d.status().message();
     }

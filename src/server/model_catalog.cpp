@@ -6,7 +6,8 @@
 #include <filesystem>
 
 #include "engine/gguf/gguf_reader.h"
-#include "engine/model/model_loader.h"
+#include "engine/model/model.h"
+#include "nlohmann/json.hpp"
 
 namespace llm::server {
 namespace {
@@ -57,9 +58,26 @@ Result<ModelDescription> DescribeModelFile(const std::string& path) {
   LLM_ASSIGN_OR_RETURN(d.architecture, gguf->GetString("general.architecture"));
   Result<int64_t> ctx = gguf->GetInt(d.architecture + ".context_length");
   d.context_length = ctx.ok() ? static_cast<int32_t>(std::clamp<int64_t>(*ctx, 0, INT32_MAX)) : 0;
-  d.parameters = engine::model_internal::ParameterCount(*gguf);
-  d.tensor_type = engine::model_internal::FileTypeName(*gguf);
+  d.parameters = engine::ParameterCount(*gguf);
+  d.tensor_type = engine::FileTypeName(*gguf);
+  // The listing still describes a file the engine cannot run (its architecture is outside the
+  // table): it then has no head size.
+  Result<engine::ModelHparams> hp = engine::ReadHparams(*gguf);
+  if (hp.ok()) {
+    d.head_size = hp->head_dim;
+    d.sliding_window = hp->n_swa;
+  }
   return d;
+}
+
+nlohmann::json DescriptionFields(const ModelDescription& d) {
+  nlohmann::json fields = {{"architecture", d.architecture},
+                           {"parameters", d.parameters},
+                           {"tensor_type", d.tensor_type},
+                           {"context_length", d.context_length}};
+  if (d.head_size > 0) fields["head_size"] = d.head_size;
+  if (d.sliding_window > 0) fields["sliding_window"] = d.sliding_window;
+  return fields;
 }
 
 Result<ModelDescription> ModelDescriptionCache::Get(const ModelFile& file) {

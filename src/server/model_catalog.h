@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "nlohmann/json_fwd.hpp"
 
 namespace llm::server {
 
@@ -26,6 +27,9 @@ struct ModelDescription {
   int64_t parameters = 0;     // sum of the tensors' element counts
   std::string tensor_type;    // llama.cpp's file type name: "Q4_0", "F32", ...
   int32_t context_length = 0; // trained context length
+  int32_t head_size = 0;      // attention head size: {arch}.attention.key_length, default
+                              // n_embd / n_head (0: the architecture is not supported)
+  int32_t sliding_window = 0; // window of the sliding-window layers (0: none)
 };
 
 // The `.gguf` regular files of `dir`, sorted by name (empty when the directory is missing).
@@ -35,6 +39,11 @@ std::vector<ModelFile> ScanModelsDir(const std::string& dir);
 // file name (a '/', a '\\', "..", a NUL byte: attempts to leave the directory), or is not a
 // regular file of the directory.
 Result<ModelFile> ResolveModelFile(const std::string& dir, const std::string& name);
+
+// The description as the fields of a model listing entry and of the model_loaded record:
+// architecture, parameters, tensor_type, context_length, head_size (when known) and
+// sliding_window (only when the model has one).
+nlohmann::json DescriptionFields(const ModelDescription& d);
 
 // Reads a description from a GGUF file's metadata (the error is the reader's reason).
 Result<ModelDescription> DescribeModelFile(const std::string& path);

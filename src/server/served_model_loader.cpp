@@ -15,6 +15,8 @@ Result<std::shared_ptr<const ServedModel>> LoadServedModel(const ModelFile& file
   served->description.parameters = info.parameter_count;
   served->description.tensor_type = info.file_type;
   served->description.context_length = info.context_length;
+  served->description.head_size = info.head_dim;
+  served->description.sliding_window = info.sliding_window;
   if (!info.chat_template.empty()) {
     Result<engine::ChatTemplate> tmpl = engine::ChatTemplate::FromSource(info.chat_template, info.bos_text, info.eos_text);
     if (tmpl.ok()) {

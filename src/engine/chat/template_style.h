@@ -1,5 +1,6 @@
 // The details of one chat-template family that vary between the templates of that family,
-// read from the Jinja source by the recogniser (internal to engine_chat).
+// read from the Jinja source by the recogniser. Public only because chat_template.h holds one;
+// nothing outside engine_chat reads it.
 #pragma once
 
 #include <string>

@@ -22,8 +22,8 @@ ModelInfo DescribeModel(const std::string& path, const GgufFile& file, const Mod
   info.architecture = hp.architecture;
   info.head_dim = hp.head_dim;
   info.sliding_window = hp.n_swa;
-  info.parameter_count = model_internal::ParameterCount(file);
-  info.file_type = model_internal::FileTypeName(file);
+  info.parameter_count = ParameterCount(file);
+  info.file_type = FileTypeName(file);
   info.context_length = hp.n_ctx_train;
   info.file_size = file.file_size();
   Result<std::string> tmpl = file.GetString("tokenizer.chat_template");
@@ -40,7 +40,7 @@ Result<std::shared_ptr<const Model>> Model::Load(const std::string& path, LoadMo
   std::shared_ptr<Model> model(new Model());
   LLM_ASSIGN_OR_RETURN(model->file_, GgufFile::Open(path, mode));
   const GgufFile& file = *model->file_;
-  LLM_ASSIGN_OR_RETURN(model->hparams_, model_internal::ReadHparams(file));
+  LLM_ASSIGN_OR_RETURN(model->hparams_, ReadHparams(file));
   LLM_ASSIGN_OR_RETURN(model->weights_, model_internal::ReadWeights(file, &model->hparams_));
   LLM_ASSIGN_OR_RETURN(model->tokenizer_, Tokenizer::FromGguf(file));
   if (model->tokenizer_->vocab_size() > model->hparams_.n_vocab) {

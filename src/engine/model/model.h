@@ -95,6 +95,18 @@ struct ModelInfo {
   LoadMode load_mode = LoadMode::kMap;  // how the file is held in memory
 };
 
+// Reads and checks the `{arch}.*` hyperparameters the architecture table names from the
+// file's metadata alone, as Model::Load does (n_vocab, which the weights give, stays 0).
+// Unsupported for an architecture outside the table; Corruption for a bad or missing key.
+Result<ModelHparams> ReadHparams(const GgufFile& file);
+
+// The llama.cpp-style name of the file's type: general.file_type when present ("Q4_K_M"),
+// else the type holding most bytes of the 2-D tensors ("Q8_0").
+std::string FileTypeName(const GgufFile& file);
+
+// Sum of the element counts of all tensors.
+int64_t ParameterCount(const GgufFile& file);
+
 class Model {
  public:
   // Maps `path` (or reads it into memory: LoadMode::kReadIntoMemory), validates every

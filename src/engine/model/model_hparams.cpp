@@ -2,9 +2,9 @@
 #include <cmath>
 #include <string_view>
 
-#include "engine/model/model_loader.h"
+#include "engine/model/model.h"
 
-namespace llm::engine::model_internal {
+namespace llm::engine {
 namespace {
 
 std::string Key(const ModelHparams& hp, std::string_view suffix) {
@@ -143,4 +143,4 @@ Result<ModelHparams> ReadHparams(const GgufFile& file) {
   return hp;
 }
 
-}  // namespace llm::engine::model_internal
+}  // namespace llm::engine

@@ -156,6 +156,10 @@ Result<ModelWeights> ReadWeights(const GgufFile& file, ModelHparams* hp) {
   return w;
 }
 
+}  // namespace llm::engine::model_internal
+
+namespace llm::engine {
+
 std::string FileTypeName(const GgufFile& file) {
   // llama_ftype values (llama.h) whose names are stable; others fall back to the tensors.
   static const std::map<int64_t, std::string_view> kFileTypes = {
@@ -188,4 +192,4 @@ int64_t ParameterCount(const GgufFile& file) {
   return n;
 }
 
-}  // namespace llm::engine::model_internal
+}  // namespace llm::engine
