@@ -120,6 +120,17 @@ TEST(GrammarMatcher, AcceptsCodePointsSplitAcrossCalls) {
   EXPECT_FALSE(m.AcceptBytes("\xFF"));  // never valid UTF-8
 }
 
+TEST(GrammarMatcher, RefusesOverlongAndSurrogateEncodings) {
+  auto g = Parse("root ::= [^x]+");
+  GrammarMatcher m(g);
+  EXPECT_FALSE(m.AcceptBytes("\xF0\x80\x81\xBB"));  // '{' in four bytes
+  EXPECT_FALSE(m.AcceptBytes("\xC1\xBB"));            // '{' in two bytes
+  EXPECT_FALSE(m.AcceptBytes("\xED\xA0\x80"));        // a UTF-16 surrogate
+  EXPECT_FALSE(m.AcceptBytes("\xF4\x90\x80\x80"));  // above U+10FFFF
+  EXPECT_FALSE(m.CanAccept("\xF0\x80"));              // no valid sequence starts so
+  EXPECT_TRUE(m.AcceptBytes("\xF0\x9F\x98\x80"));   // U+1F600
+}
+
 TEST(GrammarMatcher, RejectedInputLeavesTheStateUnchanged) {
   auto g = Parse("root ::= \"ab\" \"c\"");
   GrammarMatcher m(g);

@@ -44,7 +44,7 @@ std::vector<uint64_t> GrammarConstraint::StateKey() {
   for (uint32_t id : matcher_.stacks()) key.push_back(matcher_.pool().Hash(id));
   std::sort(key.begin(), key.end());
   const PartialUtf8 p = matcher_.partial();
-  key.push_back((uint64_t{p.value} << 8) | static_cast<uint64_t>(p.remaining));
+  key.push_back((uint64_t{p.value} << 16) | static_cast<uint64_t>(p.remaining << 8 | p.length));
   return key;
 }
 

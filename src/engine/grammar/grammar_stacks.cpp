@@ -7,6 +7,12 @@ namespace llm::engine {
 namespace {
 
 constexpr uint64_t kAcceptedHash = 0x9E3779B97F4A7C15ull;
+constexpr uint32_t kMaxCodePoint = 0x10FFFF;
+
+// The smallest code point that needs `length` bytes (anything less is an overlong encoding).
+uint32_t MinCodePoint(int length) {
+  return length <= 1 ? 0 : length == 2 ? 0x80 : length == 3 ? 0x800 : 0x10000;
+}
 
 uint64_t Mix(uint64_t a, uint64_t b) {
   uint64_t h = a ^ (b + 0x9E3779B97F4A7C15ull + (a << 6) + (a >> 2));
@@ -100,8 +106,9 @@ bool GrammarStacks::AdvanceCodePoint(const uint32_t* in, size_t n, uint32_t cp,
 
 bool GrammarStacks::PartialFits(const uint32_t* in, size_t n, const PartialUtf8& p) const {
   const int shift = 6 * p.remaining;
-  const uint32_t lo = p.value << shift;
-  const uint32_t hi = lo | ((1u << shift) - 1);
+  const uint32_t lo = std::max(p.value << shift, MinCodePoint(p.length));
+  const uint32_t hi = std::min((p.value << shift) | ((1u << shift) - 1), kMaxCodePoint);
+  if (lo > hi) return false;  // only overlong or out-of-range encodings start this way
   for (size_t i = 0; i < n; ++i) {
     if (in[i] != kAcceptedStack && TopClass(in[i]).Intersects(lo, hi)) return true;
   }
@@ -114,16 +121,18 @@ bool GrammarStacks::StepByte(const uint32_t* in, size_t n, uint8_t byte, Partial
   PartialUtf8 p = *partial;
   if (p.remaining == 0) {
     if (byte < 0x80) return AdvanceCodePoint(input_.data(), n, byte, out);
-    if ((byte >> 5) == 0x6) p = {byte & 0x1Fu, 1};
-    else if ((byte >> 4) == 0xE) p = {byte & 0x0Fu, 2};
-    else if ((byte >> 3) == 0x1E) p = {byte & 0x07u, 3};
+    if ((byte >> 5) == 0x6) p = {byte & 0x1Fu, 1, 2};
+    else if ((byte >> 4) == 0xE) p = {byte & 0x0Fu, 2, 3};
+    else if ((byte >> 3) == 0x1E) p = {byte & 0x07u, 3, 4};
     else return false;  // a stray continuation byte or an invalid lead byte
   } else {
     if ((byte & 0xC0) != 0x80) return false;
-    p = {(p.value << 6) | (byte & 0x3Fu), p.remaining - 1};
+    p = {(p.value << 6) | (byte & 0x3Fu), p.remaining - 1, p.length};
     if (p.remaining == 0) {
-      if (!AdvanceCodePoint(input_.data(), n, p.value, out)) return false;
-      *partial = p;
+      const uint32_t cp = p.value;
+      const bool valid = cp >= MinCodePoint(p.length) && cp <= kMaxCodePoint && (cp < 0xD800 || cp > 0xDFFF);
+      if (!valid || !AdvanceCodePoint(input_.data(), n, cp, out)) return false;
+      *partial = PartialUtf8{};
       return true;
     }
   }

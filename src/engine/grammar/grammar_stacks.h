@@ -25,6 +25,7 @@ inline constexpr size_t kMaxExpansionsPerStep = 1 << 16;
 struct PartialUtf8 {
   uint32_t value = 0;  // the bits decoded so far
   int remaining = 0;   // continuation bytes still expected (0: at a code point boundary)
+  int length = 0;      // bytes of the whole sequence (to refuse overlong encodings)
   bool operator==(const PartialUtf8&) const = default;
 };
 
