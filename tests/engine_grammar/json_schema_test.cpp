@@ -115,6 +115,13 @@ TEST(JsonSchemaToGbnf, FreeObjectsAndJsonObjectMode) {
   EXPECT_TRUE(Accepts(map, R"({"x":1,"y":2})"));
   EXPECT_FALSE(Accepts(map, R"({"x":"1"})"));
   EXPECT_TRUE(Accepts(Compile(R"({"type":"object","additionalProperties":false})"), "{}"));
+  auto short_keys = Compile(R"({"type":"object","propertyNames":{"maxLength":2}})");
+  EXPECT_TRUE(Accepts(short_keys, R"({"ab":[1]})"));
+  EXPECT_FALSE(Accepts(short_keys, R"({"abc":1})"));
+  auto two = Compile(R"({"type":"object","minProperties":1,"maxProperties":2})");
+  EXPECT_FALSE(Accepts(two, "{}"));
+  EXPECT_TRUE(Accepts(two, R"({"a":1,"b":2})"));
+  EXPECT_FALSE(Accepts(two, R"({"a":1,"b":2,"c":3})"));
 }
 
 TEST(JsonSchemaToGbnf, UnsupportedKeywordsAreNamedWithTheirPlace) {

@@ -2,7 +2,8 @@
 // output (OpenAI's response_format json_schema).
 //
 // Supported: type (object, array, string, number, integer, boolean, null, and arrays of
-// types), enum, const, properties/required, additionalProperties, items, minItems/maxItems,
+// types), enum, const, properties/required, additionalProperties, propertyNames and
+// minProperties/maxProperties (for maps), items, minItems/maxItems,
 // anyOf/oneOf, minLength/maxLength, format (date, time, date-time, uuid), integer
 // minimum/maximum (0 or 1 as a lower bound, or a closed range of at most 256 values),
 // $ref to "#", "#/$defs/..." and "#/definitions/...", the schema `true`, and annotations
@@ -13,8 +14,10 @@
 //   optional ones when the model chooses. Extra properties are never generated: with declared
 //   properties, additionalProperties only widens what a validator accepts, so leaving extras
 //   out is valid under any setting. An object with no declared properties is a free map
-//   (values of the additionalProperties schema, any JSON when absent or true) unless
-//   additionalProperties is false, which allows only {}.
+//   (values of the additionalProperties schema, any JSON when absent or true; keys of the
+//   propertyNames schema, any string when absent) unless additionalProperties is false,
+//   which allows only {}. Note: the server hands the schema over with its object keys
+//   sorted, so there "declaration order" is alphabetical order.
 // - Whitespace between tokens is at most one space, and numbers have at most 16 digits before
 //   and after the point: small models reach the end of the document instead of wandering.
 // - oneOf is generated as anyOf: the output matches at least one alternative; schemas whose

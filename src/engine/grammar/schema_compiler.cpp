@@ -12,8 +12,8 @@ constexpr int kMaxSchemaDepth = 64;
 
 // Keywords that constrain values in ways the compiler does not generate.
 constexpr std::string_view kUnsupported[] = {
-    "allOf", "not", "if", "then", "else", "pattern", "patternProperties", "propertyNames",
-    "dependentRequired", "dependentSchemas", "dependencies", "minProperties", "maxProperties",
+    "allOf", "not", "if", "then", "else", "pattern", "patternProperties",
+    "dependentRequired", "dependentSchemas", "dependencies",
     "uniqueItems", "contains", "minContains", "maxContains", "prefixItems", "additionalItems",
     "unevaluatedItems", "multipleOf", "contentEncoding", "contentMediaType", "$dynamicRef",
     "$recursiveRef",

@@ -32,6 +32,8 @@ class SchemaCompiler {
   Result<std::string> VisitObject(const Json& s, const std::string& name, const std::string& path, int depth);
   Result<std::string> VisitMap(const Json& s, const std::string& name, const std::string& path, int depth);
   Result<std::string> VisitArray(const Json& s, const std::string& name, const std::string& path, int depth);
+  Result<std::string> Repeated(const std::string& element, const Json& s, const char* min_key,
+                               const char* max_key, const std::string& path);
   Result<std::string> VisitString(const Json& s, const std::string& name, const std::string& path);
   Result<std::string> VisitInteger(const Json& s, const std::string& path);
   Result<std::string> VisitNumber(const Json& s, const std::string& path);

@@ -21,6 +21,13 @@ const Json& AnyValue() {
 
 std::string Path(const std::string& path, const std::string& key) { return path + "/" + key; }
 
+// `extra`'s keywords over `base` (a boolean `extra` is taken as is).
+Json MergeKeys(Json base, const Json& extra) {
+  if (!extra.is_object()) return extra;
+  for (const auto& [k, v] : extra.items()) base[k] = v;
+  return base;
+}
+
 }  // namespace
 
 Result<std::string> SchemaCompiler::VisitObject(const Json& s, const std::string& name,
@@ -39,6 +46,9 @@ Result<std::string> SchemaCompiler::VisitObject(const Json& s, const std::string
     }
   }
   if (props.empty() && required.empty()) return VisitMap(s, name, path, depth);
+  for (const char* key : {"propertyNames", "minProperties", "maxProperties"}) {
+    if (s.contains(key)) return UnsupportedKeyword(std::string(key) + " with declared properties", path);
+  }
   std::vector<Property> list;
   for (const auto& [key, schema] : props.items()) {
     const bool req = std::find(required.begin(), required.end(), key) != required.end();
@@ -73,18 +83,29 @@ Result<std::string> SchemaCompiler::VisitObject(const Json& s, const std::string
   return out_.Add(name, "\"{\" " + ws + " " + first + " \"}\"");
 }
 
-// An object without declared properties: a map of any keys to the additionalProperties
-// schema (any value when absent or true), or {} when additionalProperties is false.
+// An object without declared properties: a map from keys (strings, or the propertyNames
+// schema) to the additionalProperties schema (any value when absent or true), or {} when
+// additionalProperties is false.
 Result<std::string> SchemaCompiler::VisitMap(const Json& s, const std::string& name,
                                              const std::string& path, int depth) {
   const std::string ws = out_.Builtin("ws");
   const Json& extra = s.contains("additionalProperties") ? s["additionalProperties"] : AnyValue();
   if (extra == false) return "\"{\" " + ws + " \"}\"";
-  if (extra == true) return out_.Builtin("object");
+  const bool bounded = s.contains("minProperties") || s.contains("maxProperties");
+  if (extra == true && !s.contains("propertyNames") && !bounded) return out_.Builtin("object");
   auto value = Visit(extra, name + "-value", Path(path, "additionalProperties"), depth + 1);
   if (!value.ok()) return value.status();
-  const std::string member = out_.Add(name + "-member", out_.Builtin("string") + " \":\" " + ws + " " + *value);
-  return out_.Add(name, "\"{\" " + ws + " (" + member + " (\",\" " + ws + " " + member + ")*)? \"}\"");
+  std::string key = out_.Builtin("string");
+  if (s.contains("propertyNames")) {
+    Json names = MergeKeys(Json{{"type", "string"}}, s["propertyNames"]);
+    auto k = Visit(names, name + "-key", Path(path, "propertyNames"), depth + 1);
+    if (!k.ok()) return k.status();
+    key = *k;
+  }
+  const std::string member = out_.Add(name + "-member", key + " \":\" " + ws + " " + *value);
+  auto members = Repeated(member, s, "minProperties", "maxProperties", path);
+  if (!members.ok()) return members.status();
+  return out_.Add(name, "\"{\" " + ws + " " + *members + " \"}\"");
 }
 
 Result<std::string> SchemaCompiler::VisitArray(const Json& s, const std::string& name,
@@ -107,6 +128,23 @@ Result<std::string> SchemaCompiler::VisitArray(const Json& s, const std::string&
   std::string body = *item + " (" + next + "){" + std::to_string(lo) + "," + hi + "}";
   if (*min == 0) body = "(" + body + ")?";
   return out_.Add(name, "\"[\" " + ws + " " + body + " \"]\"");
+}
+
+// `element` repeated s[min_key]..s[max_key] times, comma separated.
+Result<std::string> SchemaCompiler::Repeated(const std::string& element, const Json& s, const char* min_key,
+                                             const char* max_key, const std::string& path) {
+  auto min = CountKeyword(s, min_key, 0, path);
+  if (!min.ok()) return min.status();
+  auto max = CountKeyword(s, max_key, -1, path);
+  if (!max.ok()) return max.status();
+  if (*max >= 0 && *max < *min) return BadKeyword(max_key, path, std::string("is below ") + min_key);
+  if (*max == 0) return std::string("\"\"");
+  // element ("," element){lo,hi}: the first element is counted apart.
+  const int64_t lo = *min > 0 ? *min - 1 : 0;
+  const std::string hi = *max < 0 ? "" : std::to_string(*max - 1);
+  std::string body = element + " (\",\" " + out_.Builtin("ws") + " " + element + "){" + std::to_string(lo) + "," + hi + "}";
+  if (*min == 0) body = "(" + body + ")?";
+  return body;
 }
 
 }  // namespace llm::engine
