@@ -6,13 +6,13 @@
 namespace llm::engine {
 namespace {
 
-constexpr size_t kCacheEntries = 16;
+constexpr size_t kCacheEntries = 8;
 
 }  // namespace
 
 struct GrammarConstraint::CacheEntry {
   std::vector<uint64_t> key;
-  std::vector<uint8_t> mask;
+  std::vector<int32_t> allowed;
   uint64_t last_use = 0;
 };
 
@@ -49,33 +49,42 @@ std::vector<uint64_t> GrammarConstraint::StateKey() {
 }
 
 void GrammarConstraint::ComputeMask(std::vector<uint8_t>* allowed) {
+  allowed->assign(vocab_->pieces.size(), 0);
+  for (int32_t id : AllowedTokens()) (*allowed)[id] = 1;
+}
+
+const std::vector<int32_t>& GrammarConstraint::AllowedTokens() {
   std::vector<uint64_t> key = StateKey();
   ++clock_;
   for (CacheEntry& e : cache_) {
     if (e.key == key) {
       e.last_use = clock_;
-      *allowed = e.mask;
-      return;
+      return e.allowed;
     }
   }
-  allowed->assign(vocab_->pieces.size(), 0);
+  // The trie walk marks the allowed tokens; end-of-generation tokens follow CanEnd().
+  scratch_mask_.assign(vocab_->pieces.size(), 0);
   GrammarStacks& pool = matcher_.pool();
   const size_t mark = pool.pool_size();
   walk_.assign(matcher_.stacks().begin(), matcher_.stacks().end());
-  Walk(0, 0, walk_.size(), matcher_.partial(), allowed);
+  Walk(0, 0, walk_.size(), matcher_.partial(), &scratch_mask_);
   pool.TruncatePool(mark);
   const uint8_t can_end = matcher_.CanEnd() ? 1 : 0;
-  for (size_t id = 0; id < allowed->size(); ++id) {
-    if (vocab_->end_of_generation[id]) (*allowed)[id] = can_end;
-  }
+  CacheEntry* slot = nullptr;
   if (cache_.size() < kCacheEntries) {
-    cache_.push_back({std::move(key), *allowed, clock_});
-    return;
+    slot = &cache_.emplace_back();
+  } else {
+    slot = &*std::min_element(cache_.begin(), cache_.end(),
+                              [](const auto& a, const auto& b) { return a.last_use < b.last_use; });
   }
-  auto oldest = std::min_element(cache_.begin(), cache_.end(), [](const auto& a, const auto& b) {
-    return a.last_use < b.last_use;
-  });
-  *oldest = {std::move(key), *allowed, clock_};
+  slot->key = std::move(key);
+  slot->last_use = clock_;
+  slot->allowed.clear();
+  for (size_t id = 0; id < scratch_mask_.size(); ++id) {
+    const uint8_t ok = vocab_->end_of_generation[id] ? can_end : scratch_mask_[id];
+    if (ok) slot->allowed.push_back(static_cast<int32_t>(id));
+  }
+  return slot->allowed;
 }
 
 // Depth-first over the trie below `node`, whose parse state is walk_[from, to) + `partial`:

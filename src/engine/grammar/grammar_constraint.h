@@ -26,8 +26,10 @@ class GrammarConstraint {
   // True when `token` may come next: its bytes continue the grammar, or it ends generation
   // and the text so far is complete. Tokens with no text are never allowed.
   bool Allows(int32_t token);
-  // (*allowed)[id] = 1 for every allowed token, 0 for the rest (resized to the vocabulary).
+  // The ids of every allowed token, ascending; valid until the next call on this object.
   // Results are cached by parse state, so revisiting a state (inside a string) is cheap.
+  const std::vector<int32_t>& AllowedTokens();
+  // The same as a mask: (*allowed)[id] = 1 for every allowed token, 0 for the rest.
   void ComputeMask(std::vector<uint8_t>* allowed);
   // Advances past `token`. InvalidArgument when it is not allowed (state unchanged).
   Status Accept(int32_t token);
@@ -44,6 +46,7 @@ class GrammarConstraint {
   std::shared_ptr<const GrammarVocabulary> vocab_;
   GrammarMatcher matcher_;
   std::vector<uint32_t> walk_;  // stack sets of the trie walk, one range per depth
+  std::vector<uint8_t> scratch_mask_;
   std::vector<CacheEntry> cache_;
   uint64_t clock_ = 0;
 };

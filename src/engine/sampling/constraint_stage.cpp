@@ -1,28 +1,29 @@
-// The grammar constraint stage of SamplerChain: masking, resampling and advancing.
-#include <limits>
-
+// The grammar constraint stage of SamplerChain: sampling among the allowed tokens, advancing.
 #include "engine/grammar/grammar_constraint.h"
 #include "engine/sampling/sampler.h"
 
 namespace llm::engine {
 
-// Samples again from the row with every token the grammar refuses set to -inf. When the
-// chain still lands on a refused token (every allowed logit is -inf, or rounding), the
-// allowed token with the highest logit is taken; -1 when the grammar allows none.
+// Samples again among the tokens the grammar allows only (the candidate set holds just
+// those, which is what masking every other logit to -inf amounts to, without the cost of
+// carrying the refused ones through the chain). When the chain selects none (every allowed
+// logit is -inf), the allowed token with the highest logit is taken; -1 when the grammar
+// allows none.
 int32_t SamplerChain::SampleMasked(std::span<const float> logits) {
-  constraint_->ComputeMask(&allowed_);
-  masked_.assign(logits.begin(), logits.end());
+  const std::vector<int32_t>& allowed = constraint_->AllowedTokens();
   int32_t best = -1;
-  for (size_t i = 0; i < masked_.size(); ++i) {
-    if (i >= allowed_.size() || !allowed_[i]) {
-      masked_[i] = -std::numeric_limits<float>::infinity();
-    } else if (best < 0 || masked_[i] > masked_[static_cast<size_t>(best)]) {
-      best = static_cast<int32_t>(i);
-    }
+  for (int32_t id : allowed) {
+    if (static_cast<size_t>(id) >= logits.size()) continue;
+    if (best < 0 || SafeLogit(logits[id]) > SafeLogit(logits[best])) best = id;
   }
-  if (best < 0) return -1;
-  const int32_t id = SampleUnconstrained(masked_);
-  return id >= 0 && static_cast<size_t>(id) < allowed_.size() && allowed_[id] ? id : best;
+  if (best < 0 || plain_argmax_) return best;
+  CandidateSet& c = scratch_;
+  c.items.clear();
+  for (int32_t id : allowed) {
+    if (static_cast<size_t>(id) < logits.size()) c.items.push_back({id, SafeLogit(logits[id]), 0.0f});
+  }
+  const int32_t id = RunChain();
+  return id >= 0 ? id : best;
 }
 
 Status SamplerChain::AcceptSampled(int32_t token) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <span>
 #include <string>
@@ -97,6 +98,7 @@ class SamplerChain {
  private:
   int32_t SampleUnconstrained(std::span<const float> logits);
   int32_t SampleMasked(std::span<const float> logits);
+  int32_t RunChain();  // the samplers over scratch_: the selected id or -1
 
   SamplingParams params_;
   uint64_t seed_;
@@ -104,8 +106,10 @@ class SamplerChain {
   std::vector<std::unique_ptr<Sampler>> samplers_;
   CandidateSet scratch_;
   std::unique_ptr<GrammarConstraint> constraint_;
-  std::vector<uint8_t> allowed_;  // scratch of the constraint stage: the mask
-  std::vector<float> masked_;     // scratch of the constraint stage: the masked logits
 };
+
+// A logit safe to sort: NaN (a broken model) would break the sorts' ordering, so it becomes
+// impossible (-inf) instead.
+inline float SafeLogit(float x) { return x != x ? -std::numeric_limits<float>::infinity() : x; }
 
 }  // namespace llm::engine

@@ -115,10 +115,13 @@ int32_t SamplerChain::SampleUnconstrained(std::span<const float> logits) {
   CandidateSet& c = scratch_;
   c.items.resize(logits.size());
   for (size_t i = 0; i < logits.size(); ++i) {
-    // A NaN (a broken model) would break the sorts' ordering: it becomes impossible instead.
-    const float logit = std::isnan(logits[i]) ? -std::numeric_limits<float>::infinity() : logits[i];
-    c.items[i] = TokenCandidate{static_cast<int32_t>(i), logit, 0.0f};
+    c.items[i] = TokenCandidate{static_cast<int32_t>(i), SafeLogit(logits[i]), 0.0f};
   }
+  return RunChain();
+}
+
+int32_t SamplerChain::RunChain() {
+  CandidateSet& c = scratch_;
   c.sorted = false;
   c.selected = -1;
   for (auto& sampler : samplers_) {
