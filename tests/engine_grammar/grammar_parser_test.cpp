@@ -152,5 +152,17 @@ TEST(GrammarMatcher, AmbiguousGrammarStaysBounded) {
   EXPECT_TRUE(m.CanEnd());
 }
 
+TEST(GrammarMatcher, NullableChainsExpandOncePerStack) {
+  // 3^24 expansion paths, but only 25 distinct stacks per position.
+  std::string g = "root ::= ";
+  for (int i = 0; i < 24; ++i) g += "a ";
+  g += "\"x\"\na ::= \"\" | \"y\" | \"z\"";
+  GrammarMatcher m(Parse(g));
+  EXPECT_TRUE(m.CanAccept("x"));
+  EXPECT_TRUE(m.AcceptBytes("yzy"));
+  EXPECT_TRUE(m.AcceptBytes("x"));
+  EXPECT_TRUE(m.IsComplete());
+}
+
 }  // namespace
 }  // namespace llm::engine

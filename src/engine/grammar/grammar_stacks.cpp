@@ -8,6 +8,7 @@ namespace {
 
 constexpr uint64_t kAcceptedHash = 0x9E3779B97F4A7C15ull;
 constexpr uint32_t kMaxCodePoint = 0x10FFFF;
+constexpr size_t kExpansionsBeforeDedup = 32;
 
 // The smallest code point that needs `length` bytes (anything less is an overlong encoding).
 uint32_t MinCodePoint(int length) {
@@ -58,10 +59,15 @@ void GrammarStacks::Initial(std::vector<uint32_t>* out) {
 void GrammarStacks::Expand(std::vector<uint32_t>* todo, std::vector<uint32_t>* out,
                            size_t out_begin) {
   size_t budget = kMaxExpansionsPerStep;
+  size_t pops = 0;
+  seen_.clear();
   while (!todo->empty() && budget-- > 0) {
     const uint32_t id = todo->back();
     todo->pop_back();
     if (out->size() - out_begin >= kMaxStacksPerSet) break;
+    // Ambiguous grammars reach one stack along many paths: past a few expansions, skip the
+    // ones already expanded (cheap steps never pay for the set).
+    if (++pops > kExpansionsBeforeDedup && !seen_.insert(Hash(id)).second) continue;
     if (id == kAcceptedStack) {
       out->push_back(id);
       continue;

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <unordered_set>
 #include <vector>
 
 #include "engine/grammar/grammar.h"
@@ -71,6 +72,7 @@ class GrammarStacks {
   std::vector<Node> nodes_;
   std::vector<uint32_t> todo_;  // scratch of Expand
   std::vector<uint32_t> input_;  // scratch copy of StepByte's input
+  std::unordered_set<uint64_t> seen_;  // scratch of Expand: stacks already expanded
 };
 
 }  // namespace llm::engine
