@@ -99,7 +99,7 @@ TEST(GrammarParser, RefusesLeftRecursion) {
 TEST(GrammarParser, RefusesOversizedRepetition) {
   EXPECT_NE(ErrorOf("root ::= \"a\"{0,100000}").find("above"), std::string::npos);
   std::string many = "root ::= \"a\"\n";
-  for (int i = 0; i < 120; ++i) many += "r" + std::to_string(i) + " ::= [a]{10000}\n";
+  for (int i = 0; i < 120; ++i) many.append("r").append(std::to_string(i)).append(" ::= [a]{10000}\n");
   EXPECT_NE(ErrorOf(many).find("elements"), std::string::npos);
 }
 
