@@ -112,6 +112,7 @@ std::optional<Response> GenerationHandler::Prepare(RequestContext& ctx, Job& job
   job.params.sampling = req.sampling;
   job.params.stop = req.stop;
   job.params.timeout_ms = settings_.max_generation_seconds * 1000.0;
+  job.params.grammar = req.grammar;
   return std::nullopt;
 }
 
@@ -213,7 +214,8 @@ void GenerationHandler::Run(Job& job, RequestContext& ctx, const std::function<b
                 {"tokens_per_second", seconds > 0 ? static_cast<double>(completion_tokens) / seconds : 0.0},
                 {"time_to_first_token_ms", g.timings.time_to_first_token_ms},
                 {"finish_reason", engine::FinishReasonName(g.finish_reason)},
-                {"stream", job.request.stream}});
+                {"stream", job.request.stream},
+                {"constrained", job.request.grammar != nullptr}});
   job.outcome = std::move(o);
 }
 

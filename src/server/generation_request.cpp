@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "nlohmann/json.hpp"
+#include "server/constraint_fields.h"
 #include "server/request_fields.h"
 
 namespace llm::server {
@@ -99,6 +100,7 @@ std::optional<ApiError> ReadCommon(const json& body, GenerationRequest* out) {
   if (seed >= 0) s.seed = static_cast<uint64_t>(seed);
   if (auto e = ReadStop(body, &out->stop)) return e;
   if (auto e = ReadBool(body, "stream", &out->stream)) return e;
+  if (auto e = ReadConstraint(body, out->flavor == ApiFlavor::kOpenAI, &out->grammar)) return e;
   Status valid = engine::ValidateSamplingParams(s);
   if (!valid.ok()) return InvalidRequest(valid.message());
   return std::nullopt;

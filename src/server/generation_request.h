@@ -4,11 +4,13 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "engine/chat/chat_template.h"
+#include "engine/grammar/grammar.h"
 #include "engine/sampling/sampler.h"
 #include "nlohmann/json_fwd.hpp"
 #include "server/api_error.h"
@@ -29,19 +31,23 @@ struct GenerationRequest {
   std::vector<std::string> stop;
   bool stream = false;
   bool include_usage = false;  // OpenAI stream_options.include_usage
+  // From `grammar` or `response_format`: the output must match it (null: unconstrained).
+  std::shared_ptr<const engine::Grammar> grammar;
 };
 
 // The largest max_tokens a request may ask for (the context also bounds it at run time).
 inline constexpr int64_t kMaxTokensLimit = 1 << 20;
 
 // POST /api/v1/generate: prompt, model, max_tokens, temperature, top_p, top_k, min_p,
-// repeat_penalty, seed, stop, stream.
+// repeat_penalty, seed, stop, stream, grammar.
 std::optional<ApiError> ParseNativeGenerate(const nlohmann::json& body, GenerationRequest* out);
 // POST /api/v1/chat: messages ({role, content}) and the same options.
 std::optional<ApiError> ParseNativeChat(const nlohmann::json& body, GenerationRequest* out);
-// POST /v1/completions: OpenAI's fields (prompt as a string or a one-string array).
+// POST /v1/completions: OpenAI's fields (prompt as a string or a one-string array), plus
+// response_format and grammar.
 std::optional<ApiError> ParseOpenAICompletion(const nlohmann::json& body, GenerationRequest* out);
-// POST /v1/chat/completions: OpenAI's fields (content as a string or text parts).
+// POST /v1/chat/completions: OpenAI's fields (content as a string or text parts), plus
+// response_format and grammar.
 std::optional<ApiError> ParseOpenAIChat(const nlohmann::json& body, GenerationRequest* out);
 
 }  // namespace llm::server

@@ -15,7 +15,7 @@ constexpr RequestField kCommon[] = {
     {"model", U::kHonoured, ""},     {"max_tokens", U::kHonoured, ""}, {"temperature", U::kHonoured, ""},
     {"top_p", U::kHonoured, ""},     {"top_k", U::kHonoured, ""},      {"min_p", U::kHonoured, ""},
     {"repeat_penalty", U::kHonoured, ""}, {"seed", U::kHonoured, ""},  {"stop", U::kHonoured, ""},
-    {"stream", U::kHonoured, ""},
+    {"stream", U::kHonoured, ""},     {"grammar", U::kHonoured, ""},
 };
 
 constexpr std::string_view kNoUserState =
@@ -27,6 +27,7 @@ constexpr RequestField kOpenAIShared[] = {
     {"presence_penalty", U::kHonoured, ""},
     {"n", U::kHonoured, ""},
     {"stream_options", U::kHonoured, ""},
+    {"response_format", U::kHonoured, ""},
     {"user", U::kIgnored, kNoUserState},
     {"logit_bias", U::kUnsupported, "logit_bias is not supported yet"},
     {"logprobs", U::kUnsupported, "log probabilities are not supported yet"},
@@ -50,7 +51,6 @@ constexpr RequestField kChatOnly[] = {
     {"prompt_cache_key", U::kIgnored, "prompt prefixes are reused automatically, without a key"},
     {"parallel_tool_calls", U::kIgnored, "meaningful only with tools, which are refused"},
     {"top_logprobs", U::kUnsupported, "log probabilities are not supported yet"},
-    {"response_format", U::kUnsupported, "structured output is not supported yet (only {\"type\": \"text\"})"},
     {"tools", U::kUnsupported, "tools are not supported yet"},
     {"tool_choice", U::kUnsupported, "tools are not supported yet"},
     {"functions", U::kUnsupported, "functions (deprecated tools) are not supported"},
@@ -73,7 +73,6 @@ std::vector<RequestField> Join(std::initializer_list<std::span<const RequestFiel
 bool IsOffValue(std::string_view name, const nlohmann::json& v) {
   if (v.is_null() || (v.is_boolean() && !v.get<bool>())) return true;
   if ((v.is_array() || v.is_object()) && v.empty()) return true;
-  if (name == "response_format") return v.is_object() && v.size() == 1 && v.value("type", "") == "text";
   if (name == "tool_choice") return v.is_string() && v.get<std::string>() == "none";
   if (name == "best_of") return v.is_number_integer() && v.get<int64_t>() == 1;
   if (name == "modalities") return v == nlohmann::json::array({"text"});

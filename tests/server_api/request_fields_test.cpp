@@ -51,6 +51,8 @@ const std::map<std::string, json>& HonouredSamples() {
       {"frequency_penalty", 0.5},
       {"presence_penalty", 0.5},
       {"stream_options", {{"include_usage", true}}},
+      {"grammar", "root ::= \"yes\" | \"no\""},
+      {"response_format", {{"type", "json_object"}}},
   };
   return samples;
 }
@@ -62,6 +64,7 @@ json Describe(const GenerationRequest& r) {
   const engine::SamplingParams& s = r.sampling;
   return {{"model", r.model}, {"prompt", r.prompt}, {"messages", messages}, {"max_tokens", r.max_tokens},
           {"stop", r.stop}, {"stream", r.stream}, {"include_usage", r.include_usage},
+          {"constrained", r.grammar != nullptr},
           {"sampling", {s.temperature, s.top_k, s.top_p, s.min_p, s.repeat_penalty, s.repeat_last_n,
                         s.frequency_penalty, s.presence_penalty, s.seed}}};
 }
@@ -153,7 +156,7 @@ TEST(RequestFields, AFieldNoTableKnowsIsRefusedNamingIt) {
 TEST(RequestFields, ClientsOffValuesOfUnsupportedFeaturesAreAccepted) {
   const Route chat = Routes()[3];
   for (const char* off : {R"({"logprobs":false})", R"({"tools":[]})", R"({"tool_choice":"none"})",
-                          R"({"response_format":{"type":"text"}})", R"({"modalities":["text"]})"}) {
+                          R"({"modalities":["text"]})"}) {
     json body = chat.base;
     body.update(json::parse(off));
     Parsed(chat, body);

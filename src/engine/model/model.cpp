@@ -36,6 +36,20 @@ ModelInfo DescribeModel(const std::string& path, const GgufFile& file, const Mod
 
 Model::~Model() = default;
 
+std::shared_ptr<const GrammarVocabulary> Model::grammar_vocabulary() const {
+  std::call_once(grammar_vocabulary_once_, [this] {
+    const int32_t n = tokenizer_->vocab_size();
+    std::vector<std::string> pieces(static_cast<size_t>(n));
+    std::vector<uint8_t> eog(static_cast<size_t>(n));
+    for (int32_t id = 0; id < n; ++id) {
+      pieces[id] = tokenizer_->TokenToPiece(id, /*render_special=*/false);
+      eog[id] = tokenizer_->IsEndOfGeneration(id) ? 1 : 0;
+    }
+    grammar_vocabulary_ = std::make_shared<const GrammarVocabulary>(std::move(pieces), std::move(eog));
+  });
+  return grammar_vocabulary_;
+}
+
 Result<std::shared_ptr<const Model>> Model::Load(const std::string& path, LoadMode mode) {
   std::shared_ptr<Model> model(new Model());
   LLM_ASSIGN_OR_RETURN(model->file_, GgufFile::Open(path, mode));

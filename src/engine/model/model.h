@@ -6,11 +6,13 @@
 
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
 #include "core/status.h"
 #include "engine/gguf/gguf_reader.h"
+#include "engine/grammar/token_trie.h"
 #include "engine/kernels/matmul.h"
 #include "engine/model/architecture.h"
 #include "engine/tokenizer/tokenizer.h"
@@ -121,6 +123,9 @@ class Model {
   const ModelInfo& info() const { return info_; }
   const Tokenizer& tokenizer() const { return *tokenizer_; }
   const GgufFile& gguf() const { return *file_; }
+  // Each token's text, which tokens end generation, and their trie, for grammar-constrained
+  // sampling. Built on first use (thread-safe), then shared by every request.
+  std::shared_ptr<const GrammarVocabulary> grammar_vocabulary() const;
 
  private:
   Model() = default;
@@ -129,6 +134,8 @@ class Model {
   ModelHparams hparams_;
   ModelWeights weights_;
   ModelInfo info_;
+  mutable std::once_flag grammar_vocabulary_once_;
+  mutable std::shared_ptr<const GrammarVocabulary> grammar_vocabulary_;
 };
 
 }  // namespace llm::engine

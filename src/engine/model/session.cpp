@@ -4,6 +4,7 @@
 #include <chrono>
 #include <optional>
 
+#include "engine/grammar/grammar_constraint.h"
 #include "engine/model/decode_batcher.h"
 #include "engine/model/forward.h"
 #include "engine/model/stop_strings.h"
@@ -145,7 +146,11 @@ Result<GenerateResult> Session::GenerateFromTokens(std::vector<int32_t> prompt_t
   timings.prompt_ms = MsSince(t_start);
   const Clock::time_point t_gen = Clock::now();
 
-  SamplerChain sampler(params.sampling);
+  std::unique_ptr<GrammarConstraint> constraint;
+  if (params.grammar) {
+    constraint = std::make_unique<GrammarConstraint>(params.grammar, model_->grammar_vocabulary());
+  }
+  SamplerChain sampler(params.sampling, std::move(constraint));
   for (int32_t id : prompt) sampler.Accept(id);
   const Tokenizer& tokenizer = model_->tokenizer();
   TextStream stream(tokenizer, params, cb, &result.text);
@@ -162,7 +167,11 @@ Result<GenerateResult> Session::GenerateFromTokens(std::vector<int32_t> prompt_t
       break;
     }
     const int32_t id = sampler.Sample(logits);
-    sampler.Accept(id);
+    if (id < 0) {  // the grammar allows no token: a dead end (only with a hostile grammar)
+      result.finish_reason = FinishReason::kStop;
+      break;
+    }
+    LLM_RETURN_IF_ERROR(sampler.AcceptSampled(id));
     if (result.tokens.empty()) timings.time_to_first_token_ms = MsSince(t_start);
     if (tokenizer.IsEndOfGeneration(id)) {
       result.finish_reason = FinishReason::kStop;
@@ -172,6 +181,10 @@ Result<GenerateResult> Session::GenerateFromTokens(std::vector<int32_t> prompt_t
     hit_stop = !stream.Push(id, &cancelled);
     if (hit_stop || cancelled) {
       result.finish_reason = hit_stop ? FinishReason::kStop : FinishReason::kCancelled;
+      break;
+    }
+    if (sampler.ConstraintComplete()) {  // nothing more may follow: no need for an end token
+      result.finish_reason = FinishReason::kStop;
       break;
     }
     const bool done = params.max_tokens >= 0 &&

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "engine/grammar/grammar.h"
 #include "engine/kernels/thread_pool.h"
 #include "engine/model/model.h"
 #include "engine/sampling/sampler.h"
@@ -32,6 +33,9 @@ struct GenerateParams {
   bool add_bos = true;            // prepend BOS when the model's tokenizer wants one
   bool parse_special = true;      // "<|eot_id|>" in the prompt is one special token
   double timeout_ms = 0;          // > 0: stop with kTimeLimit once this much time has passed
+  // Constrained decoding: only text of this grammar is generated (null: unconstrained).
+  // Generation stops (kStop) when the grammar is complete and allows nothing more.
+  std::shared_ptr<const Grammar> grammar;
 };
 
 enum class FinishReason { kStop, kLength, kCancelled, kTimeLimit };

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <span>
 #include <string>
@@ -59,18 +60,33 @@ class Sampler {
   virtual std::string Describe() const = 0;
 };
 
-// The default chain built from SamplingParams. Not thread-safe: one per generation session.
+class GrammarConstraint;  // engine/grammar/grammar_constraint.h
+
+// The default chain built from SamplingParams, optionally behind a grammar constraint stage
+// (constrained decoding: only tokens that keep the text inside the grammar can be picked).
+// Not thread-safe: one per generation session.
 class SamplerChain {
  public:
   explicit SamplerChain(const SamplingParams& params);
+  // `constraint` (may be null) is the grammar stage: it sees the sampled token first and,
+  // when the token leaves the grammar, masks every such token and samples again.
+  SamplerChain(const SamplingParams& params, std::unique_ptr<GrammarConstraint> constraint);
   ~SamplerChain();
   SamplerChain(SamplerChain&&) noexcept;
   SamplerChain& operator=(SamplerChain&&) noexcept;
 
   // Picks the next token id from one row of logits (one float per vocabulary entry, non-empty).
+  // With a constraint: a token it allows, or -1 when it allows none.
   int32_t Sample(std::span<const float> logits);
-  // Records a generated (or prompt) token for the penalties.
+  // Records a prompt token (or any token of the context) for the penalties.
   void Accept(int32_t token);
+  // Records a sampled token: the penalties see it and the constraint advances past it.
+  // InvalidArgument when the constraint does not allow it.
+  Status AcceptSampled(int32_t token);
+  // True when a grammar constrains the output.
+  bool constrained() const { return constraint_ != nullptr; }
+  // True when the grammar is complete and allows nothing more (generation should stop).
+  bool ConstraintComplete() const;
   // Forgets accepted tokens and restarts the random stream from the seed.
   void Reset();
   // The links in order, e.g. "penalties(...) -> top-k(40) -> ... -> dist(seed=42)", for logs.
@@ -80,11 +96,20 @@ class SamplerChain {
   const SamplingParams& params() const { return params_; }
 
  private:
+  int32_t SampleUnconstrained(std::span<const float> logits);
+  int32_t SampleMasked(std::span<const float> logits);
+  int32_t RunChain();  // the samplers over scratch_: the selected id or -1
+
   SamplingParams params_;
   uint64_t seed_;
   bool plain_argmax_;  // greedy with neutral penalties: argmax over the row, no candidate set
   std::vector<std::unique_ptr<Sampler>> samplers_;
   CandidateSet scratch_;
+  std::unique_ptr<GrammarConstraint> constraint_;
 };
+
+// A logit safe to sort: NaN (a broken model) would break the sorts' ordering, so it becomes
+// impossible (-inf) instead.
+inline float SafeLogit(float x) { return x != x ? -std::numeric_limits<float>::infinity() : x; }
 
 }  // namespace llm::engine

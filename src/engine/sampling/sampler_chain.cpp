@@ -5,6 +5,7 @@
 #include <random>
 #include <string>
 
+#include "engine/grammar/grammar_constraint.h"
 #include "engine/sampling/sampler.h"
 #include "engine/sampling/samplers.h"
 
@@ -74,10 +75,13 @@ Status ValidateSamplingParams(const SamplingParams& p) {
   return Status::Ok();
 }
 
-SamplerChain::SamplerChain(const SamplingParams& params)
+SamplerChain::SamplerChain(const SamplingParams& params) : SamplerChain(params, nullptr) {}
+
+SamplerChain::SamplerChain(const SamplingParams& params, std::unique_ptr<GrammarConstraint> constraint)
     : params_(params),
       seed_(ResolveSeed(params.seed)),
-      plain_argmax_(params.temperature <= 0.0f && PenaltiesAreNeutral(params)) {
+      plain_argmax_(params.temperature <= 0.0f && PenaltiesAreNeutral(params)),
+      constraint_(std::move(constraint)) {
   samplers_.push_back(MakePenaltySampler(params.repeat_penalty, params.repeat_last_n,
                                          params.frequency_penalty, params.presence_penalty));
   if (params.temperature <= 0.0f) {
@@ -97,14 +101,27 @@ SamplerChain& SamplerChain::operator=(SamplerChain&&) noexcept = default;
 
 int32_t SamplerChain::Sample(std::span<const float> logits) {
   if (logits.empty()) return -1;
+  if (constraint_ == nullptr) return SampleUnconstrained(logits);
+  // The constraint stage: most sampled tokens are allowed, so check that one first and only
+  // build the full mask when it is not. Resampling from the masked row gives each allowed
+  // token the same probability as masking first would.
+  const int32_t id = SampleUnconstrained(logits);
+  if (id >= 0 && constraint_->Allows(id)) return id;
+  return SampleMasked(logits);
+}
+
+int32_t SamplerChain::SampleUnconstrained(std::span<const float> logits) {
   if (plain_argmax_) return Argmax(logits);
   CandidateSet& c = scratch_;
   c.items.resize(logits.size());
   for (size_t i = 0; i < logits.size(); ++i) {
-    // A NaN (a broken model) would break the sorts' ordering: it becomes impossible instead.
-    const float logit = std::isnan(logits[i]) ? -std::numeric_limits<float>::infinity() : logits[i];
-    c.items[i] = TokenCandidate{static_cast<int32_t>(i), logit, 0.0f};
+    c.items[i] = TokenCandidate{static_cast<int32_t>(i), SafeLogit(logits[i]), 0.0f};
   }
+  return RunChain();
+}
+
+int32_t SamplerChain::RunChain() {
+  CandidateSet& c = scratch_;
   c.sorted = false;
   c.selected = -1;
   for (auto& sampler : samplers_) {
@@ -115,7 +132,7 @@ int32_t SamplerChain::Sample(std::span<const float> logits) {
 }
 
 std::string SamplerChain::Describe() const {
-  std::string out;
+  std::string out = constraint_ != nullptr ? "grammar" : "";
   for (const auto& sampler : samplers_) {
     if (!out.empty()) out += " -> ";
     out += sampler->Describe();

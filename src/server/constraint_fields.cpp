@@ -1,0 +1,77 @@
+#include "server/constraint_fields.h"
+
+#include <string>
+
+#include "engine/grammar/json_schema.h"
+#include "nlohmann/json.hpp"
+
+namespace llm::server {
+namespace {
+
+using nlohmann::json;
+
+const json* Field(const json& body, const char* key) {
+  auto it = body.find(key);
+  if (it == body.end() || it->is_null()) return nullptr;
+  return &*it;
+}
+
+// Parses GBNF text; a 400 about `param` when it does not parse.
+std::optional<ApiError> Compile(const std::string& gbnf, const char* what, const char* param,
+                                std::shared_ptr<const engine::Grammar>* out) {
+  auto grammar = engine::ParseGrammar(gbnf);
+  if (!grammar.ok()) return InvalidRequest(std::string(what) + grammar.status().message(), param);
+  *out = *grammar;
+  return std::nullopt;
+}
+
+std::optional<ApiError> ReadJsonSchema(const json& format, std::shared_ptr<const engine::Grammar>* out) {
+  const json* spec = Field(format, "json_schema");
+  if (spec == nullptr || !spec->is_object()) {
+    return InvalidRequest("'response_format.json_schema' must be an object with a 'schema'", "response_format");
+  }
+  if (const json* name = Field(*spec, "name"); name != nullptr && !name->is_string()) {
+    return InvalidRequest("'response_format.json_schema.name' must be a string", "response_format");
+  }
+  if (const json* strict = Field(*spec, "strict"); strict != nullptr && !strict->is_boolean()) {
+    return InvalidRequest("'response_format.json_schema.strict' must be a boolean", "response_format");
+  }
+  const json* schema = Field(*spec, "schema");
+  if (schema == nullptr || !(schema->is_object() || schema->is_boolean())) {
+    return InvalidRequest("'response_format.json_schema.schema' must be a JSON Schema object", "response_format");
+  }
+  auto gbnf = engine::JsonSchemaToGbnf(schema->dump());
+  if (!gbnf.ok()) return InvalidRequest("response_format: " + gbnf.status().message(), "response_format");
+  return Compile(*gbnf, "response_format: the schema's grammar is refused: ", "response_format", out);
+}
+
+std::optional<ApiError> ReadResponseFormat(const json& body, std::shared_ptr<const engine::Grammar>* out) {
+  const json* format = Field(body, "response_format");
+  if (format == nullptr) return std::nullopt;
+  const json* type = format->is_object() ? Field(*format, "type") : nullptr;
+  if (type == nullptr || !type->is_string()) {
+    return InvalidRequest("'response_format' must be an object with a 'type'", "response_format");
+  }
+  const std::string t = type->get<std::string>();
+  if (t == "text") return std::nullopt;
+  if (t == "json_object") return Compile(engine::AnyJsonObjectGbnf(), "", "response_format", out);
+  if (t == "json_schema") return ReadJsonSchema(*format, out);
+  return InvalidRequest("unsupported response_format type '" + t + "' (use text, json_object or json_schema)",
+                        "response_format");
+}
+
+}  // namespace
+
+std::optional<ApiError> ReadConstraint(const json& body, bool openai, std::shared_ptr<const engine::Grammar>* out) {
+  out->reset();
+  if (openai) {
+    if (auto e = ReadResponseFormat(body, out)) return e;
+  }
+  const json* grammar = Field(body, "grammar");
+  if (grammar == nullptr) return std::nullopt;
+  if (!grammar->is_string()) return InvalidRequest("'grammar' must be a string (GBNF)", "grammar");
+  if (*out) return InvalidRequest("'grammar' and 'response_format' cannot be combined", "grammar");
+  return Compile(grammar->get<std::string>(), "invalid grammar: ", "grammar", out);
+}
+
+}  // namespace llm::server

@@ -1,0 +1,21 @@
+// The request fields that constrain the output to a grammar: `grammar` (GBNF, native and
+// OpenAI routes) and OpenAI's `response_format` ({"type": "text" | "json_object" |
+// "json_schema", "json_schema": {"name", "schema", "strict"}}).
+#pragma once
+
+#include <memory>
+#include <optional>
+
+#include "engine/grammar/grammar.h"
+#include "nlohmann/json_fwd.hpp"
+#include "server/api_error.h"
+
+namespace llm::server {
+
+// Reads `grammar` and, when `openai`, `response_format` from `body` into *out (left null when
+// neither constrains the output). A 400 naming the field for a malformed value, an invalid
+// grammar (with its line and column), an unsupported schema keyword, or both fields at once.
+std::optional<ApiError> ReadConstraint(const nlohmann::json& body, bool openai,
+                                       std::shared_ptr<const engine::Grammar>* out);
+
+}  // namespace llm::server
