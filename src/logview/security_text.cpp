@@ -57,10 +57,12 @@ std::string RenderSecurityText(const Json& j, bool color) {
                  t["auth_failures"].get<uint64_t>(), t["refused_size"].get<uint64_t>(), t["refused_depth"].get<uint64_t>(),
                  t["refused_framing"].get<uint64_t>(), t["path_traversal"].get<uint64_t>(), t["injection"].get<uint64_t>(),
                  t["not_found_scans"].get<uint64_t>(), t["bursts"].get<uint64_t>());
-  out += "\n" + Heading("By client address", color);
+  out += "\n";
+  out += Heading("By client address", color);
   if (j["by_client"].empty()) out += "  (nothing suspicious)\n";
   for (const Json& row : j["by_client"]) Actor(out, row, "remote_addr", color);
-  out += "\n" + Heading("By API key name (anonymous: no accepted key)", color);
+  out += "\n";
+  out += Heading("By API key name (anonymous: no accepted key)", color);
   if (j["by_key"].empty()) out += "  (nothing suspicious)\n";
   for (const Json& row : j["by_key"]) Actor(out, row, "api_key_name", color);
   return out;

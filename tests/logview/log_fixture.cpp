@@ -207,7 +207,8 @@ std::vector<std::string> WriteRotated(const std::string& dir, const std::string&
   const size_t n = chunks.size();
   for (size_t i = 0; i < n; ++i) {
     const size_t number = n - 1 - i;  // chunk 0 is the oldest: the highest backup number
-    std::string path = dir + "/" + base + (number ? "." + std::to_string(number) : "");
+    std::string path = dir + "/" + base;
+    if (number) path += '.' + std::to_string(number);
     if (number && static_cast<int>(i) < gzip_backups) {
       path += ".gz";
       gzFile f = gzopen(path.c_str(), "wb");
