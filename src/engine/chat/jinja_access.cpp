@@ -54,7 +54,7 @@ Status UndefinedError(const Value& v) {
   return Status::InvalidArgument(what.empty() ? "undefined value" : what);
 }
 
-const Value& Arg(const CallArgs& args, size_t index, std::string_view name, const Value& fallback) {
+Value Arg(const CallArgs& args, size_t index, std::string_view name, const Value& fallback) {
   for (const auto& [key, value] : args.keyword) {
     if (key == name) return value;
   }

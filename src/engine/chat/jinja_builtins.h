@@ -37,7 +37,8 @@ Result<int64_t> Length(const Value& v);
 Result<std::string> ToJson(const Value& v, int indent, bool sort_keys,
                            std::string_view item_sep = {}, std::string_view key_sep = {});
 
-// The argument named `name` (keyword) or at `index` (positional), else `fallback`.
-const Value& Arg(const CallArgs& args, size_t index, std::string_view name, const Value& fallback);
+// The argument named `name` (keyword) or at `index` (positional), else `fallback` (a copy:
+// the fallback is often a temporary).
+Value Arg(const CallArgs& args, size_t index, std::string_view name, const Value& fallback);
 
 }  // namespace llm::engine::jinja

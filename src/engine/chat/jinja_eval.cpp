@@ -168,10 +168,11 @@ Status Evaluator::ExecFor(const Node& node, const Frame& f) {
     Flow flow = Flow::kNormal;
     return Exec(node.else_body, f, &flow);
   }
-  auto scope = std::make_shared<Scope>(f.scope);
-  const Frame inner{scope, f.out};
   for (size_t i = 0; i < items.size(); ++i) {
     LLM_RETURN_IF_ERROR(Step(node.line));
+    // Each iteration has a scope of its own: what one sets, the next does not see.
+    auto scope = std::make_shared<Scope>(f.scope);
+    const Frame inner{scope, f.out};
     LLM_RETURN_IF_ERROR(Assign(*node.target, items[i], *scope));
     scope->Set("loop", LoopObject(items, i));
     Flow flow = Flow::kNormal;
@@ -271,7 +272,7 @@ Result<Value> Evaluator::CallMacro(const Node& node, const std::weak_ptr<Scope>&
     for (const auto& kw : args.keyword) given = given || kw.first == node.params[i];
     if (!given) scope->Set(node.params[i], std::move(def));
   }
-  scope->Set("varargs", Value::MakeList(std::move(extra)));
+  scope->Set("varargs", Value::MakeList(std::move(extra), true));
   scope->Set("kwargs", kwargs);
   if (!caller.is_undefined()) scope->Set("caller", caller);
   ++call_depth_;

@@ -87,6 +87,19 @@ Result<ExprPtr> ExprParser::Expression(bool with_condition) {
   return expr;
 }
 
+Result<ExprPtr> ExprParser::TupleOrExpression() {
+  LLM_ASSIGN_OR_RETURN(ExprPtr first, Expression());
+  if (!ts_.Is(",")) return first;
+  auto tuple = MakeExpr(ExprKind::kTuple, first->line);
+  tuple->children.push_back(std::move(first));
+  while (ts_.Skip(",")) {
+    if (ts_.IsKind(TokenKind::kBlockEnd) || ts_.IsKind(TokenKind::kVarEnd)) break;
+    LLM_ASSIGN_OR_RETURN(ExprPtr item, Expression());
+    tuple->children.push_back(std::move(item));
+  }
+  return tuple;
+}
+
 Result<ExprPtr> ExprParser::Or() {
   LLM_ASSIGN_OR_RETURN(ExprPtr left, And());
   while (ts_.Skip("or")) {

@@ -41,6 +41,8 @@ class ExprParser {
   explicit ExprParser(TokenStream& ts) : ts_(ts) {}
   // A full expression; with_condition false stops before a trailing `if` (for-loop filters).
   Result<ExprPtr> Expression(bool with_condition = true);
+  // An expression, or a tuple of them when commas follow (`set a, b = 1, 2`, `{{ 1, 2 }}`).
+  Result<ExprPtr> TupleOrExpression();
   // An assignment target: a name, names separated by commas, or (namespaces) `ns.attr`.
   Result<ExprPtr> Target(bool allow_attribute);
   // Filters written after `|` in a filter block or a block set, each with a null operand.

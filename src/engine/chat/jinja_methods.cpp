@@ -83,13 +83,15 @@ Result<Value> Format(const Value& self, const CallArgs& args) {
       const std::string field = f.substr(i + 1, close - i - 1);
       const Value none;
       const Value* v = &none;
+      Value named;
       if (field.empty()) {
         v = next < args.positional.size() ? &args.positional[next++] : &none;
       } else if (std::isdigit(static_cast<unsigned char>(field[0]))) {
         const size_t k = std::stoul(field);
         v = k < args.positional.size() ? &args.positional[k] : &none;
       } else {
-        v = &Arg(args, SIZE_MAX, field, none);
+        named = Arg(args, SIZE_MAX, field, none);
+        v = &named;
       }
       if (v->is_undefined()) return Status::InvalidArgument("format field '" + field + "' missing");
       out += ToPythonString(*v);

@@ -95,7 +95,7 @@ Result<Body> StatementParser::BodyUntil(std::initializer_list<std::string_view> 
     }
   }
   if (ends.size() != 0 && ts_.IsKind(TokenKind::kEnd)) {
-    return ts_.Error("unclosed block: expected '" + std::string(*ends.begin()) + "'");
+    return ts_.Error("unclosed block: expected '" + std::string(*(ends.end() - 1)) + "'");
   }
   --depth_;
   return body;
@@ -103,7 +103,7 @@ Result<Body> StatementParser::BodyUntil(std::initializer_list<std::string_view> 
 
 Result<Node> StatementParser::Output() {
   Node node = MakeNode(NodeKind::kOutput, ts_.Next().line);
-  LLM_ASSIGN_OR_RETURN(node.expr, expr_.Expression());
+  LLM_ASSIGN_OR_RETURN(node.expr, expr_.TupleOrExpression());
   LLM_RETURN_IF_ERROR(ts_.ExpectKind(TokenKind::kVarEnd, "'}}'"));
   return node;
 }
@@ -188,7 +188,7 @@ Status StatementParser::Set(Node* node) {
   node->kind = NodeKind::kSet;
   LLM_ASSIGN_OR_RETURN(node->target, expr_.Target(true));
   if (ts_.Skip("=")) {
-    LLM_ASSIGN_OR_RETURN(node->expr, expr_.Expression());
+    LLM_ASSIGN_OR_RETURN(node->expr, expr_.TupleOrExpression());
     return ts_.ExpectKind(TokenKind::kBlockEnd, "'%}'");
   }
   node->kind = NodeKind::kSetBlock;  // {% set x %}...{% endset %}
