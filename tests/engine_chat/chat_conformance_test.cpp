@@ -13,20 +13,12 @@
 
 #include "engine/chat/chat_template.h"
 #include "common/shared_dir.h"
+#include "engine_chat/chat_test_data.h"
 
 namespace llm::engine {
 namespace {
 
 namespace fs = std::filesystem;
-
-fs::path TemplatesDir() { return test_support::SharedDir() / "testdata" / "chat-templates"; }
-
-std::string ReadFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
 
 std::vector<nlohmann::json> Cases() {
   std::vector<nlohmann::json> cases;

@@ -14,6 +14,7 @@
 #include <gtest/gtest.h>
 
 #include "common/shared_dir.h"
+#include "engine_chat/chat_test_data.h"
 
 namespace llm::engine {
 namespace {
@@ -31,8 +32,6 @@ std::string Binary() {
   const char* dir = std::getenv("LLM_BIN_DIR");
   return std::string(dir ? dir : LLM_BINARY_DIR "/bin") + "/llm-api";
 }
-
-fs::path TemplatesDir() { return test_support::SharedDir() / "testdata" / "chat-templates"; }
 
 // Single quotes for the shell.
 std::string Quote(const std::string& s) {

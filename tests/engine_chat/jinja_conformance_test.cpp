@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "common/shared_dir.h"
+#include "engine_chat/chat_test_data.h"
 #include "engine/chat/chat_template.h"
 
 namespace llm::engine {
@@ -20,15 +21,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using Json = nlohmann::ordered_json;
-
-fs::path TemplatesDir() { return test_support::SharedDir() / "testdata" / "chat-templates"; }
-
-std::string ReadFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
 
 std::vector<Json> Rows(const std::string& file) {
   std::vector<Json> rows;

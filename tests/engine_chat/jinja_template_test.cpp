@@ -124,6 +124,8 @@ TEST(JinjaTests, MatchJinja2) {
                    "{{ none is none }} {{ 1 is true }} {{ false is false }} "
                    "{{ range is callable }} {{ x is not defined }} {{ 1 is not none }}"),
             "True True True False True True True False True True True True");
+  EXPECT_EQ(Render("{{ x is sameas false }} {{ false is sameas false }} {{ 0 is sameas false }}"),
+            "False True False");
 }
 
 TEST(JinjaFilters, StringFilters) {
@@ -136,6 +138,18 @@ TEST(JinjaFilters, StringFilters) {
                    "{{ 'a\\n\\nb' | indent(2, blank=true) }}|{{ 'a\\nb\\n' | indent('> ') }}|"),
             "a\n    b\n\n    c|  a\n  b|a\n  \n  b|a\n> b\n|");
   EXPECT_EQ(Render("{{ 'one two  three' | wordcount }}"), "3");
+}
+
+TEST(JinjaFilters, CaseChangesCoverLatinGreekAndCyrillic) {
+  EXPECT_EQ(Render("{{ 'héllo wörld' | upper }} {{ 'héllo' | title }} {{ 'ÉCOLE' | lower }} "
+                   "{{ 'ΣΟΦΊΑ' | lower }} {{ 'привет мир' | title }} {{ 'łódź' | upper }}"),
+            "HÉLLO WÖRLD Héllo école σοφία Привет Мир ŁÓDŹ");
+}
+
+TEST(JinjaFilters, FormattingFilters) {
+  EXPECT_EQ(Render("{{ [1,2,3] | batch(2) | list }} {{ '%s-%d' | format('a', 3) }} "
+                   "{{ 'abc' | center(9) }}| {{ 'hello world foo' | truncate(9) }}"),
+            "[[1, 2], [3]] a-3    abc   | hello...");
 }
 
 TEST(JinjaFilters, ConversionsAndDefaults) {

@@ -315,12 +315,8 @@ Result<ExprPtr> ExprParser::Postfix(ExprPtr node) {
       node = std::move(e);
     } else if (ts_.Skip("[")) {
       LLM_ASSIGN_OR_RETURN(node, Subscript(std::move(node)));
-    } else if (ts_.Is("(")) {
-      ts_.Next();
-      auto call = MakeExpr(ExprKind::kCall, node->line);
-      call->children.push_back(std::move(node));
-      LLM_RETURN_IF_ERROR(CallArguments(call.get()));
-      node = std::move(call);
+    } else if (ts_.Skip("(")) {
+      LLM_ASSIGN_OR_RETURN(node, Call(std::move(node)));
     } else {
       return node;
     }
@@ -355,6 +351,14 @@ Result<ExprPtr> ExprParser::Subscript(ExprPtr node) {
   return e;
 }
 
+// After "(": a call of `callee`.
+Result<ExprPtr> ExprParser::Call(ExprPtr callee) {
+  auto call = MakeExpr(ExprKind::kCall, callee->line);
+  call->children.push_back(std::move(callee));
+  LLM_RETURN_IF_ERROR(CallArguments(call.get()));
+  return call;
+}
+
 // After "(": positional and keyword arguments up to ")".
 Status ExprParser::CallArguments(Expr* call) {
   while (!ts_.Is(")")) {
@@ -380,12 +384,8 @@ Result<ExprPtr> ExprParser::FilterTail(ExprPtr node) {
       LLM_ASSIGN_OR_RETURN(node, Filter(std::move(node)));
     } else if (ts_.Is("is")) {
       LLM_ASSIGN_OR_RETURN(node, Test(std::move(node)));
-    } else if (ts_.Is("(")) {
-      ts_.Next();
-      auto call = MakeExpr(ExprKind::kCall, node->line);
-      call->children.push_back(std::move(node));
-      LLM_RETURN_IF_ERROR(CallArguments(call.get()));
-      node = std::move(call);
+    } else if (ts_.Skip("(")) {
+      LLM_ASSIGN_OR_RETURN(node, Call(std::move(node)));
     } else {
       return node;
     }

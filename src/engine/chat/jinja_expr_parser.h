@@ -70,6 +70,7 @@ class ExprParser {
   Result<ExprPtr> FilterTail(ExprPtr node);
   Result<ExprPtr> Filter(ExprPtr operand);
   Result<ExprPtr> Test(ExprPtr operand);
+  Result<ExprPtr> Call(ExprPtr callee);
   Status CallArguments(Expr* call);
   Result<ExprPtr> Binary(ExprPtr left, std::string op, ExprPtr right, ExprKind kind);
 

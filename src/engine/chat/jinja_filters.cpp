@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 
 #include "engine/chat/jinja_builtins.h"
@@ -317,15 +318,90 @@ Result<Value> Escape(const Value& v, const CallArgs&) {
   return Value(std::move(out));
 }
 
-Result<Value> TitleFilter(const Value& v, const CallArgs&) {
-  // Jinja's title: words start after whitespace, '-', and opening brackets.
+// Jinja's `truncate`: text longer than length + leeway is cut at a word and ends with `end`.
+Result<Value> Truncate(const Value& v, const CallArgs& args) {
+  const std::vector<std::string> cps = SplitCodePoints(ToPythonString(v));
+  const Value length = Arg(args, 0, "length", Value(int64_t{255}));
+  const bool killwords = Arg(args, 1, "killwords", kFalse).Truthy();
+  const std::string end = ToPythonString(Arg(args, 2, "end", Value("...")));
+  const Value leeway = Arg(args, 3, "leeway", Value(int64_t{5}));
+  if (!length.is_int() || !leeway.is_int()) return Status::InvalidArgument("truncate needs integers");
+  if (static_cast<int64_t>(cps.size()) <= length.as_int() + leeway.as_int()) return Value(ToPythonString(v));
+  const int64_t keep = std::max<int64_t>(0, length.as_int() - static_cast<int64_t>(CodePointCount(end)));
+  std::string head;
+  for (int64_t i = 0; i < keep && i < static_cast<int64_t>(cps.size()); ++i) head += cps[static_cast<size_t>(i)];
+  if (!killwords) {
+    const size_t space = head.rfind(' ');
+    if (space != std::string::npos) head.resize(space);
+  }
+  return Value(head + end);
+}
+
+Result<Value> Center(const Value& v, const CallArgs& args) {
+  const std::string s = ToPythonString(v);
+  const Value width = Arg(args, 0, "width", Value(int64_t{80}));
+  if (!width.is_int()) return Status::InvalidArgument("center needs an integer width");
+  const int64_t w = std::min<int64_t>(width.as_int(), 1 << 20);
+  const auto n = static_cast<int64_t>(CodePointCount(s));
+  if (w <= n) return Value(s);
+  const int64_t margin = w - n;
+  const int64_t left = margin / 2 + (margin & w & 1);  // as CPython's str.center
+  return Value(std::string(static_cast<size_t>(left), ' ') + s +
+               std::string(static_cast<size_t>(margin - left), ' '));
+}
+
+Result<Value> Batch(const Value& v, const CallArgs& args) {
+  LLM_ASSIGN_OR_RETURN(std::vector<Value> items, Iterate(v));
+  const Value count = Arg(args, 0, "linecount", kNone);
+  if (!count.is_int() || count.as_int() <= 0) return Status::InvalidArgument("batch needs a positive count");
+  const Value fill = Arg(args, 1, "fill_with", kNone);
+  const auto n = static_cast<size_t>(count.as_int());
+  std::vector<Value> out;
+  for (size_t i = 0; i < items.size(); i += n) {
+    std::vector<Value> group(items.begin() + static_cast<std::ptrdiff_t>(i),
+                             items.begin() + static_cast<std::ptrdiff_t>(std::min(i + n, items.size())));
+    while (!fill.is_none() && group.size() < n) group.push_back(fill);
+    out.push_back(Value::MakeList(std::move(group)));
+  }
+  return Value::MakeList(std::move(out));
+}
+
+// Jinja's `format`: Python's printf-style `text % args` for %s, %r, %d, %i, %f and %%.
+Result<Value> Format(const Value& v, const CallArgs& args) {
+  const std::string f = ToPythonString(v);
   std::string out;
-  bool word_start = true;
-  for (char c : ToPythonString(v)) {
-    const auto u = static_cast<unsigned char>(c);
-    const bool boundary = std::isspace(u) || c == '-' || c == '(' || c == '{' || c == '[' || c == '<';
-    out += static_cast<char>(boundary ? c : word_start ? std::toupper(u) : std::tolower(u));
-    word_start = boundary;
+  size_t next = 0;
+  for (size_t i = 0; i < f.size(); ++i) {
+    if (f[i] != '%') {
+      out += f[i];
+      continue;
+    }
+    if (++i >= f.size()) return Status::InvalidArgument("incomplete format");
+    const char spec = f[i];
+    if (spec == '%') {
+      out += '%';
+      continue;
+    }
+    if (next >= args.positional.size()) return Status::InvalidArgument("not enough arguments for format string");
+    const Value& arg = args.positional[next++];
+    if (spec == 's') {
+      out += ToPythonString(arg);
+    } else if (spec == 'r') {
+      out += ToPythonRepr(arg);
+    } else if ((spec == 'd' || spec == 'i' || spec == 'f') && arg.is_number()) {
+      char buf[64];
+      if (spec == 'f') {
+        std::snprintf(buf, sizeof(buf), "%f", arg.as_double());
+      } else {
+        std::snprintf(buf, sizeof(buf), "%lld", static_cast<long long>(arg.as_double()));
+      }
+      out += buf;
+    } else {
+      return Status::InvalidArgument(std::string("unsupported format character '") + spec + "'");
+    }
+  }
+  if (next < args.positional.size()) {
+    return Status::InvalidArgument("not all arguments converted during string formatting");
   }
   return Value(std::move(out));
 }
@@ -354,7 +430,11 @@ Result<Value> ApplyFilter(std::string_view name, const Value& v, const CallArgs&
     if (name != "string" && name != "replace" && v.is_undefined()) return Value("");
     return StringFilter(v, name, args);
   }
-  if (name == "title") return TitleFilter(v, args);
+  if (name == "title") return Value(TitleWords(ToPythonString(v)));
+  if (name == "truncate") return Truncate(v, args);
+  if (name == "center") return Center(v, args);
+  if (name == "batch") return Batch(v, args);
+  if (name == "format") return Format(v, args);
   if (name == "length" || name == "count") {
     LLM_ASSIGN_OR_RETURN(int64_t n, Length(v));
     return Value(n);

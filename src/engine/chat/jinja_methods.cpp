@@ -275,34 +275,4 @@ std::string ReplaceText(std::string_view s, std::string_view from, std::string_v
   return out;
 }
 
-std::string UpperText(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return out;
-}
-
-std::string LowerText(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-std::string TitleText(std::string_view s) {
-  std::string out(s);
-  bool prev_cased = false;
-  for (char& c : out) {
-    const auto u = static_cast<unsigned char>(c);
-    const bool alpha = std::isalpha(u) != 0;
-    if (alpha) c = static_cast<char>(prev_cased ? std::tolower(u) : std::toupper(u));
-    prev_cased = alpha;
-  }
-  return out;
-}
-
-std::string CapitalizeText(std::string_view s) {
-  std::string out = LowerText(s);
-  if (!out.empty()) out[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(out[0])));
-  return out;
-}
-
 }  // namespace llm::engine::jinja

@@ -21,10 +21,13 @@ std::vector<std::string> SplitText(std::string_view s, const Value& sep, int64_t
 // Python's str.replace with a count (negative: all).
 std::string ReplaceText(std::string_view s, std::string_view from, std::string_view to,
                         int64_t count);
-// Python's str.title and str.capitalize on ASCII letters.
-std::string TitleText(std::string_view s);
-std::string CapitalizeText(std::string_view s);
+// Python's str.upper, str.lower, str.title and str.capitalize for the letters of Latin,
+// Greek and Cyrillic (other text is left as it is); jinja_case.cpp.
 std::string UpperText(std::string_view s);
 std::string LowerText(std::string_view s);
+std::string TitleText(std::string_view s);
+std::string CapitalizeText(std::string_view s);
+// Jinja's `title` filter: each word (after whitespace, '-' or an opening bracket) capitalised.
+std::string TitleWords(std::string_view s);
 
 }  // namespace llm::engine::jinja

@@ -45,7 +45,10 @@ Result<bool> ApplyTest(std::string_view name, const Value& v, const CallArgs& ar
   if (name == "iterable") return v.is_string() || v.is_list() || v.is_mapping() || v.is_undefined();
   if (name == "sequence") return v.is_string() || v.is_list() || v.is_mapping();
   if (name == "callable") return v.is_callable();
-  if (name == "equalto" || name == "eq" || name == "==" || name == "sameas") return Equals(v, arg);
+  if (name == "equalto" || name == "eq" || name == "==") return Equals(v, arg);
+  if (name == "sameas") {  // Python's `is`: the same kind of value as well as an equal one
+    return v.TypeName() == arg.TypeName() && Equals(v, arg);
+  }
   if (name == "ne" || name == "!=") return !Equals(v, arg);
   if (name == "lt" || name == "<" || name == "gt" || name == ">" || name == "le" ||
       name == "<=" || name == "ge" || name == ">=" || name == "greaterthan" || name == "lessthan") {

@@ -129,6 +129,8 @@ Result<bool> LessThan(const Value& a, const Value& b);
 // The number of code points of UTF-8 text, and the code points as separate strings (Python
 // indexes, slices and iterates strings by code point).
 size_t CodePointCount(std::string_view s);
+// Appends the UTF-8 encoding of the code point `cp` (at most U+10FFFF).
+void AppendUtf8(std::string& out, char32_t cp);
 std::vector<std::string> SplitCodePoints(std::string_view s);
 
 }  // namespace llm::engine::jinja
