@@ -29,7 +29,10 @@ Result<std::string> ReadText(const std::string& path) {
 Status ReadModelTemplate(const std::string& path, engine::ChatTemplateJob* job) {
   LLM_ASSIGN_OR_RETURN(auto file, engine::GgufFile::Open(path));
   auto source = file->GetString("tokenizer.chat_template");
-  if (!source.ok()) return Status::NotFound(path + ": the model has no tokenizer.chat_template");
+  if (!source.ok()) {
+    return Status::NotFound(path + ": the model has no tokenizer.chat_template (the server uses "
+                            "ChatML for it)");
+  }
   job->source = *source;
   LLM_ASSIGN_OR_RETURN(std::vector<std::string> tokens,
                        file->GetStringArray("tokenizer.ggml.tokens"));

@@ -30,6 +30,10 @@ Status Evaluator::Step(int line) {
                                    " steps");
 }
 
+Status Evaluator::TooDeep(int line) const {
+  return Status::ResourceExhausted("template nested too deeply at line " + std::to_string(line));
+}
+
 Status Evaluator::Append(std::string* out, std::string_view text) {
   output_bytes_ += text.size();
   if (output_bytes_ > options_.max_output_bytes) {
@@ -56,6 +60,8 @@ Status Evaluator::Exec(const std::vector<Node>& body, const Frame& f, Flow* flow
 
 Status Evaluator::ExecNode(const Node& node, const Frame& f, Flow* flow) {
   LLM_RETURN_IF_ERROR(Step(node.line));
+  const DepthGuard guard(depth_);
+  if (depth_ > kMaxDepth) return TooDeep(node.line);
   switch (node.kind) {
     case NodeKind::kText: return Append(f.out, node.text);
     case NodeKind::kOutput: {

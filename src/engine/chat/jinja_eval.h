@@ -72,10 +72,22 @@ class Evaluator {
   // template raised itself goes out unchanged).
   Status AtLine(Status status, int line) const;
   Status Step(int line);
+  // Counts nested evaluation (expressions, statements, macro calls) against kMaxDepth.
+  struct DepthGuard {
+    explicit DepthGuard(int& depth) : depth_(depth) { ++depth_; }
+    ~DepthGuard() { --depth_; }
+    DepthGuard(const DepthGuard&) = delete;
+    DepthGuard& operator=(const DepthGuard&) = delete;
+    int& depth_;
+  };
+  Status TooDeep(int line) const;
+  // The deepest evaluation a render may nest, far below what exhausts a thread's stack.
+  static constexpr int kMaxDepth = 512;
 
   const RenderOptions& options_;
   uint64_t steps_ = 0;
   int call_depth_ = 0;
+  int depth_ = 0;
   size_t output_bytes_ = 0;
   bool raised_ = false;
 };

@@ -114,6 +114,8 @@ Result<Value> Evaluator::Arithmetic(const std::string& op, const Value& a, const
 
 Result<Value> Evaluator::Eval(const Expr& e, Scope& scope) {
   LLM_RETURN_IF_ERROR(Step(e.line));
+  const DepthGuard guard(depth_);
+  if (depth_ > kMaxDepth) return TooDeep(e.line);
   switch (e.kind) {
     case ExprKind::kLiteral: return e.literal;
     case ExprKind::kName: {

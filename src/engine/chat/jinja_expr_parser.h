@@ -14,7 +14,7 @@ namespace llm::engine::jinja {
 
 // The most nested expressions or blocks a template may have: deeper input is refused rather
 // than allowed to exhaust the stack.
-inline constexpr int kMaxNesting = 200;
+inline constexpr int kMaxNesting = 100;
 
 class TokenStream {
  public:
