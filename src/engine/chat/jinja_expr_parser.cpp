@@ -1,5 +1,6 @@
 #include "engine/chat/jinja_expr_parser.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdlib>
 
@@ -100,23 +101,36 @@ Result<ExprPtr> ExprParser::TupleOrExpression() {
   return tuple;
 }
 
-Result<ExprPtr> ExprParser::Or() {
-  LLM_ASSIGN_OR_RETURN(ExprPtr left, And());
-  while (ts_.Skip("or")) {
-    LLM_ASSIGN_OR_RETURN(ExprPtr right, And());
-    LLM_ASSIGN_OR_RETURN(left, Binary(std::move(left), "or", std::move(right), ExprKind::kOr));
+// One left-associative level of binary operators over `operand`.
+Result<ExprPtr> ExprParser::LeftAssociative(Result<ExprPtr> (ExprParser::*operand)(),
+                                            std::initializer_list<std::string_view> ops,
+                                            ExprKind kind) {
+  LLM_ASSIGN_OR_RETURN(ExprPtr left, (this->*operand)());
+  while (std::any_of(ops.begin(), ops.end(), [&](std::string_view op) { return ts_.Is(op); })) {
+    std::string op = ts_.Next().text;
+    LLM_ASSIGN_OR_RETURN(ExprPtr right, (this->*operand)());
+    LLM_ASSIGN_OR_RETURN(left, Binary(std::move(left), std::move(op), std::move(right), kind));
   }
   return left;
 }
 
+Result<ExprPtr> ExprParser::Or() { return LeftAssociative(&ExprParser::And, {"or"}, ExprKind::kOr); }
 Result<ExprPtr> ExprParser::And() {
-  LLM_ASSIGN_OR_RETURN(ExprPtr left, Not());
-  while (ts_.Skip("and")) {
-    LLM_ASSIGN_OR_RETURN(ExprPtr right, Not());
-    LLM_ASSIGN_OR_RETURN(left, Binary(std::move(left), "and", std::move(right), ExprKind::kAnd));
-  }
-  return left;
+  return LeftAssociative(&ExprParser::Not, {"and"}, ExprKind::kAnd);
 }
+Result<ExprPtr> ExprParser::Math1() {
+  return LeftAssociative(&ExprParser::Concat, {"+", "-"}, ExprKind::kBinary);
+}
+Result<ExprPtr> ExprParser::Concat() {
+  return LeftAssociative(&ExprParser::Math2, {"~"}, ExprKind::kBinary);
+}
+Result<ExprPtr> ExprParser::Math2() {
+  return LeftAssociative(&ExprParser::Pow, {"*", "/", "//", "%"}, ExprKind::kBinary);
+}
+Result<ExprPtr> ExprParser::Pow() {
+  return LeftAssociative(&ExprParser::FilteredUnary, {"**"}, ExprKind::kBinary);
+}
+Result<ExprPtr> ExprParser::FilteredUnary() { return Unary(true); }
 
 Result<ExprPtr> ExprParser::Not() {
   DepthGuard guard(depth_);
@@ -154,44 +168,6 @@ Result<ExprPtr> ExprParser::Compare() {
     cmp->children.push_back(std::move(right));
   }
   return cmp ? std::move(cmp) : std::move(first);
-}
-
-Result<ExprPtr> ExprParser::Math1() {
-  LLM_ASSIGN_OR_RETURN(ExprPtr left, Concat());
-  while (ts_.Is("+") || ts_.Is("-")) {
-    std::string op = ts_.Next().text;
-    LLM_ASSIGN_OR_RETURN(ExprPtr right, Concat());
-    LLM_ASSIGN_OR_RETURN(left, Binary(std::move(left), op, std::move(right), ExprKind::kBinary));
-  }
-  return left;
-}
-
-Result<ExprPtr> ExprParser::Concat() {
-  LLM_ASSIGN_OR_RETURN(ExprPtr left, Math2());
-  while (ts_.Skip("~")) {
-    LLM_ASSIGN_OR_RETURN(ExprPtr right, Math2());
-    LLM_ASSIGN_OR_RETURN(left, Binary(std::move(left), "~", std::move(right), ExprKind::kBinary));
-  }
-  return left;
-}
-
-Result<ExprPtr> ExprParser::Math2() {
-  LLM_ASSIGN_OR_RETURN(ExprPtr left, Pow());
-  while (ts_.Is("*") || ts_.Is("/") || ts_.Is("//") || ts_.Is("%")) {
-    std::string op = ts_.Next().text;
-    LLM_ASSIGN_OR_RETURN(ExprPtr right, Pow());
-    LLM_ASSIGN_OR_RETURN(left, Binary(std::move(left), op, std::move(right), ExprKind::kBinary));
-  }
-  return left;
-}
-
-Result<ExprPtr> ExprParser::Pow() {
-  LLM_ASSIGN_OR_RETURN(ExprPtr left, Unary(true));
-  while (ts_.Skip("**")) {
-    LLM_ASSIGN_OR_RETURN(ExprPtr right, Unary(true));
-    LLM_ASSIGN_OR_RETURN(left, Binary(std::move(left), "**", std::move(right), ExprKind::kBinary));
-  }
-  return left;
 }
 
 Result<ExprPtr> ExprParser::Unary(bool with_filter) {

@@ -2,6 +2,7 @@
 // and the precedence-climbing expression grammar of Jinja2.
 #pragma once
 
+#include <initializer_list>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -60,6 +61,9 @@ class ExprParser {
   Result<ExprPtr> Concat();
   Result<ExprPtr> Math2();
   Result<ExprPtr> Pow();
+  Result<ExprPtr> FilteredUnary();
+  Result<ExprPtr> LeftAssociative(Result<ExprPtr> (ExprParser::*operand)(),
+                                  std::initializer_list<std::string_view> ops, ExprKind kind);
   Result<ExprPtr> Unary(bool with_filter);
   Result<ExprPtr> Primary();
   Result<ExprPtr> Parenthesised(int line);

@@ -3,36 +3,16 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 
 #include "engine/chat/jinja_builtins.h"
 
 namespace llm::engine::jinja {
 namespace {
 
-// A JSON string literal with ensure_ascii=False: only '"', '\\' and control characters escaped.
+// A JSON string literal as json.dumps writes it with ensure_ascii=False: only '"', '\\' and
+// control characters escaped (nlohmann's escaping is the same).
 void AppendJsonString(std::string& out, const std::string& s) {
-  out += '"';
-  for (char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof(buf), "\\u%04x", static_cast<unsigned char>(c));
-          out += buf;
-        } else {
-          out += c;
-        }
-    }
-  }
-  out += '"';
+  out += nlohmann::json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 struct JsonWriter {
