@@ -13,6 +13,7 @@
 
 #include <gtest/gtest.h>
 
+#include "common/run_command.h"
 #include "common/shared_dir.h"
 #include "engine_chat/chat_test_data.h"
 
@@ -22,10 +23,11 @@ namespace {
 namespace fs = std::filesystem;
 using Json = nlohmann::ordered_json;
 
+// What the command printed on stdout and stderr, and its exit status.
 struct CommandRun {
   int exit_code = -1;
-  std::string out;  // stdout
-  std::string err;  // stderr
+  std::string out;
+  std::string err;
 };
 
 std::string Binary() {
@@ -57,19 +59,10 @@ class ChatTemplateCommand : public ::testing::Test {
   }
 
   CommandRun Run(const std::string& args) {
-    CommandRun run;
     const std::string err = (dir_ / "stderr").string();
-    const std::string command = Binary() + " chat-template " + args + " 2>" + err;
-    FILE* pipe = popen(command.c_str(), "r");
-    if (pipe == nullptr) return run;
-    std::array<char, 4096> buf;
-    size_t n;
-    while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) run.out.append(buf.data(), n);
-    const int status = pclose(pipe);
-    run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    std::ifstream in(err);
-    run.err.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-    return run;
+    const test_support::CommandRun run =
+        test_support::RunCommand(Binary() + " chat-template " + args + " 2>" + err);
+    return {run.exit_code, run.out, ReadFile(err)};
   }
 
   // The command line for one row of tools.jsonl.
