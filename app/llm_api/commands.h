@@ -8,5 +8,6 @@ int RunServe(int argc, char** argv);     // serve_command.cpp
 int RunGenerate(int argc, char** argv);  // <name>_command.cpp
 int RunTokenize(int argc, char** argv);  // <name>_command.cpp
 int RunInspect(int argc, char** argv);   // <name>_command.cpp
+int RunChatTemplate(int argc, char** argv);  // chat_template_command.cpp
 
 }  // namespace llm::app

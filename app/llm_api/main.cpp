@@ -18,11 +18,13 @@ constexpr Command kCommands[] = {
     {"generate", "generate text from a prompt with a GGUF model", llm::app::RunGenerate},
     {"tokenize", "print the token ids of a text", llm::app::RunTokenize},
     {"inspect", "print a GGUF file's metadata and tensor table", llm::app::RunInspect},
+    {"chat-template", "print the prompt a chat template makes of a conversation",
+     llm::app::RunChatTemplate},
 };
 
 void PrintUsage(std::FILE* out) {
   std::fprintf(out, "llm-api %s\n\nUsage: llm-api <command> [options]\n\nCommands:\n", LLM_API_VERSION);
-  for (const Command& c : kCommands) std::fprintf(out, "  %-10s %s\n", c.name, c.summary);
+  for (const Command& c : kCommands) std::fprintf(out, "  %-14s %s\n", c.name, c.summary);
   std::fprintf(out, "\nRun 'llm-api <command> --help' for the options of a command.\n");
 }
 

@@ -54,6 +54,15 @@ Response Fail(RequestContext& ctx, ResponseShaper& shaper, const std::string& mo
   return shaper.Error(ctx, e);
 }
 
+// A chat template's failure: 400 for a conversation the template refuses or cannot render
+// (its raise_exception message, or the error with the template line), 500 when the template
+// itself ran past the interpreter's limits.
+ApiError TemplateError(const Status& status) {
+  if (status.code() == StatusCode::kInvalidArgument) return InvalidRequest(status.message(), "messages");
+  return ApiError{500, "ChatTemplateError", "the model's chat template failed: " + status.message(),
+                  "messages", "chat_template_error", 0};
+}
+
 // The prompt text of a request: the text itself, or the conversation rendered by the model's
 // chat template with the assistant's opening.
 Result<std::string> PromptText(const GenerationRequest& r, const ServedModel& m) {
@@ -88,7 +97,7 @@ std::optional<Response> GenerationHandler::Prepare(RequestContext& ctx, Job& job
   job.shaper->set_model(job.model_name);
 
   Result<std::string> prompt = PromptText(req, *job.model);
-  if (!prompt.ok()) return Fail(ctx, *job.shaper, job.model_name, InvalidRequest(prompt.status().message(), "messages"));
+  if (!prompt.ok()) return Fail(ctx, *job.shaper, job.model_name, TemplateError(prompt.status()));
   const std::string& bos_text = job.model->model->info().bos_text;
   // A template that writes the BOS text itself must not get a second BOS.
   const bool add_bos = !(req.kind == PromptKind::kChat && !bos_text.empty() && prompt->rfind(bos_text, 0) == 0);

@@ -22,7 +22,7 @@ Result<std::shared_ptr<const ServedModel>> LoadServedModel(const ModelFile& file
     if (tmpl.ok()) {
       served->chat_template = std::move(tmpl).value();
     } else {
-      served->chat_template_note = "template not recognised, using ChatML: " + tmpl.status().message();
+      served->chat_template_note = "template not usable, using ChatML: " + tmpl.status().message();
     }
   } else {
     served->chat_template_note = "no chat template in the file, using ChatML";

@@ -13,20 +13,12 @@
 
 #include "engine/chat/chat_template.h"
 #include "common/shared_dir.h"
+#include "engine_chat/chat_test_data.h"
 
 namespace llm::engine {
 namespace {
 
 namespace fs = std::filesystem;
-
-fs::path TemplatesDir() { return test_support::SharedDir() / "testdata" / "chat-templates"; }
-
-std::string ReadFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
 
 std::vector<nlohmann::json> Cases() {
   std::vector<nlohmann::json> cases;
@@ -69,6 +61,7 @@ TEST(ChatConformance, EveryExpectedRenderingIsIdentical) {
     ASSERT_FALSE(source.empty()) << name;
     auto tmpl = ChatTemplate::FromSource(source, c.at("bos_token"), c.at("eos_token"));
     ASSERT_TRUE(tmpl.ok()) << name << ": " << tmpl.status().ToString();
+    tmpl->set_clock(nullptr);  // the rows were made by a transformers without strftime_now
     const auto messages = Messages(c.at("messages"));
     auto text = tmpl->Render(messages, c.at("add_generation_prompt").get<bool>());
     ASSERT_TRUE(text.ok()) << name << ": " << text.status().ToString();
@@ -111,12 +104,12 @@ TEST(ChatConformance, RecognisesTheFamilyOfEachTemplate) {
   }
 }
 
-// Re-indenting a template (more spaces, blank lines, tabs) changes neither the family nor
-// the rendering.
-TEST(ChatConformance, WhitespaceChangesDoNotMatter) {
+// Re-indenting a template (more spaces, blank lines, tabs) does not change the family the
+// recogniser reads (the interpreter renders the new whitespace, as Jinja would).
+TEST(ChatConformance, WhitespaceChangesDoNotChangeTheFamily) {
   for (const auto& c : Cases()) {
     if (c.contains("error")) continue;
-    std::string source = ReadFile(TemplatesDir() / c.at("template").get<std::string>());
+    const std::string source = ReadFile(TemplatesDir() / c.at("template").get<std::string>());
     std::string reformatted;
     for (size_t i = 0; i < source.size(); ++i) {
       reformatted.push_back(source[i]);
@@ -126,11 +119,10 @@ TEST(ChatConformance, WhitespaceChangesDoNotMatter) {
         reformatted += "\n\t  ";
       }
     }
+    auto original = ChatTemplate::FromSource(source, "", "");
     auto tmpl = ChatTemplate::FromSource(reformatted, c.at("bos_token"), c.at("eos_token"));
-    ASSERT_TRUE(tmpl.ok()) << c.at("template") << ": " << tmpl.status().ToString();
-    auto text = tmpl->Render(Messages(c.at("messages")), true);
-    ASSERT_TRUE(text.ok()) << text.status().ToString();
-    EXPECT_EQ(*text, c.at("expected").get<std::string>()) << c.at("template");
+    ASSERT_TRUE(original.ok() && tmpl.ok()) << c.at("template");
+    EXPECT_EQ(tmpl->family(), original->family()) << c.at("template");
   }
 }
 

@@ -56,12 +56,19 @@ constexpr const char* kGemma3 =
     "    {%- if (message['role'] == 'user') != (loop.index0 % 2 == 0) -%}\n"
     "        {{ raise_exception(\"Conversation roles must alternate "
     "user/assistant/user/assistant/...\") }}\n    {%- endif -%}\n"
+    "    {%- if message['role'] == 'assistant' -%}{%- set role = 'model' -%}\n"
+    "    {%- else -%}{%- set role = message['role'] -%}{%- endif -%}\n"
     "    {{ '<start_of_turn>' + role + '\\n' + (first_user_prefix if loop.first else \"\") }}\n"
-    "    {{ message['content'] | trim }}\n    {{ '<end_of_turn>\\n' }}\n{%- endfor -%}\n"
+    "    {%- if message['content'] is string -%}{{ message['content'] | trim }}{%- endif -%}\n"
+    "    {{ '<end_of_turn>\\n' }}\n{%- endfor -%}\n"
     "{%- if add_generation_prompt -%}\n    {{'<start_of_turn>model\\n'}}\n{%- endif -%}\n";
 
 // Mistral v0.3: like Nemo with a space after [INST].
 constexpr const char* kMistralV3 =
+    "{%- if messages[0][\"role\"] == \"system\" %}\n"
+    "    {%- set system_message = messages[0][\"content\"] %}\n"
+    "    {%- set loop_messages = messages[1:] %}\n"
+    "{%- else %}\n    {%- set loop_messages = messages %}\n{%- endif %}\n"
     "{{- bos_token }}\n{%- for message in loop_messages %}\n"
     "    {%- if message[\"role\"] == \"user\" %}\n"
     "        {%- if loop.last and system_message is defined %}\n"
@@ -72,8 +79,11 @@ constexpr const char* kMistralV3 =
     "        {{- \" \" + message[\"content\"]|trim + eos_token}}\n    {%- endif %}\n"
     "{%- endfor %}\n";
 
-// DeepSeek-R1 (markers only; the renderer follows the distilled models' template).
+// DeepSeek-R1 (the distilled models' template without its tool-call branches).
 constexpr const char* kDeepSeekR1 =
+    "{% set ns = namespace(system_prompt='') %}{%- for message in messages %}"
+    "{%- if message['role'] == 'system' %}{% set ns.system_prompt = message['content'] %}"
+    "{%- endif %}{%- endfor %}"
     "{{bos_token}}{{ns.system_prompt}}{%- for message in messages %}"
     "{%- if message['role'] == 'user' %}{{'<｜User｜>' + message['content']}}{%- endif %}"
     "{%- if message['role'] == 'assistant' %}{% set content = message['content'] %}"
@@ -188,14 +198,34 @@ TEST(ChatTemplate, EmptySourceMeansPlainChatML) {
             "<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\n");
 }
 
-TEST(ChatTemplate, UnknownTemplateIsUnsupportedAndQuotesTheSource) {
-  auto t = ChatTemplate::FromSource("{% for m in messages %}### {{ m.role }}: {{ m.content }}"
-                                    "{% endfor %}",
+TEST(ChatTemplate, UnknownTemplateIsRenderedByTheInterpreter) {
+  auto t = ChatTemplate::FromSource("{% for m in messages %}### {{ m.role }}: {{ m.content }}\n"
+                                    "{% endfor %}{% if add_generation_prompt %}### assistant:"
+                                    "{% endif %}",
                                     "", "");
+  ASSERT_TRUE(t.ok()) << t.status().ToString();
+  EXPECT_EQ(t->family(), ChatFamily::kCustom);
+  EXPECT_EQ(t->family_name(), "custom");
+  EXPECT_TRUE(t->interpreted());
+  EXPECT_EQ(RenderOk(*t, {{"user", "Hi"}, {"assistant", "Yo"}}),
+            "### user: Hi\n### assistant: Yo\n### assistant:");
+}
+
+TEST(ChatTemplate, UnknownTemplateWithASyntaxErrorIsRefusedWithItsLine) {
+  auto t = ChatTemplate::FromSource("{% for m in messages %}\n{{ m.role }\n{% endfor %}", "", "");
   ASSERT_FALSE(t.ok());
-  EXPECT_EQ(t.status().code(), StatusCode::kUnsupported);
-  EXPECT_NE(t.status().message().find("{% for m in messages %}###"), std::string::npos)
-      << t.status().message();
+  EXPECT_EQ(t.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(t.status().message().find("line 2"), std::string::npos) << t.status().message();
+}
+
+TEST(ChatTemplate, KnownFamilyTheParserRefusesIsRenderedNatively) {
+  // A ChatML template with a statement the sandbox refuses still renders as ChatML.
+  const ChatTemplate t = Make("{% include 'x' %}{% for message in messages %}"
+                              "{{'<|im_start|>' + message['role'] + '\n' + message['content'] + "
+                              "'<|im_end|>' + '\n'}}{% endfor %}");
+  EXPECT_FALSE(t.interpreted());
+  EXPECT_EQ(RenderOk(t, {{"user", "Hi"}}),
+            "<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\n");
 }
 
 TEST(ChatTemplate, RejectsAnEmptyConversationAndUnknownRoles) {

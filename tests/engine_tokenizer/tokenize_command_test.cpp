@@ -9,15 +9,13 @@
 
 #include <gtest/gtest.h>
 
+#include "common/run_command.h"
 #include "engine_tokenizer/shared_data.h"
 
 namespace llm::engine {
 namespace {
 
-struct CommandRun {
-  int exit_code = -1;
-  std::string out;  // stdout and stderr
-};
+using test_support::CommandRun;
 
 std::string Binary() {
   const char* dir = std::getenv("LLM_BIN_DIR");
@@ -25,16 +23,7 @@ std::string Binary() {
 }
 
 CommandRun Tokenize(const std::string& args) {
-  CommandRun run;
-  const std::string command = Binary() + " tokenize " + args + " 2>&1";
-  FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) return run;
-  std::array<char, 4096> buf;
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) run.out.append(buf.data(), n);
-  const int status = pclose(pipe);
-  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return run;
+  return test_support::RunCommand(Binary() + " tokenize " + args + " 2>&1");
 }
 
 std::string Model(const std::string& relative) { return (testing::SharedDir() / relative).string(); }

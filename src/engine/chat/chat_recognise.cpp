@@ -194,6 +194,7 @@ ChatTemplateStyle StyleOf(ChatFamily family, std::string_view source, std::strin
       break;
     case ChatFamily::kLlama2:
     case ChatFamily::kGemma:
+    case ChatFamily::kCustom:
       break;
   }
   return style;
@@ -218,6 +219,7 @@ std::string_view ChatFamilyName(ChatFamily family) {
     case ChatFamily::kGemma: return "gemma";
     case ChatFamily::kDeepSeekR1: return "deepseek-r1";
     case ChatFamily::kZephyr: return "zephyr";
+    case ChatFamily::kCustom: return "custom";
   }
   return "unknown";
 }
@@ -226,8 +228,8 @@ ChatTemplate ChatTemplate::ChatML() {
   return ChatTemplate(ChatFamily::kChatML, ChatTemplateStyle{}, "", "<|im_end|>");
 }
 
-Result<ChatTemplate> ChatTemplate::FromSource(std::string_view source, std::string bos_token,
-                                              std::string eos_token) {
+Result<ChatTemplate> ChatTemplate::Recognise(std::string_view source, std::string bos_token,
+                                             std::string eos_token) {
   const std::string compact = Compact(source);
   if (compact.empty()) {
     return ChatTemplate(ChatFamily::kChatML, ChatTemplateStyle{}, std::move(bos_token),

@@ -198,7 +198,9 @@ Result<std::string> RenderZephyr(const RenderInput& in) {
   return out;
 }
 
-Status ValidateMessages(Messages messages) {
+}  // namespace
+
+Status ValidateChatMessages(std::span<const ChatMessage> messages) {
   if (messages.empty()) return Status::InvalidArgument("messages must not be empty");
   for (size_t i = 0; i < messages.size(); ++i) {
     const std::string& role = messages[i].role;
@@ -210,11 +212,9 @@ Status ValidateMessages(Messages messages) {
   return Status::Ok();
 }
 
-}  // namespace
-
-Result<std::string> ChatTemplate::Render(std::span<const ChatMessage> messages,
-                                         bool add_generation_prompt) const {
-  LLM_RETURN_IF_ERROR(ValidateMessages(messages));
+Result<std::string> ChatTemplate::RenderNative(std::span<const ChatMessage> messages,
+                                               bool add_generation_prompt) const {
+  LLM_RETURN_IF_ERROR(ValidateChatMessages(messages));
   const RenderInput in{style_, bos_, eos_, messages, add_generation_prompt};
   switch (family_) {
     case ChatFamily::kChatML: return RenderChatML(in);
@@ -225,17 +225,10 @@ Result<std::string> ChatTemplate::Render(std::span<const ChatMessage> messages,
     case ChatFamily::kGemma: return RenderGemma(in);
     case ChatFamily::kDeepSeekR1: return RenderDeepSeekR1(in);
     case ChatFamily::kZephyr: return RenderZephyr(in);
+    case ChatFamily::kCustom: break;
   }
   return Status::Internal("unknown chat family");
 }
 
-Result<std::string> ChatTemplate::RenderPrompt(std::span<const ChatMessage> messages,
-                                               bool add_generation_prompt,
-                                               bool tokenizer_adds_bos) const {
-  LLM_ASSIGN_OR_RETURN(std::string text, Render(messages, add_generation_prompt));
-  if (tokenizer_adds_bos && !bos_.empty() && text.starts_with(bos_)) text.erase(0, bos_.size());
-  if (!eos_.empty() && text.ends_with(eos_)) text.resize(text.size() - eos_.size());
-  return text;
-}
 
 }  // namespace llm::engine
