@@ -117,6 +117,15 @@ std::optional<Response> GenerationHandler::Prepare(RequestContext& ctx, Job& job
                                    std::to_string(n_ctx) + ") of " + job.model_name,
                                "max_tokens"));
   }
+  const int32_t vocab = job.model->model->tokenizer().vocab_size();
+  for (const auto& [id, bias] : req.sampling.logit_bias) {
+    if (id >= vocab) {
+      return Fail(ctx, *job.shaper, job.model_name,
+                  InvalidRequest("'logit_bias' names token " + std::to_string(id) + ", outside the vocabulary of " +
+                                     job.model_name + " (" + std::to_string(vocab) + " tokens)",
+                                 "logit_bias"));
+    }
+  }
   job.params.max_tokens = req.max_tokens;
   job.params.sampling = req.sampling;
   job.params.stop = req.stop;

@@ -1,6 +1,8 @@
 #include "server/generation_request.h"
 
 #include <cmath>
+#include <cstdlib>
+#include <limits>
 
 #include "nlohmann/json.hpp"
 #include "server/constraint_fields.h"
@@ -84,6 +86,26 @@ std::optional<ApiError> ReadStop(const json& body, std::vector<std::string>* out
   return std::nullopt;
 }
 
+// `logit_bias`: {"<token id>": bias in -100..100}; -100 bans the token, as OpenAI documents.
+std::optional<ApiError> ReadLogitBias(const json& body, std::vector<std::pair<int32_t, float>>* out) {
+  const json* v = Field(body, "logit_bias");
+  if (v == nullptr) return std::nullopt;
+  const char* shape = "'logit_bias' must map token ids (as strings) to numbers between -100 and 100";
+  if (!v->is_object()) return InvalidRequest(shape, "logit_bias");
+  if (v->size() > kMaxLogitBiasEntries) {
+    return InvalidRequest("'logit_bias' may hold at most " + std::to_string(kMaxLogitBiasEntries) + " tokens", "logit_bias");
+  }
+  for (const auto& [key, bias] : v->items()) {
+    char* end = nullptr;
+    const long id = key.empty() || key.size() > 10 ? -1 : std::strtol(key.c_str(), &end, 10);
+    if (id < 0 || id > INT32_MAX || end == nullptr || *end != '\0' || !bias.is_number()) return InvalidRequest(shape, "logit_bias");
+    const double b = bias.get<double>();
+    if (!(b >= -100 && b <= 100)) return InvalidRequest(shape, "logit_bias");
+    out->emplace_back(static_cast<int32_t>(id), b <= -100 ? -std::numeric_limits<float>::infinity() : static_cast<float>(b));
+  }
+  return std::nullopt;
+}
+
 // The options common to every generation request.
 std::optional<ApiError> ReadCommon(const json& body, GenerationRequest* out) {
   if (auto e = ReadString(body, "model", &out->model)) return e;
@@ -99,6 +121,7 @@ std::optional<ApiError> ReadCommon(const json& body, GenerationRequest* out) {
   if (auto e = ReadInt(body, "seed", 0, INT64_MAX, &seed)) return e;
   if (seed >= 0) s.seed = static_cast<uint64_t>(seed);
   if (auto e = ReadStop(body, &out->stop)) return e;
+  if (auto e = ReadLogitBias(body, &s.logit_bias)) return e;
   if (auto e = ReadBool(body, "stream", &out->stream)) return e;
   if (auto e = ReadConstraint(body, out->flavor == ApiFlavor::kOpenAI, &out->grammar)) return e;
   Status valid = engine::ValidateSamplingParams(s);

@@ -35,6 +35,9 @@ struct GenerationRequest {
   std::shared_ptr<const engine::Grammar> grammar;
 };
 
+// The most tokens one request's logit_bias may name.
+inline constexpr size_t kMaxLogitBiasEntries = 1024;
+
 // The largest max_tokens a request may ask for (the context also bounds it at run time).
 inline constexpr int64_t kMaxTokensLimit = 1 << 20;
 

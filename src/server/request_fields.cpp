@@ -15,7 +15,7 @@ constexpr RequestField kCommon[] = {
     {"model", U::kHonoured, ""},     {"max_tokens", U::kHonoured, ""}, {"temperature", U::kHonoured, ""},
     {"top_p", U::kHonoured, ""},     {"top_k", U::kHonoured, ""},      {"min_p", U::kHonoured, ""},
     {"repeat_penalty", U::kHonoured, ""}, {"seed", U::kHonoured, ""},  {"stop", U::kHonoured, ""},
-    {"stream", U::kHonoured, ""},     {"grammar", U::kHonoured, ""},
+    {"stream", U::kHonoured, ""},     {"grammar", U::kHonoured, ""},    {"logit_bias", U::kHonoured, ""},
 };
 
 constexpr std::string_view kNoUserState =
@@ -29,7 +29,6 @@ constexpr RequestField kOpenAIShared[] = {
     {"stream_options", U::kHonoured, ""},
     {"response_format", U::kHonoured, ""},
     {"user", U::kIgnored, kNoUserState},
-    {"logit_bias", U::kUnsupported, "logit_bias is not supported yet"},
     {"logprobs", U::kUnsupported, "log probabilities are not supported yet"},
 };
 

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <vector>
 
 namespace llm::engine {
@@ -219,6 +220,26 @@ TEST(ValidateSamplingParams, NamesTheFieldOutOfRange) {
     EXPECT_EQ(s.code(), StatusCode::kInvalidArgument) << c.field;
     EXPECT_EQ(s.message().rfind(c.field, 0), 0u) << s.message();
   }
+}
+
+TEST(SamplerChain, LogitBiasShiftsGreedyAndAMinusInfinityBiasBansAToken) {
+  const std::vector<float> logits = {1.0f, 3.0f, 2.0f, 0.5f};
+  SamplingParams boosted = Greedy();
+  boosted.logit_bias = {{3, 2.6f}};
+  EXPECT_EQ(SamplerChain(boosted).Sample(logits), 3);
+  SamplingParams banned = Greedy();
+  banned.logit_bias = {{1, -std::numeric_limits<float>::infinity()}};
+  EXPECT_EQ(SamplerChain(banned).Sample(logits), 2);
+  SamplingParams out_of_row = Greedy();
+  out_of_row.logit_bias = {{99, 100.0f}};
+  EXPECT_EQ(SamplerChain(out_of_row).Sample(logits), 1);
+}
+
+TEST(SamplerChain, ABannedTokenIsNeverDrawn) {
+  SamplingParams p = Plain(7);
+  p.logit_bias = {{0, -std::numeric_limits<float>::infinity()}};
+  SamplerChain chain(p);
+  for (int32_t id : Draw(chain, LogProbs({0.7f, 0.1f, 0.1f, 0.1f}), 500)) EXPECT_NE(id, 0);
 }
 
 }  // namespace

@@ -53,6 +53,7 @@ const std::map<std::string, json>& HonouredSamples() {
       {"stream_options", {{"include_usage", true}}},
       {"grammar", "root ::= \"yes\" | \"no\""},
       {"response_format", {{"type", "json_object"}}},
+      {"logit_bias", {{"15", -100}}},
   };
   return samples;
 }
@@ -66,7 +67,8 @@ json Describe(const GenerationRequest& r) {
           {"stop", r.stop}, {"stream", r.stream}, {"include_usage", r.include_usage},
           {"constrained", r.grammar != nullptr},
           {"sampling", {s.temperature, s.top_k, s.top_p, s.min_p, s.repeat_penalty, s.repeat_last_n,
-                        s.frequency_penalty, s.presence_penalty, s.seed}}};
+                        s.frequency_penalty, s.presence_penalty, s.seed}},
+          {"logit_bias", s.logit_bias.size()}};
 }
 
 json Parsed(const Route& route, const json& body) {

@@ -7,6 +7,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/status.h"
@@ -25,6 +26,9 @@ struct SamplingParams {
   float frequency_penalty = 0.0f;  // OpenAI: logit -= count * frequency_penalty
   float presence_penalty = 0.0f;   // OpenAI: logit -= (count > 0) * presence_penalty
   uint64_t seed = kRandomSeed;     // kRandomSeed: a random seed (see SamplerChain::seed())
+  // Added to a token's logit before every other stage (OpenAI logit_bias); -infinity bans the
+  // token. Ids must be inside the vocabulary (the caller checks; others are skipped).
+  std::vector<std::pair<int32_t, float>> logit_bias;
 };
 
 // OK, or InvalidArgument naming the first field out of range (temperature 0..2, top_p 0..1,
@@ -105,6 +109,7 @@ class SamplerChain {
   bool plain_argmax_;  // greedy with neutral penalties: argmax over the row, no candidate set
   std::vector<std::unique_ptr<Sampler>> samplers_;
   CandidateSet scratch_;
+  std::vector<float> biased_;  // the row with logit_bias applied (when there is a bias)
   std::unique_ptr<GrammarConstraint> constraint_;
 };
 

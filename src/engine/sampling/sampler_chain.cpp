@@ -101,6 +101,13 @@ SamplerChain& SamplerChain::operator=(SamplerChain&&) noexcept = default;
 
 int32_t SamplerChain::Sample(std::span<const float> logits) {
   if (logits.empty()) return -1;
+  if (!params_.logit_bias.empty()) {
+    biased_.assign(logits.begin(), logits.end());
+    for (const auto& [id, bias] : params_.logit_bias) {
+      if (id >= 0 && static_cast<size_t>(id) < biased_.size()) biased_[static_cast<size_t>(id)] += bias;
+    }
+    logits = biased_;
+  }
   if (constraint_ == nullptr) return SampleUnconstrained(logits);
   // The constraint stage: most sampled tokens are allowed, so check that one first and only
   // build the full mask when it is not. Resampling from the masked row gives each allowed
