@@ -107,6 +107,20 @@ bool GetInt(ondemand::value& v, int64_t* out) {
   return !v.get_int64().get(*out);
 }
 
+// Fields that only some events carry: read when of the expected type, otherwise left alone
+// (another event may use the name for something else; that never makes the line bad).
+bool GetIntIfInt(ondemand::value& v, int64_t* out) {
+  int64_t x = 0;
+  if (!v.get_int64().get(x)) *out = x;
+  return true;
+}
+
+bool GetBoolIfBool(ondemand::value& v, bool* out) {
+  bool b = false;
+  if (!v.get_bool().get(b)) *out = b;
+  return true;
+}
+
 }  // namespace
 
 struct RecordParser::Impl {
@@ -129,6 +143,7 @@ bool RecordParser::Impl::Field(const char* k, ondemand::value& v, RecordView* r,
       break;
     case 'c':
       if (KeyIs(k, "completion_tokens")) return GetInt(v, &r->completion_tokens);
+      if (KeyIs(k, "constrained")) return GetBoolIfBool(v, &r->constrained);
       break;
     case 'd':
       if (KeyIs(k, "duration_ms")) return GetDouble(v, &r->duration_ms) && (r->duration_ms >= 0 || r->duration_ms == -1);
@@ -170,6 +185,7 @@ bool RecordParser::Impl::Field(const char* k, ondemand::value& v, RecordView* r,
       if (KeyIs(k, "remote_addr")) return GetString(v, &r->remote_addr);
       if (KeyIs(k, "response_length")) return GetInt(v, &r->response_length);
       if (KeyIs(k, "reason")) return GetStringIfString(v, &r->reason);
+      if (KeyIs(k, "reasoning_tokens")) return GetIntIfInt(v, &r->reasoning_tokens);
       break;
     case 's':
       if (KeyIs(k, "status_code")) {
@@ -200,6 +216,7 @@ bool RecordParser::Impl::Field(const char* k, ondemand::value& v, RecordView* r,
         return true;
       }
       if (KeyIs(k, "tokens_per_second")) return GetDouble(v, &r->tokens_per_second);
+      if (KeyIs(k, "tool_calls")) return GetIntIfInt(v, &r->tool_calls);
       break;
     case 'u':
       if (KeyIs(k, "url")) return GetText(v, &r->url, need_text);

@@ -33,6 +33,9 @@ struct RecordView {
   double generation_time = -1;      // seconds; -1: absent
   double tokens_per_second = -1;    // -1: absent
   int64_t response_length = -1, prompt_tokens = -1, completion_tokens = -1;  // -1: absent
+  // Of text_generation_success (read only when of these types; -1 / false: absent).
+  int64_t tool_calls = -1, reasoning_tokens = -1;
+  bool constrained = false;
   bool slow = false;
 };
 

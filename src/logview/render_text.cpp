@@ -133,6 +133,9 @@ std::string RenderStatsText(const Json& j, bool color) {
     fmt::format_to(w, "  {:<40} count {}  avg time {}  tokens/s {}  avg length {}\n", Str(m["model_name"]),
                    m["count"].get<uint64_t>(), num(m["avg_generation_time_s"], "s"), num(m["avg_tokens_per_second"], ""),
                    num(m["avg_response_length"], ""));
+    fmt::format_to(w, "  {:<40} constrained {}  with tool calls {} ({} calls)  reasoning tokens {}\n", "",
+                   m.value("constrained", uint64_t{0}), m.value("with_tool_calls", uint64_t{0}),
+                   m.value("tool_calls", int64_t{0}), m.value("reasoning_tokens", int64_t{0}));
   }
   out += Heading2("Usage per API key (anonymous: no accepted key)", color);
   fmt::format_to(w, "  {:<30} {:>9} {:>9} {:>11} {:>13} {:>17}\n", "api_key_name", "requests", "errors", "generations",

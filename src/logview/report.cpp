@@ -66,7 +66,11 @@ Json ModelsJson(const StatsAggregate& agg) {
                    {"avg_generation_time_s", avg(m.gen_time_sum, m.gen_time_n)},
                    {"avg_tokens_per_second", avg(m.tps_sum, m.tps_n)},
                    {"avg_response_length", avg(static_cast<double>(m.length_sum), m.length_n)},
-                   {"total_completion_tokens", m.completion_tokens_sum}});
+                   {"total_completion_tokens", m.completion_tokens_sum},
+                   {"constrained", m.constrained},
+                   {"with_tool_calls", m.with_tool_calls},
+                   {"tool_calls", m.tool_calls_sum},
+                   {"reasoning_tokens", m.reasoning_tokens_sum}});
   }
   return out;
 }

@@ -45,6 +45,10 @@ void ModelStats::Merge(const ModelStats& o) {
   tps_sum += o.tps_sum;
   length_sum += o.length_sum;
   completion_tokens_sum += o.completion_tokens_sum;
+  constrained += o.constrained;
+  with_tool_calls += o.with_tool_calls;
+  tool_calls_sum += o.tool_calls_sum;
+  reasoning_tokens_sum += o.reasoning_tokens_sum;
 }
 
 void KeyUsage::Merge(const KeyUsage& o) {
@@ -90,6 +94,9 @@ void StatsAggregate::Add(const RecordView& r, std::string_view) {
         if (r.tokens_per_second >= 0) m.tps_sum += r.tokens_per_second, ++m.tps_n;
         if (r.response_length >= 0) m.length_sum += r.response_length, ++m.length_n;
         if (r.completion_tokens >= 0) m.completion_tokens_sum += r.completion_tokens, ++m.tokens_n;
+        if (r.constrained) ++m.constrained;
+        if (r.tool_calls > 0) ++m.with_tool_calls, m.tool_calls_sum += r.tool_calls;
+        if (r.reasoning_tokens > 0) m.reasoning_tokens_sum += r.reasoning_tokens;
         KeyUsage& k = KeyOf(r);
         ++k.generations;
         if (r.prompt_tokens > 0) k.prompt_tokens += r.prompt_tokens;

@@ -53,6 +53,10 @@ struct ModelStats {
   uint64_t gen_time_n = 0, tps_n = 0, length_n = 0, tokens_n = 0;
   double gen_time_sum = 0, tps_sum = 0;
   int64_t length_sum = 0, completion_tokens_sum = 0;
+  uint64_t constrained = 0;            // generations held to a grammar or JSON schema
+  uint64_t with_tool_calls = 0;        // generations that answered with tool calls
+  int64_t tool_calls_sum = 0;          // the calls they made
+  int64_t reasoning_tokens_sum = 0;    // tokens spent thinking (<think>...</think>)
   void Merge(const ModelStats& o);
 };
 

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <ctime>
+#include <fstream>
 
 #include "logview/log_fixture.h"
 #include "logview/reference_stats.h"
@@ -193,6 +194,40 @@ TEST(LogViewerStats, FiltersNarrowTheStatistics) {
   for (const auto& [code, n] : ref.status) if (code >= 500) five += n;
   EXPECT_EQ(got["total_requests"].get<uint64_t>(), five);
   EXPECT_EQ(got["overall"]["error_rate"].get<double>(), 100.0);
+}
+
+TEST(LogViewerStats, CountsConstrainedToolCallAndReasoningGenerationsPerModel) {
+  TempDir dir;
+  auto event = [](const std::string& model, const std::string& extra) {
+    return R"({"timestamp":"2026-06-21T00:00:01.000000Z","level":"INFO","message":"done","type":"custom_event",)"
+           R"("event_type":"text_generation_success","model_name":")" +
+           model + R"(","completion_tokens":10)" + extra + "}";
+  };
+  std::ofstream(dir.path() + "/api.log")
+      << event("a.gguf", R"(,"constrained":true)") << "\n"
+      << event("a.gguf", R"(,"constrained":false,"tool_calls":2)") << "\n"
+      << event("a.gguf", R"(,"tool_calls":0,"reasoning_tokens":30)") << "\n"
+      << event("b.gguf", R"(,"tool_calls":1,"reasoning_tokens":5,"constrained":true)") << "\n"
+      // Another event may use these names for other things: neither counted nor a bad line.
+      << R"({"timestamp":"2026-06-21T00:00:02Z","level":"INFO","message":"x","type":"custom_event",)"
+         R"("event_type":"audit","tool_calls":["f"],"constrained":"yes"})" << "\n";
+  json got = StatsJson({"--stats", "--json", "--log-dir", dir.path()});
+  EXPECT_EQ(got["bad_lines"], 0);
+  ASSERT_EQ(got["models"].size(), 2u) << got["models"].dump();
+  const json& a = got["models"][0];
+  EXPECT_EQ(a["model_name"], "a.gguf");
+  EXPECT_EQ(a["count"], 3);
+  EXPECT_EQ(a["constrained"], 1);
+  EXPECT_EQ(a["with_tool_calls"], 1);
+  EXPECT_EQ(a["tool_calls"], 2);
+  EXPECT_EQ(a["reasoning_tokens"], 30);
+  const json& b = got["models"][1];
+  EXPECT_EQ(b["constrained"], 1);
+  EXPECT_EQ(b["with_tool_calls"], 1);
+  EXPECT_EQ(b["tool_calls"], 1);
+  EXPECT_EQ(b["reasoning_tokens"], 5);
+  CommandResult text = RunLogViewer({"--stats", "--log-dir", dir.path()});
+  EXPECT_NE(text.out.find("constrained 1  with tool calls 1 (2 calls)  reasoning tokens 30"), std::string::npos) << text.out;
 }
 
 }  // namespace
