@@ -23,17 +23,23 @@ TEST(LogitBiasApi, ABanChangesGreedyOutputAndAFullBiasForcesTheToken) {
   ASSERT_TRUE(server);
   const json greedy = {{"prompt", "Once upon a time"}, {"max_tokens", 4}, {"temperature", 0}};
   const std::string plain = Post(*server, "/api/v1/generate", greedy, 200)["response"];
-  const json first = Post(*server, "/api/v1/tokenize", {{"text", plain}, {"add_special", false}}, 200)["tokens"];
-  ASSERT_FALSE(first.empty());
+  // The first generated token: the joined text's tokens past those of the prompt.
+  auto tokens = [&](const std::string& text) {
+    return Post(*server, "/api/v1/tokenize", {{"text", text}}, 200)["tokens"];
+  };
+  const size_t prompt_size = tokens("Once upon a time").size();
+  const json joined = tokens("Once upon a time" + plain);
+  ASSERT_GT(joined.size(), prompt_size);
+  const int first = joined[prompt_size].get<int>();
 
   json banned = greedy;
-  banned["logit_bias"] = {{std::to_string(first[0].get<int>()), -100}};
+  banned["logit_bias"] = {{std::to_string(first), -100}};
   const std::string other = Post(*server, "/api/v1/generate", banned, 200)["response"];
   EXPECT_NE(other, plain);
-  const json other_tokens = Post(*server, "/api/v1/tokenize", {{"text", other}, {"add_special", false}}, 200)["tokens"];
-  EXPECT_NE(other_tokens[0], first[0]);
+  EXPECT_NE(tokens("Once upon a time" + other)[prompt_size].get<int>(), first);
 
-  const json the = Post(*server, "/api/v1/tokenize", {{"text", " the"}, {"add_special", false}}, 200)["tokens"];
+  // "the" is one SentencePiece token ("\u2581the"); every generated piece is then " the".
+  const json the = Post(*server, "/api/v1/tokenize", {{"text", "the"}, {"add_special", false}}, 200)["tokens"];
   ASSERT_EQ(the.size(), 1u) << the.dump();
   json forced = {{"prompt", "Once upon a time"}, {"max_tokens", 3}, {"temperature", 0.8}, {"seed", 3},
                  {"logit_bias", {{std::to_string(the[0].get<int>()), 100}}}};
