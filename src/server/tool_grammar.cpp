@@ -50,22 +50,54 @@ Result<std::string> RootRule(Format format) {
     case Format::kDeepSeekR1:
       break;
   }
-  return Status::Unsupported(std::string("tool_choice \"required\" or a named function is not enforced for the ") +
-                             std::string(engine::ToolCallFormatName(format)) + " tool-call format");
+  return Status::Unsupported("no grammar for the " + std::string(engine::ToolCallFormatName(format)) +
+                             " tool-call format");
+}
+
+// The compiled schema's start rule renamed `tool-call`, for the format's own root to use.
+std::string RenameRoot(const std::string& gbnf) {
+  static const std::regex kRootRule(R"((^|\n)root ::=)");
+  return std::regex_replace(gbnf, kRootRule, "$1tool-call ::=");
+}
+
+// The one tool a DeepSeek R1 call may name (its name is outside the JSON, so the grammar is
+// built for a single tool: the named function, or the only tool).
+Result<const ordered_json*> SingleTool(const ToolRequest& tools) {
+  const ordered_json* found = nullptr;
+  for (const auto& tool : tools.tools) {
+    if (tools.choice == ToolRequest::Choice::kNamed && tool["function"]["name"] != tools.forced_name) continue;
+    if (found != nullptr) {
+      return Status::Unsupported("tool_choice \"required\" with several tools is not enforced for the deepseek_r1 "
+                                 "tool-call format; name one function");
+    }
+    found = &tool["function"];
+  }
+  return found;
+}
+
+// DeepSeek R1: one call block, NAME then the arguments in a ```json fence.
+Result<std::shared_ptr<const engine::Grammar>> DeepSeekGrammar(const ToolRequest& tools) {
+  LLM_ASSIGN_OR_RETURN(const ordered_json* function, SingleTool(tools));
+  const ordered_json parameters = function->contains("parameters") ? (*function)["parameters"]
+                                                                   : ordered_json{{"type", "object"}};
+  Result<std::string> args = engine::JsonSchemaToGbnf(parameters.dump());
+  if (!args.ok()) return Status::InvalidArgument("a tool's parameters schema: " + args.status().message());
+  const std::string name = (*function)["name"].get<std::string>();
+  const std::string root = R"(root ::= "<｜tool▁calls▁begin｜><｜tool▁call▁begin｜>function<｜tool▁sep｜>" )" +
+                           ordered_json(name).dump() + R"( "\n```json\n" tool-call "\n```<｜tool▁call▁end｜><｜tool▁calls▁end｜>")";
+  return engine::ParseGrammar(root + "\n" + RenameRoot(*args));
 }
 
 }  // namespace
 
 Result<std::shared_ptr<const engine::Grammar>> ToolCallGrammar(const ToolRequest& tools,
                                                                engine::ToolCallFormat format) {
+  if (format == Format::kDeepSeekR1) return DeepSeekGrammar(tools);
   LLM_ASSIGN_OR_RETURN(std::string root, RootRule(format));
   const char* args_key = format == Format::kLlama3Json ? "parameters" : "arguments";
   Result<std::string> call = engine::JsonSchemaToGbnf(AllowedCallsSchema(tools, args_key).dump());
   if (!call.ok()) return Status::InvalidArgument("a tool's parameters schema: " + call.status().message());
-  // The compiled schema's start rule becomes `tool-call`, under the format's own root.
-  static const std::regex kRootRule(R"((^|\n)root ::=)");
-  const std::string renamed = std::regex_replace(*call, kRootRule, "$1tool-call ::=");
-  return engine::ParseGrammar(root + "\n" + renamed);
+  return engine::ParseGrammar(root + "\n" + RenameRoot(*call));
 }
 
 }  // namespace llm::server

@@ -14,8 +14,8 @@ namespace llm::server {
 
 // The grammar of a forced reply (tools.forced()): exactly one call, of the forced function or
 // any tool. InvalidArgument when a tool's parameters schema
-// cannot be compiled (the message names the tool); Unsupported for a format without a
-// grammar here (DeepSeek R1).
+// cannot be compiled; Unsupported for DeepSeek R1 with several allowed tools (its grammar is
+// built for one: the named function or the only tool).
 Result<std::shared_ptr<const engine::Grammar>> ToolCallGrammar(const ToolRequest& tools,
                                                                engine::ToolCallFormat format);
 
