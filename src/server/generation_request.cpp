@@ -167,10 +167,8 @@ std::optional<ApiError> ReadRole(const json& m, bool openai, std::string* out) {
   if (role == nullptr || !role->is_string()) return InvalidRequest("each message needs a 'role' string", "messages");
   *out = role->get<std::string>();
   if (openai && *out == "developer") *out = "system";
-  if (*out == "system" || *out == "user" || *out == "assistant" || (openai && *out == "tool")) return std::nullopt;
-  return InvalidRequest("unsupported message role '" + *out + "' (use system, user, assistant" +
-                            (openai ? ", tool)" : ")"),
-                        "messages");
+  if (*out == "system" || *out == "user" || *out == "assistant" || *out == "tool") return std::nullopt;
+  return InvalidRequest("unsupported message role '" + *out + "' (use system, user, assistant, tool)", "messages");
 }
 
 std::optional<ApiError> ReadMessages(const json& body, bool openai, GenerationRequest* out) {
@@ -183,17 +181,26 @@ std::optional<ApiError> ReadMessages(const json& body, bool openai, GenerationRe
     if (!m.is_object()) return InvalidRequest("each message must be an object", "messages");
     engine::ChatMessage msg;
     if (auto e = ReadRole(m, openai, &msg.role)) return e;
-    const bool calls = openai && msg.role == "assistant" && Field(m, "tool_calls") != nullptr;
+    const bool calls = msg.role == "assistant" && Field(m, "tool_calls") != nullptr;
     if (!(calls && Field(m, "content") == nullptr)) {  // an assistant's calls need no content
       if (auto e = ReadContent(m, openai, &msg.content)) return e;
     }
-    if (openai) {
-      nlohmann::ordered_json shaped;
-      if (auto e = TemplateMessage(m, msg.role, msg.content, &shaped)) return e;
-      out->has_tool_messages = out->has_tool_messages || msg.role == "tool" || shaped.contains("tool_calls");
-      out->template_messages.push_back(std::move(shaped));
-    }
+    nlohmann::ordered_json shaped;
+    if (auto e = TemplateMessage(m, msg.role, msg.content, &shaped)) return e;
+    out->has_tool_messages = out->has_tool_messages || msg.role == "tool" || shaped.contains("tool_calls");
+    out->template_messages.push_back(std::move(shaped));
     out->messages.push_back(std::move(msg));
+  }
+  return std::nullopt;
+}
+
+// tools, tool_choice and parallel_tool_calls (chat routes); a forced call brings its own
+// grammar, so it cannot be combined with another.
+std::optional<ApiError> ReadTools(const json& body, GenerationRequest* out) {
+  if (auto e = ReadToolFields(body, &out->tools)) return e;
+  if (out->tools.forced() && out->grammar) {
+    return InvalidRequest("a forced 'tool_choice' cannot be combined with 'response_format' or 'grammar'",
+                          "tool_choice");
   }
   return std::nullopt;
 }
@@ -244,7 +251,8 @@ std::optional<ApiError> ParseNativeChat(const json& body, GenerationRequest* out
   if (auto e = CheckRequestFields(body, GenerationRoute::kNativeChat)) return e;
   if (auto e = ReadMessages(body, false, out)) return e;
   if (auto e = ReadMaxTokens(body, "max_tokens", &out->max_tokens)) return e;
-  return ReadCommon(body, out);
+  if (auto e = ReadCommon(body, out)) return e;
+  return ReadTools(body, out);
 }
 
 std::optional<ApiError> ParseOpenAICompletion(const json& body, GenerationRequest* out) {
@@ -267,14 +275,10 @@ std::optional<ApiError> ParseOpenAIChat(const json& body, GenerationRequest* out
   if (auto e = RequireObject(body)) return e;
   if (auto e = CheckRequestFields(body, GenerationRoute::kOpenAIChat)) return e;
   if (auto e = ReadMessages(body, true, out)) return e;
-  if (auto e = ReadToolFields(body, &out->tools)) return e;
   if (auto e = ReadMaxTokens(body, "max_tokens", &out->max_tokens)) return e;
   if (auto e = ReadMaxTokens(body, "max_completion_tokens", &out->max_tokens)) return e;
   if (auto e = ReadCommon(body, out)) return e;
-  if (out->tools.forced() && out->grammar) {
-    return InvalidRequest("a forced 'tool_choice' cannot be combined with 'response_format' or 'grammar'",
-                          "tool_choice");
-  }
+  if (auto e = ReadTools(body, out)) return e;
   return ReadOpenAIOptions(body, out);
 }
 

@@ -34,9 +34,9 @@ struct GenerationRequest {
   bool include_usage = false;  // OpenAI stream_options.include_usage
   // From `grammar` or `response_format`: the output must match it (null: unconstrained).
   std::shared_ptr<const engine::Grammar> grammar;
-  // OpenAI chat: tools, tool_choice and parallel_tool_calls.
+  // Chat routes: tools, tool_choice and parallel_tool_calls.
   ToolRequest tools;
-  // OpenAI chat: the conversation in the template's OpenAI shapes, with assistant tool_calls
+  // Chat routes: the conversation in the template's OpenAI shapes, with assistant tool_calls
   // and tool results; rendered through the template whenever tools or tool messages appear.
   nlohmann::ordered_json template_messages;
   bool has_tool_messages = false;
@@ -53,7 +53,8 @@ inline constexpr int64_t kMaxTokensLimit = 1 << 20;
 // POST /api/v1/generate: prompt, model, max_tokens, temperature, top_p, top_k, min_p,
 // repeat_penalty, seed, stop, stream, grammar.
 std::optional<ApiError> ParseNativeGenerate(const nlohmann::json& body, GenerationRequest* out);
-// POST /api/v1/chat: messages ({role, content}) and the same options.
+// POST /api/v1/chat: messages ({role, content}; assistant tool_calls and tool messages), the
+// same options, and tools, tool_choice, parallel_tool_calls.
 std::optional<ApiError> ParseNativeChat(const nlohmann::json& body, GenerationRequest* out);
 // POST /v1/completions: OpenAI's fields (prompt as a string or a one-string array), plus
 // response_format and grammar.

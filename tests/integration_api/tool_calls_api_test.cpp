@@ -85,5 +85,24 @@ TEST(ToolCallsApi, RequiredToolChoiceGivesAValidCallStreamedAndNot) {
   }
 }
 
+TEST(ToolCallsApi, NativeChatGivesTheCallWithArgumentsAsAnObject) {
+  auto server = StartApiServer();
+  ASSERT_TRUE(server);
+  json body = json::parse(ForcedCallBody("synth-qwen3-q8_0.gguf", false));
+  body.erase("temperature");
+  auto r = server->Client()->Post("/api/v1/chat", body.dump(), kJson);
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;
+  const json out = json::parse(r->body);
+  EXPECT_EQ(out["finish_reason"], "tool_calls") << r->body;
+  EXPECT_TRUE(out["message"]["content"].is_null()) << r->body;
+  ASSERT_EQ(out["message"]["tool_calls"].size(), 1u) << r->body;
+  const json& call = out["message"]["tool_calls"][0];
+  EXPECT_EQ(call["name"], "get_weather");
+  EXPECT_TRUE(call["arguments"]["city"].is_string()) << r->body;
+  EXPECT_GE(call["arguments"]["days"].get<int>(), 1);
+  ASSERT_EQ(server->Stop(), 0);
+}
+
 }  // namespace
 }  // namespace llm::test

@@ -216,6 +216,16 @@ TEST(ParseOpenAIChatTools, HistoryCallsAndResultsReachTheTemplateWithDecodedArgu
   EXPECT_EQ(r.template_messages[2]["content"], "18 C");
 }
 
+TEST(ParseNativeChatTools, TakesTheSameToolFieldsAndHistory) {
+  GenerationRequest r;
+  auto body = ChatWithTools(R"(,"tool_choice":"required")");
+  body["messages"].push_back(nlohmann::json::parse(R"({"role":"tool","tool_call_id":"c1","content":"18 C"})"));
+  auto e = ParseNativeChat(body, &r);
+  ASSERT_FALSE(e) << e->message;
+  EXPECT_TRUE(r.tools.forced());
+  EXPECT_TRUE(r.has_tool_messages);
+}
+
 TEST(ParseOpenAIChatTools, BadHistoryCallsAreA400NamingMessages) {
   GenerationRequest r;
   for (const char* message : {R"({"role":"tool","content":"18 C"})",
