@@ -7,6 +7,8 @@
 #include "engine/model/model.h"
 #include "server/connection_watch.h"
 #include "server/response_shaper.h"
+#include "server/tool_grammar.h"
+#include "server/tool_prompt.h"
 
 namespace llm::server {
 namespace {
@@ -67,7 +69,27 @@ ApiError TemplateError(const Status& status) {
 // chat template with the assistant's opening.
 Result<std::string> PromptText(const GenerationRequest& r, const ServedModel& m) {
   if (r.kind == PromptKind::kText) return r.prompt;
+  if (r.renders_tools()) return RenderToolPrompt(r, m.chat_template);
   return m.chat_template.Render(r.messages, /*add_generation_prompt=*/true);
+}
+
+// A prompt that could not be rendered: a template without tool support is the request's
+// problem (400 about `tools`), the rest as TemplateError says.
+ApiError PromptError(const Status& status) {
+  if (status.code() == StatusCode::kUnsupported) return InvalidRequest(status.message(), "tools");
+  return TemplateError(status);
+}
+
+// The grammar enforcing tool_choice "required" or a named function in the model's format.
+std::optional<ApiError> ForceToolCall(const GenerationRequest& r, const ServedModel& m,
+                                      std::shared_ptr<const engine::Grammar>* out) {
+  auto grammar = ToolCallGrammar(r.tools, m.chat_template.tool_call_format());
+  if (grammar.ok()) {
+    *out = *grammar;
+    return std::nullopt;
+  }
+  const bool unsupported = grammar.status().code() == StatusCode::kUnsupported;
+  return InvalidRequest(grammar.status().message(), unsupported ? "tool_choice" : "tools");
 }
 
 }  // namespace
@@ -97,7 +119,7 @@ std::optional<Response> GenerationHandler::Prepare(RequestContext& ctx, Job& job
   job.shaper->set_model(job.model_name);
 
   Result<std::string> prompt = PromptText(req, *job.model);
-  if (!prompt.ok()) return Fail(ctx, *job.shaper, job.model_name, TemplateError(prompt.status()));
+  if (!prompt.ok()) return Fail(ctx, *job.shaper, job.model_name, PromptError(prompt.status()));
   const std::string& bos_text = job.model->model->info().bos_text;
   // A template that writes the BOS text itself must not get a second BOS.
   const bool add_bos = !(req.kind == PromptKind::kChat && !bos_text.empty() && prompt->rfind(bos_text, 0) == 0);
@@ -131,6 +153,9 @@ std::optional<Response> GenerationHandler::Prepare(RequestContext& ctx, Job& job
   job.params.stop = req.stop;
   job.params.timeout_ms = settings_.max_generation_seconds * 1000.0;
   job.params.grammar = req.grammar;
+  if (req.tools.forced()) {
+    if (auto e = ForceToolCall(req, *job.model, &job.params.grammar)) return Fail(ctx, *job.shaper, job.model_name, *e);
+  }
   return std::nullopt;
 }
 
@@ -156,7 +181,9 @@ std::optional<Response> GenerationHandler::Admit(RequestContext& ctx, const std:
 Response GenerationHandler::Stream(const std::shared_ptr<Job>& job) {
   Response r = Response::Stream("text/event-stream", [this, job](StreamWriter& out, RequestContext& sctx) {
     bool connected = true;
+    const bool hold_back = job->request.tools.active();  // a reply with tools is parsed first
     auto emit = [&](std::string_view piece) {
+      if (hold_back) return connected;
       connected = connected && out.Write(job->shaper->StreamPiece(piece));
       return connected;
     };
@@ -218,6 +245,7 @@ void GenerationHandler::Run(Job& job, RequestContext& ctx, const std::function<b
   o.completion_tokens = completion_tokens;
   o.generation_seconds = seconds;
   o.timings = g.timings;
+  if (job.request.tools.active()) SplitToolReply(job.request.tools, job.model->chat_template, o);
   const double ttft = g.timings.time_to_first_token_ms / 1000.0;
   const double tpot = completion_tokens > 1 ? (seconds - ttft) / static_cast<double>(completion_tokens - 1) : -1;
   metrics_.ObserveGeneration(job.model_name, o.prompt_tokens, completion_tokens, completion_tokens > 0 ? ttft : -1,
@@ -233,7 +261,8 @@ void GenerationHandler::Run(Job& job, RequestContext& ctx, const std::function<b
                 {"time_to_first_token_ms", g.timings.time_to_first_token_ms},
                 {"finish_reason", engine::FinishReasonName(g.finish_reason)},
                 {"stream", job.request.stream},
-                {"constrained", job.request.grammar != nullptr}});
+                {"constrained", job.params.grammar != nullptr},
+                {"tool_calls", static_cast<int64_t>(o.tool_calls.size())}});
   job.outcome = std::move(o);
 }
 

@@ -161,23 +161,46 @@ std::optional<ApiError> ReadContent(const json& m, bool allow_parts, std::string
   return InvalidRequest("a message's 'content' must be a string", "messages");
 }
 
-std::optional<ApiError> ReadMessages(const json& body, bool openai, std::vector<engine::ChatMessage>* out) {
+// A message's role, checked against the roles of the route ("developer" is OpenAI's system).
+std::optional<ApiError> ReadRole(const json& m, bool openai, std::string* out) {
+  const json* role = Field(m, "role");
+  if (role == nullptr || !role->is_string()) return InvalidRequest("each message needs a 'role' string", "messages");
+  *out = role->get<std::string>();
+  if (openai && *out == "developer") *out = "system";
+  if (*out == "system" || *out == "user" || *out == "assistant" || *out == "tool") return std::nullopt;
+  return InvalidRequest("unsupported message role '" + *out + "' (use system, user, assistant, tool)", "messages");
+}
+
+std::optional<ApiError> ReadMessages(const json& body, bool openai, GenerationRequest* out) {
   const json* v = Field(body, "messages");
   if (v == nullptr) return InvalidRequest("'messages' is required", "messages");
   if (!v->is_array()) return InvalidRequest("'messages' must be an array", "messages");
   if (v->empty()) return InvalidRequest("'messages' must not be empty", "messages");
+  out->template_messages = nlohmann::ordered_json::array();
   for (const json& m : *v) {
     if (!m.is_object()) return InvalidRequest("each message must be an object", "messages");
-    const json* role = Field(m, "role");
-    if (role == nullptr || !role->is_string()) return InvalidRequest("each message needs a 'role' string", "messages");
-    std::string r = role->get<std::string>();
-    if (openai && r == "developer") r = "system";
-    if (r != "system" && r != "user" && r != "assistant") {
-      return InvalidRequest("unsupported message role '" + r + "' (use system, user or assistant)", "messages");
+    engine::ChatMessage msg;
+    if (auto e = ReadRole(m, openai, &msg.role)) return e;
+    const bool calls = msg.role == "assistant" && Field(m, "tool_calls") != nullptr;
+    if (!(calls && Field(m, "content") == nullptr)) {  // an assistant's calls need no content
+      if (auto e = ReadContent(m, openai, &msg.content)) return e;
     }
-    engine::ChatMessage msg{r, ""};
-    if (auto e = ReadContent(m, openai, &msg.content)) return e;
-    out->push_back(std::move(msg));
+    nlohmann::ordered_json shaped;
+    if (auto e = TemplateMessage(m, msg.role, msg.content, &shaped)) return e;
+    out->has_tool_messages = out->has_tool_messages || msg.role == "tool" || shaped.contains("tool_calls");
+    out->template_messages.push_back(std::move(shaped));
+    out->messages.push_back(std::move(msg));
+  }
+  return std::nullopt;
+}
+
+// tools, tool_choice and parallel_tool_calls (chat routes); a forced call brings its own
+// grammar, so it cannot be combined with another.
+std::optional<ApiError> ReadTools(const json& body, GenerationRequest* out) {
+  if (auto e = ReadToolFields(body, &out->tools)) return e;
+  if (out->tools.forced() && out->grammar) {
+    return InvalidRequest("a forced 'tool_choice' cannot be combined with 'response_format' or 'grammar'",
+                          "tool_choice");
   }
   return std::nullopt;
 }
@@ -226,9 +249,10 @@ std::optional<ApiError> ParseNativeChat(const json& body, GenerationRequest* out
   out->kind = PromptKind::kChat;
   if (auto e = RequireObject(body)) return e;
   if (auto e = CheckRequestFields(body, GenerationRoute::kNativeChat)) return e;
-  if (auto e = ReadMessages(body, false, &out->messages)) return e;
+  if (auto e = ReadMessages(body, false, out)) return e;
   if (auto e = ReadMaxTokens(body, "max_tokens", &out->max_tokens)) return e;
-  return ReadCommon(body, out);
+  if (auto e = ReadCommon(body, out)) return e;
+  return ReadTools(body, out);
 }
 
 std::optional<ApiError> ParseOpenAICompletion(const json& body, GenerationRequest* out) {
@@ -250,10 +274,11 @@ std::optional<ApiError> ParseOpenAIChat(const json& body, GenerationRequest* out
   out->max_tokens = -1;  // OpenAI's default: until the context is full
   if (auto e = RequireObject(body)) return e;
   if (auto e = CheckRequestFields(body, GenerationRoute::kOpenAIChat)) return e;
-  if (auto e = ReadMessages(body, true, &out->messages)) return e;
+  if (auto e = ReadMessages(body, true, out)) return e;
   if (auto e = ReadMaxTokens(body, "max_tokens", &out->max_tokens)) return e;
   if (auto e = ReadMaxTokens(body, "max_completion_tokens", &out->max_tokens)) return e;
   if (auto e = ReadCommon(body, out)) return e;
+  if (auto e = ReadTools(body, out)) return e;
   return ReadOpenAIOptions(body, out);
 }
 

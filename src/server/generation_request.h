@@ -14,6 +14,7 @@
 #include "engine/sampling/sampler.h"
 #include "nlohmann/json_fwd.hpp"
 #include "server/api_error.h"
+#include "server/tool_fields.h"
 
 namespace llm::server {
 
@@ -33,6 +34,14 @@ struct GenerationRequest {
   bool include_usage = false;  // OpenAI stream_options.include_usage
   // From `grammar` or `response_format`: the output must match it (null: unconstrained).
   std::shared_ptr<const engine::Grammar> grammar;
+  // Chat routes: tools, tool_choice and parallel_tool_calls.
+  ToolRequest tools;
+  // Chat routes: the conversation in the template's OpenAI shapes, with assistant tool_calls
+  // and tool results; rendered through the template whenever tools or tool messages appear.
+  nlohmann::ordered_json template_messages;
+  bool has_tool_messages = false;
+  // Whether the prompt needs the template's full request rendering (tools or tool messages).
+  bool renders_tools() const { return tools.tools.is_array() || has_tool_messages; }
 };
 
 // The most tokens one request's logit_bias may name.
@@ -44,13 +53,14 @@ inline constexpr int64_t kMaxTokensLimit = 1 << 20;
 // POST /api/v1/generate: prompt, model, max_tokens, temperature, top_p, top_k, min_p,
 // repeat_penalty, seed, stop, stream, grammar.
 std::optional<ApiError> ParseNativeGenerate(const nlohmann::json& body, GenerationRequest* out);
-// POST /api/v1/chat: messages ({role, content}) and the same options.
+// POST /api/v1/chat: messages ({role, content}; assistant tool_calls and tool messages), the
+// same options, and tools, tool_choice, parallel_tool_calls.
 std::optional<ApiError> ParseNativeChat(const nlohmann::json& body, GenerationRequest* out);
 // POST /v1/completions: OpenAI's fields (prompt as a string or a one-string array), plus
 // response_format and grammar.
 std::optional<ApiError> ParseOpenAICompletion(const nlohmann::json& body, GenerationRequest* out);
-// POST /v1/chat/completions: OpenAI's fields (content as a string or text parts), plus
-// response_format and grammar.
+// POST /v1/chat/completions: OpenAI's fields (content as a string or text parts; assistant
+// tool_calls and tool messages), plus tools, response_format and grammar.
 std::optional<ApiError> ParseOpenAIChat(const nlohmann::json& body, GenerationRequest* out);
 
 }  // namespace llm::server

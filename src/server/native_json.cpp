@@ -18,16 +18,36 @@ ordered_json TimingsJson(const engine::Timings& t) {
           {"time_to_first_token_ms", t.time_to_first_token_ms}};
 }
 
+namespace {
+
+// The assistant message; with tools its content without the calls (null when only calls)
+// and tool_calls [{id, name, arguments (a JSON object)}].
+ordered_json NativeMessage(const GenerationOutcome& o) {
+  if (!o.tools_active) return {{"role", "assistant"}, {"content", o.text}};
+  ordered_json message = {{"role", "assistant"}, {"content", nullptr}};
+  if (!o.content.empty() || o.tool_calls.empty()) message["content"] = o.content;
+  if (o.tool_calls.empty()) return message;
+  ordered_json calls = ordered_json::array();
+  for (const OutcomeToolCall& c : o.tool_calls) {
+    calls.push_back({{"id", c.id}, {"name", c.name}, {"arguments", ordered_json::parse(c.arguments)}});
+  }
+  message["tool_calls"] = std::move(calls);
+  return message;
+}
+
+}  // namespace
+
 ordered_json NativeResponse(const GenerationOutcome& o, PromptKind kind) {
   ordered_json j;
   if (kind == PromptKind::kChat) {
-    j["message"] = {{"role", "assistant"}, {"content", o.text}};
+    j["message"] = NativeMessage(o);
   } else {
     j["response"] = o.text;
   }
   j["model"] = o.model;
   j["request_id"] = o.request_id;
-  j["finish_reason"] = engine::FinishReasonName(o.finish_reason);
+  j["finish_reason"] = OpenAIChatFinishReason(o) == "tool_calls" ? "tool_calls"
+                                                                   : engine::FinishReasonName(o.finish_reason);
   j["usage"] = {{"prompt_tokens", o.prompt_tokens},
                 {"completion_tokens", o.completion_tokens},
                 {"total_tokens", o.prompt_tokens + o.completion_tokens}};

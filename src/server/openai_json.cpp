@@ -20,12 +20,30 @@ ordered_json UsageJson(const GenerationOutcome& o) {
           {"total_tokens", o.prompt_tokens + o.completion_tokens}};
 }
 
+namespace {
+
+// The assistant message: its text, and with tools the calls (content null when only calls).
+ordered_json ChatMessageJson(const GenerationOutcome& o) {
+  if (!o.tools_active) return {{"role", "assistant"}, {"content", o.text}, {"refusal", nullptr}};
+  ordered_json message = {{"role", "assistant"}, {"content", nullptr}, {"refusal", nullptr}};
+  if (!o.content.empty() || o.tool_calls.empty()) message["content"] = o.content;
+  if (o.tool_calls.empty()) return message;
+  ordered_json calls = ordered_json::array();
+  for (const OutcomeToolCall& c : o.tool_calls) {
+    calls.push_back({{"id", c.id}, {"type", "function"}, {"function", {{"name", c.name}, {"arguments", c.arguments}}}});
+  }
+  message["tool_calls"] = std::move(calls);
+  return message;
+}
+
+}  // namespace
+
 ordered_json OpenAIChatResponse(const GenerationOutcome& o) {
   ordered_json j = Envelope(o.completion_id, "chat.completion", o.created_unix, o.model);
   ordered_json choice = {{"index", 0},
-                         {"message", {{"role", "assistant"}, {"content", o.text}, {"refusal", nullptr}}},
+                         {"message", ChatMessageJson(o)},
                          {"logprobs", nullptr},
-                         {"finish_reason", OpenAIFinishReason(o.finish_reason)}};
+                         {"finish_reason", OpenAIChatFinishReason(o)}};
   j["choices"] = ordered_json::array({choice});
   j["usage"] = UsageJson(o);
   return j;
@@ -50,6 +68,22 @@ ordered_json OpenAIChatChunk(const ChunkHeader& h, const std::string* role, cons
   if (content != nullptr) delta["content"] = *content;
   ordered_json choice = {{"index", 0}, {"delta", delta}, {"logprobs", nullptr}, {"finish_reason", NullIfEmpty(finish_reason)}};
   j["choices"] = ordered_json::array({choice});
+  if (h.include_usage) j["usage"] = nullptr;
+  return j;
+}
+
+ordered_json OpenAIToolCallChunk(const ChunkHeader& h, size_t index, const OutcomeToolCall& call, bool first) {
+  ordered_json j = Envelope(h.id, "chat.completion.chunk", h.created, h.model);
+  ordered_json delta_call = {{"index", index}};
+  if (first) {
+    delta_call["id"] = call.id;
+    delta_call["type"] = "function";
+    delta_call["function"] = {{"name", call.name}, {"arguments", ""}};
+  } else {
+    delta_call["function"] = {{"arguments", call.arguments}};
+  }
+  ordered_json delta = {{"tool_calls", ordered_json::array({delta_call})}};
+  j["choices"] = ordered_json::array({{{"index", 0}, {"delta", delta}, {"logprobs", nullptr}, {"finish_reason", nullptr}}});
   if (h.include_usage) j["usage"] = nullptr;
   return j;
 }

@@ -32,6 +32,10 @@ struct ChunkHeader {
 // A "chat.completion.chunk": delta {role?, content?} and finish_reason (null when empty).
 nlohmann::ordered_json OpenAIChatChunk(const ChunkHeader& h, const std::string* role, const std::string* content,
                                        const std::string& finish_reason);
+// A "chat.completion.chunk" with delta.tool_calls for call `index`: the first of a call
+// carries id, type, name and empty arguments; the next (`first` false) the arguments text.
+nlohmann::ordered_json OpenAIToolCallChunk(const ChunkHeader& h, size_t index, const OutcomeToolCall& call,
+                                           bool first);
 // A streamed "text_completion" chunk with `text` and finish_reason (null when empty).
 nlohmann::ordered_json OpenAICompletionChunk(const ChunkHeader& h, std::string_view text,
                                              const std::string& finish_reason);

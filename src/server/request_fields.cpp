@@ -32,6 +32,10 @@ constexpr RequestField kOpenAIShared[] = {
     {"logprobs", U::kUnsupported, "log probabilities are not supported yet"},
 };
 
+// Tool calling (both chat routes).
+constexpr RequestField kTools[] = {
+    {"tools", U::kHonoured, ""}, {"tool_choice", U::kHonoured, ""}, {"parallel_tool_calls", U::kHonoured, ""}};
+
 constexpr RequestField kPrompt[] = {{"prompt", U::kHonoured, ""}};
 constexpr RequestField kMessages[] = {{"messages", U::kHonoured, ""}};
 
@@ -48,12 +52,9 @@ constexpr RequestField kChatOnly[] = {
     {"service_tier", U::kIgnored, "this server has one tier"},
     {"safety_identifier", U::kIgnored, kNoUserState},
     {"prompt_cache_key", U::kIgnored, "prompt prefixes are reused automatically, without a key"},
-    {"parallel_tool_calls", U::kIgnored, "meaningful only with tools, which are refused"},
     {"top_logprobs", U::kUnsupported, "log probabilities are not supported yet"},
-    {"tools", U::kUnsupported, "tools are not supported yet"},
-    {"tool_choice", U::kUnsupported, "tools are not supported yet"},
-    {"functions", U::kUnsupported, "functions (deprecated tools) are not supported"},
-    {"function_call", U::kUnsupported, "functions (deprecated tools) are not supported"},
+    {"functions", U::kUnsupported, "functions (deprecated) are not supported; use tools"},
+    {"function_call", U::kUnsupported, "function_call (deprecated) is not supported; use tool_choice"},
     {"reasoning_effort", U::kUnsupported, "reasoning effort is not supported"},
     {"audio", U::kUnsupported, "audio output is not supported"},
     {"modalities", U::kUnsupported, "only text output is supported"},
@@ -72,7 +73,6 @@ std::vector<RequestField> Join(std::initializer_list<std::span<const RequestFiel
 bool IsOffValue(std::string_view name, const nlohmann::json& v) {
   if (v.is_null() || (v.is_boolean() && !v.get<bool>())) return true;
   if ((v.is_array() || v.is_object()) && v.empty()) return true;
-  if (name == "tool_choice") return v.is_string() && v.get<std::string>() == "none";
   if (name == "best_of") return v.is_number_integer() && v.get<int64_t>() == 1;
   if (name == "modalities") return v == nlohmann::json::array({"text"});
   if (name == "suffix") return v.is_string() && v.get<std::string>().empty();
@@ -83,9 +83,9 @@ bool IsOffValue(std::string_view name, const nlohmann::json& v) {
 
 const std::vector<RequestField>& FieldsOf(GenerationRoute route) {
   static const std::vector<RequestField> native_generate = Join({kPrompt, kCommon});
-  static const std::vector<RequestField> native_chat = Join({kMessages, kCommon});
+  static const std::vector<RequestField> native_chat = Join({kMessages, kCommon, kTools});
   static const std::vector<RequestField> completion = Join({kPrompt, kCommon, kOpenAIShared, kCompletionOnly});
-  static const std::vector<RequestField> chat = Join({kMessages, kCommon, kOpenAIShared, kChatOnly});
+  static const std::vector<RequestField> chat = Join({kMessages, kCommon, kTools, kOpenAIShared, kChatOnly});
   switch (route) {
     case GenerationRoute::kNativeGenerate: return native_generate;
     case GenerationRoute::kNativeChat: return native_chat;

@@ -66,9 +66,10 @@ class OpenAIShaper : public ResponseShaper {
     return SseEvent(DumpJson(OpenAIChatChunk(header_, nullptr, &content, "")));
   }
   std::string StreamEnd(const GenerationOutcome& o) override {
-    const std::string reason = OpenAIFinishReason(o.finish_reason);
-    std::string out = chat_ ? SseEvent(DumpJson(OpenAIChatChunk(header_, nullptr, nullptr, reason)))
-                            : SseEvent(DumpJson(OpenAICompletionChunk(header_, "", reason)));
+    const std::string reason = chat_ ? OpenAIChatFinishReason(o) : OpenAIFinishReason(o.finish_reason);
+    std::string out = o.tools_active ? HeldBackReply(o) : "";
+    out += chat_ ? SseEvent(DumpJson(OpenAIChatChunk(header_, nullptr, nullptr, reason)))
+                 : SseEvent(DumpJson(OpenAICompletionChunk(header_, "", reason)));
     if (header_.include_usage) out += SseEvent(DumpJson(OpenAIUsageChunk(header_, chat_, o)));
     return out + "data: [DONE]\n\n";
   }
@@ -77,6 +78,18 @@ class OpenAIShaper : public ResponseShaper {
   }
 
  private:
+  // With tools the reply is held back until it is parsed: its content in one chunk, then
+  // each call as OpenAI streams one (id, type and name first, then the arguments).
+  std::string HeldBackReply(const GenerationOutcome& o) const {
+    std::string out;
+    if (!o.content.empty()) out += SseEvent(DumpJson(OpenAIChatChunk(header_, nullptr, &o.content, "")));
+    for (size_t i = 0; i < o.tool_calls.size(); ++i) {
+      out += SseEvent(DumpJson(OpenAIToolCallChunk(header_, i, o.tool_calls[i], /*first=*/true)));
+      out += SseEvent(DumpJson(OpenAIToolCallChunk(header_, i, o.tool_calls[i], /*first=*/false)));
+    }
+    return out;
+  }
+
   bool chat_;
   ChunkHeader header_;
 };

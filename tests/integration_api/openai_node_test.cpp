@@ -43,5 +43,23 @@ TEST(OpenAINodeClient, StructuredOutputValidatesWithAjvOnTwentySchemas) {
   EXPECT_EQ(server->Stop(), 0);
 }
 
+// Tool calling: tool_choice "required" and a named function on the Qwen-template synthetic
+// model (Hermes format) and stories260K (no template: generic JSON format), arguments
+// validated with ajv, streamed deltas reassembled to the non-streamed call.
+TEST(OpenAINodeClient, ForcedToolCallsValidateAndStreamedDeltasReassemble) {
+  const std::string node_dir = std::string(LLM_SOURCE_DIR) + "/tests/integration_api/node";
+  std::string install;
+  ASSERT_EQ(EnsureNodeModules(node_dir, &install), 0) << install;
+  auto server = StartApiServer({{"LLM_API_KEY", "node-test-key"}});
+  ASSERT_TRUE(server);
+  std::string out;
+  const std::string cmd = "cd " + node_dir + " && LLM_API_BASE_URL=http://127.0.0.1:" + std::to_string(server->process->port()) +
+                          "/v1 LLM_API_KEY=node-test-key LLM_API_MODELS=synth-qwen3-q8_0.gguf,stories260K.gguf "
+                          "node tool_calling_test.mjs 2>&1";
+  EXPECT_EQ(RunCommand(cmd, &out), 0) << out;
+  EXPECT_NE(out.find(" passed, 0 failed"), std::string::npos) << out;
+  EXPECT_EQ(server->Stop(), 0);
+}
+
 }  // namespace
 }  // namespace llm::test

@@ -141,3 +141,102 @@ TEST(ParseOpenAICompletion, AcceptsAOneStringArrayPromptAndDefaultsTo16Tokens) {
 
 }  // namespace
 }  // namespace llm::server
+
+namespace llm::server {
+namespace {
+
+const char* kWeatherTool =
+    R"({"type":"function","function":{"name":"get_weather","description":"Weather now",
+        "parameters":{"type":"object","properties":{"city":{"type":"string"}},"required":["city"]}}})";
+
+nlohmann::json ChatWithTools(const std::string& extra) {
+  return nlohmann::json::parse(R"({"messages":[{"role":"user","content":"Weather?"}],"tools":[)" +
+                               std::string(kWeatherTool) + "]" + extra + "}");
+}
+
+TEST(ParseOpenAIChatTools, ReadsToolsANamedChoiceAndParallelToolCalls) {
+  GenerationRequest r;
+  auto e = ParseOpenAIChat(ChatWithTools(R"(,"tool_choice":{"type":"function","function":{"name":"get_weather"}},
+      "parallel_tool_calls":false)"), &r);
+  ASSERT_FALSE(e) << e->message;
+  ASSERT_TRUE(r.tools.tools.is_array());
+  EXPECT_EQ(r.tools.tools[0]["function"]["name"], "get_weather");
+  EXPECT_EQ(r.tools.choice, ToolRequest::Choice::kNamed);
+  EXPECT_EQ(r.tools.forced_name, "get_weather");
+  EXPECT_FALSE(r.tools.parallel);
+  EXPECT_TRUE(r.tools.forced());
+  EXPECT_TRUE(r.renders_tools());
+}
+
+TEST(ParseOpenAIChatTools, ToolChoiceNoneKeepsToolsInThePromptButParsesNoCalls) {
+  GenerationRequest r;
+  ASSERT_FALSE(ParseOpenAIChat(ChatWithTools(R"(,"tool_choice":"none")"), &r));
+  EXPECT_TRUE(r.renders_tools());
+  EXPECT_FALSE(r.tools.active());
+}
+
+TEST(ParseOpenAIChatTools, AChoiceThatCannotBeHonouredIsA400NamingToolChoice) {
+  GenerationRequest r;
+  for (const char* extra : {R"(,"tool_choice":{"type":"function","function":{"name":"other"}})",
+                            R"(,"tool_choice":"sometimes")", R"(,"tool_choice":"required","grammar":"root ::= \"x\"")"}) {
+    auto e = ParseOpenAIChat(ChatWithTools(extra), &r);
+    ASSERT_TRUE(e) << extra;
+    EXPECT_EQ(e->param, "tool_choice") << extra;
+  }
+  auto e = ParseOpenAIChat(nlohmann::json::parse(R"({"messages":[{"role":"user","content":"x"}],"tool_choice":"required"})"), &r);
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->param, "tool_choice");
+}
+
+TEST(ParseOpenAIChatTools, MalformedOrDuplicateToolsAreA400NamingTools) {
+  GenerationRequest r;
+  for (const char* tools : {R"({"tools":{}})", R"({"tools":[{"type":"function","function":{}}]})",
+                            R"({"tools":[{"type":"function","function":{"name":"f","parameters":"x"}}]})",
+                            R"({"tools":[{"type":"function","function":{"name":"f"}},{"type":"function","function":{"name":"f"}}]})"}) {
+    auto body = nlohmann::json::parse(tools);
+    body["messages"] = nlohmann::json::array({{{"role", "user"}, {"content", "x"}}});
+    auto e = ParseOpenAIChat(body, &r);
+    ASSERT_TRUE(e) << tools;
+    EXPECT_EQ(e->param, "tools") << tools;
+  }
+}
+
+TEST(ParseOpenAIChatTools, HistoryCallsAndResultsReachTheTemplateWithDecodedArguments) {
+  GenerationRequest r;
+  auto e = ParseOpenAIChat(nlohmann::json::parse(R"({"messages":[{"role":"user","content":"Weather?"},
+      {"role":"assistant","content":null,"tool_calls":[{"id":"call_1","type":"function",
+        "function":{"name":"get_weather","arguments":"{\"city\":\"Paris\"}"}}]},
+      {"role":"tool","tool_call_id":"call_1","content":"18 C"}]})"), &r);
+  ASSERT_FALSE(e) << e->message;
+  EXPECT_TRUE(r.has_tool_messages);
+  ASSERT_EQ(r.template_messages.size(), 3u);
+  EXPECT_EQ(r.template_messages[1]["tool_calls"][0]["function"]["arguments"]["city"], "Paris");
+  EXPECT_EQ(r.template_messages[1]["tool_calls"][0]["id"], "call_1");
+  EXPECT_EQ(r.template_messages[2]["tool_call_id"], "call_1");
+  EXPECT_EQ(r.template_messages[2]["content"], "18 C");
+}
+
+TEST(ParseNativeChatTools, TakesTheSameToolFieldsAndHistory) {
+  GenerationRequest r;
+  auto body = ChatWithTools(R"(,"tool_choice":"required")");
+  body["messages"].push_back(nlohmann::json::parse(R"({"role":"tool","tool_call_id":"c1","content":"18 C"})"));
+  auto e = ParseNativeChat(body, &r);
+  ASSERT_FALSE(e) << e->message;
+  EXPECT_TRUE(r.tools.forced());
+  EXPECT_TRUE(r.has_tool_messages);
+}
+
+TEST(ParseOpenAIChatTools, BadHistoryCallsAreA400NamingMessages) {
+  GenerationRequest r;
+  for (const char* message : {R"({"role":"tool","content":"18 C"})",
+                              R"({"role":"assistant","tool_calls":[{"function":{"name":"f","arguments":"not json"}}]})",
+                              R"({"role":"user","content":"x","tool_calls":[]})"}) {
+    nlohmann::json body = {{"messages", nlohmann::json::array({nlohmann::json::parse(message)})}};
+    auto e = ParseOpenAIChat(body, &r);
+    ASSERT_TRUE(e) << message;
+    EXPECT_EQ(e->param, "messages") << message;
+  }
+}
+
+}  // namespace
+}  // namespace llm::server

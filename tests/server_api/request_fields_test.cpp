@@ -54,6 +54,9 @@ const std::map<std::string, json>& HonouredSamples() {
       {"grammar", "root ::= \"yes\" | \"no\""},
       {"response_format", {{"type", "json_object"}}},
       {"logit_bias", {{"15", -100}}},
+      {"tools", json::array({{{"type", "function"}, {"function", {{"name", "f"}}}}})},
+      {"tool_choice", "none"},
+      {"parallel_tool_calls", false},
   };
   return samples;
 }
@@ -68,7 +71,8 @@ json Describe(const GenerationRequest& r) {
           {"constrained", r.grammar != nullptr},
           {"sampling", {s.temperature, s.top_k, s.top_p, s.min_p, s.repeat_penalty, s.repeat_last_n,
                         s.frequency_penalty, s.presence_penalty, s.seed}},
-          {"logit_bias", s.logit_bias.size()}};
+          {"logit_bias", s.logit_bias.size()},
+          {"tools", {r.tools.tools.dump(), static_cast<int>(r.tools.choice), r.tools.parallel}}};
 }
 
 json Parsed(const Route& route, const json& body) {
@@ -157,8 +161,7 @@ TEST(RequestFields, AFieldNoTableKnowsIsRefusedNamingIt) {
 
 TEST(RequestFields, ClientsOffValuesOfUnsupportedFeaturesAreAccepted) {
   const Route chat = Routes()[3];
-  for (const char* off : {R"({"logprobs":false})", R"({"tools":[]})", R"({"tool_choice":"none"})",
-                          R"({"modalities":["text"]})"}) {
+  for (const char* off : {R"({"logprobs":false})", R"({"functions":[]})", R"({"modalities":["text"]})"}) {
     json body = chat.base;
     body.update(json::parse(off));
     Parsed(chat, body);

@@ -50,6 +50,14 @@ Result<std::function<std::tm()>> FixedDateClock(std::string_view date) {
 
 Result<ChatTemplate> ChatTemplate::FromSource(std::string_view source, std::string bos_token,
                                               std::string eos_token) {
+  LLM_ASSIGN_OR_RETURN(ChatTemplate tmpl,
+                       Interpreted(source, std::move(bos_token), std::move(eos_token)));
+  tmpl.tool_call_format_ = DetectToolCallFormat(source);
+  return tmpl;
+}
+
+Result<ChatTemplate> ChatTemplate::Interpreted(std::string_view source, std::string bos_token,
+                                               std::string eos_token) {
   if (Compact(source).empty()) return Recognise(source, std::move(bos_token), std::move(eos_token));
   auto parsed = jinja::Template::Parse(source);
   auto recognised = Recognise(source, bos_token, eos_token);

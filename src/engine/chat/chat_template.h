@@ -16,6 +16,7 @@
 
 #include "core/status.h"
 #include "engine/chat/template_style.h"
+#include "engine/chat/tool_calls.h"
 
 namespace llm::engine {
 
@@ -103,6 +104,13 @@ class ChatTemplate {
   ChatFamily family() const { return family_; }
   std::string_view family_name() const { return ChatFamilyName(family_); }
   const ChatTemplateStyle& style() const { return style_; }
+  // The tool-call syntax the template teaches the model (generic JSON when it has none).
+  ToolCallFormat tool_call_format() const { return tool_call_format_; }
+  // Splits a reply generated after this template's generation prompt into content,
+  // reasoning and tool calls of the template's format (see ParseToolCalls).
+  ParsedReply ParseReply(std::string_view output) const {
+    return ParseToolCalls(output, tool_call_format_, style_.think_after_prompt);
+  }
 
  private:
   ChatTemplate(ChatFamily family, ChatTemplateStyle style, std::string bos, std::string eos)
@@ -110,6 +118,10 @@ class ChatTemplate {
   // The recogniser: the family and style of a source, Unsupported when unrecognised.
   static Result<ChatTemplate> Recognise(std::string_view source, std::string bos_token,
                                         std::string eos_token);
+  // FromSource without the tool-call format: the interpreter's template, or the native
+  // renderer of a recognised family whose source the parser refuses.
+  static Result<ChatTemplate> Interpreted(std::string_view source, std::string bos_token,
+                                          std::string eos_token);
   Result<std::string> RenderNative(std::span<const ChatMessage> messages,
                                    bool add_generation_prompt) const;
 
@@ -117,6 +129,7 @@ class ChatTemplate {
   std::function<std::tm()> clock_ = LocalTimeNow;
   ChatFamily family_;
   ChatTemplateStyle style_;
+  ToolCallFormat tool_call_format_ = ToolCallFormat::kGenericJson;
   std::string bos_;
   std::string eos_;
 };
