@@ -225,7 +225,9 @@ TEST(HostileInput, AStreamingClientThatStopsReadingIsDroppedAtTheWriteDeadline) 
   auto server = StartApiServer({{"MODELS_DIR", models.path()}, {"HTTP_WRITE_SECONDS", "1"}, {"CONTEXT_SIZE", "65536"}});
   ASSERT_TRUE(server);
   // ~50 bytes an event: far more than the server's socket buffer holds.
-  const std::string body = R"({"model":"fast.gguf","prompt":"Once upon a time","max_tokens":60000,"stream":true})";
+  // End of text (id 2 of this vocabulary) is banned: only the stalled client may end the stream.
+  const std::string body =
+      R"({"model":"fast.gguf","prompt":"Once upon a time","max_tokens":60000,"stream":true,"logit_bias":{"2":-100}})";
   RawClient client(server->process->port(), 2048);  // a small window fills at once
   ASSERT_TRUE(client.Send("POST /api/v1/generate HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: " +
                           std::to_string(body.size()) + "\r\n\r\n" + body));

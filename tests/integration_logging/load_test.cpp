@@ -9,12 +9,13 @@
 #include <thread>
 #include <unordered_map>
 
+#include "common/sanitizer.h"
 #include "integration_logging/server_process.h"
 
 namespace llm::test {
 namespace {
 
-#if defined(__SANITIZE_ADDRESS__)
+#if LLM_UNDER_ASAN
 constexpr int kRequests = 4000;  // the same shape, smaller, under the sanitizers
 #else
 constexpr int kRequests = 20000;

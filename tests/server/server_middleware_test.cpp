@@ -7,6 +7,7 @@
 #include "logging/test_dir.h"
 #include "server/json_errors.h"
 #include "server/route_table.h"
+#include "common/sanitizer.h"
 #include "server/server.h"
 
 // Outside the anonymous namespace so that its name is exported (-rdynamic) and symbolised.
@@ -69,7 +70,7 @@ TEST(ServerMiddleware, ExceptionBecomes500WithRequestIdAndSymbolizedTrace) {
     EXPECT_EQ(rec["exception_message"], "boom at depth");
     std::string trace = rec["stack_trace"];
     EXPECT_NE(trace.find("#0 "), std::string::npos) << trace;
-#if !defined(__SANITIZE_ADDRESS__)
+#if !LLM_UNDER_ASAN
     // The throw site itself (sanitizer builds record the catch site instead).
     EXPECT_NE(trace.find("ThrowFromDeepInside"), std::string::npos) << trace;
 #endif
