@@ -1,4 +1,5 @@
 #include "server/constraint_fields.h"
+#include "server/request_fields.h"
 
 #include <string>
 
@@ -10,12 +11,6 @@ namespace {
 
 using nlohmann::json;
 
-const json* Field(const json& body, const char* key) {
-  auto it = body.find(key);
-  if (it == body.end() || it->is_null()) return nullptr;
-  return &*it;
-}
-
 // Parses GBNF text; a 400 about `param` when it does not parse.
 std::optional<ApiError> Compile(const std::string& gbnf, const char* what, const char* param,
                                 std::shared_ptr<const engine::Grammar>* out) {
@@ -26,17 +21,17 @@ std::optional<ApiError> Compile(const std::string& gbnf, const char* what, const
 }
 
 std::optional<ApiError> ReadJsonSchema(const json& format, std::shared_ptr<const engine::Grammar>* out) {
-  const json* spec = Field(format, "json_schema");
+  const json* spec = GivenField(format, "json_schema");
   if (spec == nullptr || !spec->is_object()) {
     return InvalidRequest("'response_format.json_schema' must be an object with a 'schema'", "response_format");
   }
-  if (const json* name = Field(*spec, "name"); name != nullptr && !name->is_string()) {
+  if (const json* name = GivenField(*spec, "name"); name != nullptr && !name->is_string()) {
     return InvalidRequest("'response_format.json_schema.name' must be a string", "response_format");
   }
-  if (const json* strict = Field(*spec, "strict"); strict != nullptr && !strict->is_boolean()) {
+  if (const json* strict = GivenField(*spec, "strict"); strict != nullptr && !strict->is_boolean()) {
     return InvalidRequest("'response_format.json_schema.strict' must be a boolean", "response_format");
   }
-  const json* schema = Field(*spec, "schema");
+  const json* schema = GivenField(*spec, "schema");
   if (schema == nullptr || !(schema->is_object() || schema->is_boolean())) {
     return InvalidRequest("'response_format.json_schema.schema' must be a JSON Schema object", "response_format");
   }
@@ -46,9 +41,9 @@ std::optional<ApiError> ReadJsonSchema(const json& format, std::shared_ptr<const
 }
 
 std::optional<ApiError> ReadResponseFormat(const json& body, std::shared_ptr<const engine::Grammar>* out) {
-  const json* format = Field(body, "response_format");
+  const json* format = GivenField(body, "response_format");
   if (format == nullptr) return std::nullopt;
-  const json* type = format->is_object() ? Field(*format, "type") : nullptr;
+  const json* type = format->is_object() ? GivenField(*format, "type") : nullptr;
   if (type == nullptr || !type->is_string()) {
     return InvalidRequest("'response_format' must be an object with a 'type'", "response_format");
   }
@@ -67,7 +62,7 @@ std::optional<ApiError> ReadConstraint(const json& body, bool openai, std::share
   if (openai) {
     if (auto e = ReadResponseFormat(body, out)) return e;
   }
-  const json* grammar = Field(body, "grammar");
+  const json* grammar = GivenField(body, "grammar");
   if (grammar == nullptr) return std::nullopt;
   if (!grammar->is_string()) return InvalidRequest("'grammar' must be a string (GBNF)", "grammar");
   if (*out) return InvalidRequest("'grammar' and 'response_format' cannot be combined", "grammar");

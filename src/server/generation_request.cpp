@@ -13,15 +13,8 @@ namespace {
 
 using nlohmann::json;
 
-// A field that is absent or null counts as not given (OpenAI clients send nulls).
-const json* Field(const json& body, const char* key) {
-  auto it = body.find(key);
-  if (it == body.end() || it->is_null()) return nullptr;
-  return &*it;
-}
-
 std::optional<ApiError> ReadString(const json& body, const char* key, std::string* out) {
-  const json* v = Field(body, key);
+  const json* v = GivenField(body, key);
   if (v == nullptr) return std::nullopt;
   if (!v->is_string()) return InvalidRequest(std::string("'") + key + "' must be a string", key);
   *out = v->get<std::string>();
@@ -29,7 +22,7 @@ std::optional<ApiError> ReadString(const json& body, const char* key, std::strin
 }
 
 std::optional<ApiError> ReadBool(const json& body, const char* key, bool* out) {
-  const json* v = Field(body, key);
+  const json* v = GivenField(body, key);
   if (v == nullptr) return std::nullopt;
   if (!v->is_boolean()) return InvalidRequest(std::string("'") + key + "' must be a boolean", key);
   *out = v->get<bool>();
@@ -37,7 +30,7 @@ std::optional<ApiError> ReadBool(const json& body, const char* key, bool* out) {
 }
 
 std::optional<ApiError> ReadInt(const json& body, const char* key, int64_t lo, int64_t hi, int64_t* out) {
-  const json* v = Field(body, key);
+  const json* v = GivenField(body, key);
   if (v == nullptr) return std::nullopt;
   bool integral = v->is_number_integer() || (v->is_number_float() && std::floor(v->get<double>()) == v->get<double>() &&
                                              std::fabs(v->get<double>()) < 9e15);
@@ -56,7 +49,7 @@ std::optional<ApiError> ReadInt(const json& body, const char* key, int64_t lo, i
 }
 
 std::optional<ApiError> ReadNumber(const json& body, const char* key, double lo, double hi, float* out) {
-  const json* v = Field(body, key);
+  const json* v = GivenField(body, key);
   if (v == nullptr) return std::nullopt;
   if (!v->is_number()) return InvalidRequest(std::string("'") + key + "' must be a number", key);
   double x = v->get<double>();
@@ -71,7 +64,7 @@ std::optional<ApiError> ReadNumber(const json& body, const char* key, double lo,
 
 // `stop`: a string or an array of up to 16 strings; empty strings are ignored.
 std::optional<ApiError> ReadStop(const json& body, std::vector<std::string>* out) {
-  const json* v = Field(body, "stop");
+  const json* v = GivenField(body, "stop");
   if (v == nullptr) return std::nullopt;
   if (v->is_string()) {
     if (!v->get<std::string>().empty()) out->push_back(v->get<std::string>());
@@ -88,7 +81,7 @@ std::optional<ApiError> ReadStop(const json& body, std::vector<std::string>* out
 
 // `logit_bias`: {"<token id>": bias in -100..100}; -100 bans the token, as OpenAI documents.
 std::optional<ApiError> ReadLogitBias(const json& body, std::vector<std::pair<int32_t, float>>* out) {
-  const json* v = Field(body, "logit_bias");
+  const json* v = GivenField(body, "logit_bias");
   if (v == nullptr) return std::nullopt;
   const char* shape = "'logit_bias' must map token ids (as strings) to numbers between -100 and 100";
   if (!v->is_object()) return InvalidRequest(shape, "logit_bias");
@@ -143,7 +136,7 @@ std::optional<ApiError> RequireObject(const json& body) {
 
 // One message's content: a string, or (OpenAI) an array of {"type": "text", "text": ...} parts.
 std::optional<ApiError> ReadContent(const json& m, bool allow_parts, std::string* out) {
-  const json* c = Field(m, "content");
+  const json* c = GivenField(m, "content");
   if (c == nullptr) return InvalidRequest("each message needs a 'content' string", "messages");
   if (c->is_string()) {
     *out = c->get<std::string>();
@@ -163,7 +156,7 @@ std::optional<ApiError> ReadContent(const json& m, bool allow_parts, std::string
 
 // A message's role, checked against the roles of the route ("developer" is OpenAI's system).
 std::optional<ApiError> ReadRole(const json& m, bool openai, std::string* out) {
-  const json* role = Field(m, "role");
+  const json* role = GivenField(m, "role");
   if (role == nullptr || !role->is_string()) return InvalidRequest("each message needs a 'role' string", "messages");
   *out = role->get<std::string>();
   if (openai && *out == "developer") *out = "system";
@@ -172,7 +165,7 @@ std::optional<ApiError> ReadRole(const json& m, bool openai, std::string* out) {
 }
 
 std::optional<ApiError> ReadMessages(const json& body, bool openai, GenerationRequest* out) {
-  const json* v = Field(body, "messages");
+  const json* v = GivenField(body, "messages");
   if (v == nullptr) return InvalidRequest("'messages' is required", "messages");
   if (!v->is_array()) return InvalidRequest("'messages' must be an array", "messages");
   if (v->empty()) return InvalidRequest("'messages' must not be empty", "messages");
@@ -181,8 +174,8 @@ std::optional<ApiError> ReadMessages(const json& body, bool openai, GenerationRe
     if (!m.is_object()) return InvalidRequest("each message must be an object", "messages");
     engine::ChatMessage msg;
     if (auto e = ReadRole(m, openai, &msg.role)) return e;
-    const bool calls = msg.role == "assistant" && Field(m, "tool_calls") != nullptr;
-    if (!(calls && Field(m, "content") == nullptr)) {  // an assistant's calls need no content
+    const bool calls = msg.role == "assistant" && GivenField(m, "tool_calls") != nullptr;
+    if (!(calls && GivenField(m, "content") == nullptr)) {  // an assistant's calls need no content
       if (auto e = ReadContent(m, openai, &msg.content)) return e;
     }
     nlohmann::ordered_json shaped;
@@ -206,7 +199,7 @@ std::optional<ApiError> ReadTools(const json& body, GenerationRequest* out) {
 }
 
 std::optional<ApiError> ReadPrompt(const json& body, bool openai, std::string* out) {
-  const json* v = Field(body, "prompt");
+  const json* v = GivenField(body, "prompt");
   if (v == nullptr) return InvalidRequest("'prompt' is required", "prompt");
   if (openai && v->is_array() && v->size() == 1 && (*v)[0].is_string()) {
     *out = (*v)[0].get<std::string>();
@@ -226,7 +219,7 @@ std::optional<ApiError> ReadOpenAIOptions(const json& body, GenerationRequest* o
   if (auto e = ReadInt(body, "n", 1, 1, &n)) return e;
   if (auto e = ReadNumber(body, "frequency_penalty", -2, 2, &out->sampling.frequency_penalty)) return e;
   if (auto e = ReadNumber(body, "presence_penalty", -2, 2, &out->sampling.presence_penalty)) return e;
-  if (const json* so = Field(body, "stream_options")) {
+  if (const json* so = GivenField(body, "stream_options")) {
     if (!so->is_object()) return InvalidRequest("'stream_options' must be an object", "stream_options");
     if (auto e = ReadBool(*so, "include_usage", &out->include_usage)) return e;
   }

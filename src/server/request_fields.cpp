@@ -81,6 +81,12 @@ bool IsOffValue(std::string_view name, const nlohmann::json& v) {
 
 }  // namespace
 
+const nlohmann::json* GivenField(const nlohmann::json& body, const char* key) {
+  auto it = body.find(key);
+  if (it == body.end() || it->is_null()) return nullptr;
+  return &*it;
+}
+
 const std::vector<RequestField>& FieldsOf(GenerationRoute route) {
   static const std::vector<RequestField> native_generate = Join({kPrompt, kCommon});
   static const std::vector<RequestField> native_chat = Join({kMessages, kCommon, kTools});

@@ -25,6 +25,10 @@ struct RequestField {
   std::string_view reason;  // kIgnored / kUnsupported: why
 };
 
+// The field `key` of the object `body`; null when absent or JSON null (OpenAI clients send
+// nulls for "not given").
+const nlohmann::json* GivenField(const nlohmann::json& body, const char* key);
+
 enum class GenerationRoute {
   kNativeGenerate,    // POST /api/v1/generate
   kNativeChat,        // POST /api/v1/chat

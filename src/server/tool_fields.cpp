@@ -1,4 +1,5 @@
 #include "server/tool_fields.h"
+#include "server/request_fields.h"
 
 #include <set>
 
@@ -8,26 +9,20 @@ namespace {
 using nlohmann::json;
 using nlohmann::ordered_json;
 
-const json* Field(const json& body, const char* key) {
-  auto it = body.find(key);
-  if (it == body.end() || it->is_null()) return nullptr;
-  return &*it;
-}
-
 bool IsNonEmptyString(const json* v) { return v != nullptr && v->is_string() && !v->get<std::string>().empty(); }
 
 // One {type: "function", function: {name, description?, parameters?}}.
 std::optional<ApiError> CheckTool(const json& tool, std::set<std::string>& names) {
   const char* shape = "each tool must be {\"type\": \"function\", \"function\": {\"name\", \"parameters\"}}";
   if (!tool.is_object() || tool.value("type", "") != "function") return InvalidRequest(shape, "tools");
-  const json* function = Field(tool, "function");
-  if (function == nullptr || !function->is_object() || !IsNonEmptyString(Field(*function, "name"))) {
+  const json* function = GivenField(tool, "function");
+  if (function == nullptr || !function->is_object() || !IsNonEmptyString(GivenField(*function, "name"))) {
     return InvalidRequest(shape, "tools");
   }
-  if (const json* p = Field(*function, "parameters"); p != nullptr && !p->is_object()) {
+  if (const json* p = GivenField(*function, "parameters"); p != nullptr && !p->is_object()) {
     return InvalidRequest("a tool's 'parameters' must be a JSON Schema object", "tools");
   }
-  if (const json* d = Field(*function, "description"); d != nullptr && !d->is_string()) {
+  if (const json* d = GivenField(*function, "description"); d != nullptr && !d->is_string()) {
     return InvalidRequest("a tool's 'description' must be a string", "tools");
   }
   if (!names.insert((*function)["name"].get<std::string>()).second) {
@@ -45,8 +40,8 @@ std::optional<ApiError> ReadChoice(const json& v, const std::set<std::string>& n
     else if (s == "required") out->choice = Choice::kRequired;
     else return InvalidRequest("'tool_choice' must be auto, none, required or a function", "tool_choice");
   } else {
-    const json* function = v.is_object() && v.value("type", "") == "function" ? Field(v, "function") : nullptr;
-    if (function == nullptr || !function->is_object() || !IsNonEmptyString(Field(*function, "name"))) {
+    const json* function = v.is_object() && v.value("type", "") == "function" ? GivenField(v, "function") : nullptr;
+    if (function == nullptr || !function->is_object() || !IsNonEmptyString(GivenField(*function, "name"))) {
       return InvalidRequest("'tool_choice' must be auto, none, required or {\"type\": \"function\", "
                             "\"function\": {\"name\"}}", "tool_choice");
     }
@@ -70,12 +65,12 @@ std::optional<ApiError> TemplateToolCalls(const json& calls, ordered_json* out) 
   if (!calls.is_array()) return InvalidRequest(shape, "messages");
   *out = ordered_json::array();
   for (const json& call : calls) {
-    const json* function = call.is_object() ? Field(call, "function") : nullptr;
-    if (function == nullptr || !function->is_object() || !IsNonEmptyString(Field(*function, "name"))) {
+    const json* function = call.is_object() ? GivenField(call, "function") : nullptr;
+    if (function == nullptr || !function->is_object() || !IsNonEmptyString(GivenField(*function, "name"))) {
       return InvalidRequest(shape, "messages");
     }
     ordered_json arguments = ordered_json::object();
-    if (const json* a = Field(*function, "arguments")) {
+    if (const json* a = GivenField(*function, "arguments")) {
       if (!a->is_string()) return InvalidRequest(shape, "messages");
       arguments = ordered_json::parse(a->get<std::string>(), nullptr, false);
       if (arguments.is_discarded() || !arguments.is_object()) {
@@ -84,7 +79,7 @@ std::optional<ApiError> TemplateToolCalls(const json& calls, ordered_json* out) 
     }
     ordered_json item = {{"type", "function"},
                          {"function", {{"name", (*function)["name"]}, {"arguments", std::move(arguments)}}}};
-    if (const json* id = Field(call, "id"); id != nullptr && id->is_string()) item["id"] = *id;
+    if (const json* id = GivenField(call, "id"); id != nullptr && id->is_string()) item["id"] = *id;
     out->push_back(std::move(item));
   }
   return std::nullopt;
@@ -95,17 +90,17 @@ std::optional<ApiError> TemplateToolCalls(const json& calls, ordered_json* out) 
 std::optional<ApiError> ReadToolFields(const json& body, ToolRequest* out) {
   *out = ToolRequest{};
   std::set<std::string> names;
-  if (const json* tools = Field(body, "tools")) {
+  if (const json* tools = GivenField(body, "tools")) {
     if (!tools->is_array()) return InvalidRequest("'tools' must be an array", "tools");
     for (const json& tool : *tools) {
       if (auto e = CheckTool(tool, names)) return e;
     }
     if (!tools->empty()) out->tools = ordered_json::parse(tools->dump());
   }
-  if (const json* choice = Field(body, "tool_choice")) {
+  if (const json* choice = GivenField(body, "tool_choice")) {
     if (auto e = ReadChoice(*choice, names, out)) return e;
   }
-  if (const json* parallel = Field(body, "parallel_tool_calls")) {
+  if (const json* parallel = GivenField(body, "parallel_tool_calls")) {
     if (!parallel->is_boolean()) return InvalidRequest("'parallel_tool_calls' must be a boolean", "parallel_tool_calls");
     out->parallel = parallel->get<bool>();
   }
@@ -116,13 +111,13 @@ std::optional<ApiError> TemplateMessage(const json& message, const std::string& 
                                         ordered_json* out) {
   *out = {{"role", role}, {"content", content}};
   if (role == "tool") {
-    const json* id = Field(message, "tool_call_id");
+    const json* id = GivenField(message, "tool_call_id");
     if (id == nullptr || !id->is_string()) {
       return InvalidRequest("a 'tool' message needs a 'tool_call_id' string", "messages");
     }
     (*out)["tool_call_id"] = *id;
   }
-  if (const json* calls = Field(message, "tool_calls")) {
+  if (const json* calls = GivenField(message, "tool_calls")) {
     if (role != "assistant") return InvalidRequest("only assistant messages carry 'tool_calls'", "messages");
     ordered_json template_calls;
     if (auto e = TemplateToolCalls(*calls, &template_calls)) return e;
