@@ -12,53 +12,38 @@ int EnsureNodeModules(const std::string& node_dir, std::string* out) {
   return RunCommand("cd " + node_dir + " && (test -d node_modules/openai -a -d node_modules/ajv-formats || npm ci --prefer-offline --no-audit --no-fund) 2>&1", out);
 }
 
-TEST(OpenAINodeClient, OfficialClientPassesAgainstTheServer) {
+// Runs `script` of tests/integration_api/node against a fresh server with the API key set;
+// `models` is the script's model variable ("LLM_API_MODEL=x" or "LLM_API_MODELS=a,b").
+void RunNodeScript(const std::string& script, const std::string& models) {
   const std::string node_dir = std::string(LLM_SOURCE_DIR) + "/tests/integration_api/node";
   std::string install;
   ASSERT_EQ(EnsureNodeModules(node_dir, &install), 0) << install;
   auto server = StartApiServer({{"LLM_API_KEY", "node-test-key"}});
   ASSERT_TRUE(server);
   std::string out;
-  const std::string cmd = "cd " + node_dir + " && LLM_API_BASE_URL=http://127.0.0.1:" + std::to_string(server->process->port()) +
-                          "/v1 LLM_API_KEY=node-test-key LLM_API_MODEL=stories260K.gguf node openai_client_test.mjs 2>&1";
+  const std::string cmd = "cd " + node_dir + " && LLM_API_BASE_URL=http://127.0.0.1:" +
+                          std::to_string(server->process->port()) + "/v1 LLM_API_KEY=node-test-key " + models +
+                          " node " + script + " 2>&1";
   EXPECT_EQ(RunCommand(cmd, &out), 0) << out;
   EXPECT_NE(out.find(" passed, 0 failed"), std::string::npos) << out;
   EXPECT_EQ(server->Stop(), 0);
 }
 
+TEST(OpenAINodeClient, OfficialClientPassesAgainstTheServer) {
+  RunNodeScript("openai_client_test.mjs", "LLM_API_MODEL=stories260K.gguf");
+}
+
 // response_format json_schema on 20 schemas, greedy on stories260K and random sampling on the
 // random-weight synth-tiny model, each output validated with ajv.
 TEST(OpenAINodeClient, StructuredOutputValidatesWithAjvOnTwentySchemas) {
-  const std::string node_dir = std::string(LLM_SOURCE_DIR) + "/tests/integration_api/node";
-  std::string install;
-  ASSERT_EQ(EnsureNodeModules(node_dir, &install), 0) << install;
-  auto server = StartApiServer({{"LLM_API_KEY", "node-test-key"}});
-  ASSERT_TRUE(server);
-  std::string out;
-  const std::string cmd = "cd " + node_dir + " && LLM_API_BASE_URL=http://127.0.0.1:" + std::to_string(server->process->port()) +
-                          "/v1 LLM_API_KEY=node-test-key LLM_API_MODELS=stories260K.gguf,synth-tiny-q8_0.gguf "
-                          "node structured_output_test.mjs 2>&1";
-  EXPECT_EQ(RunCommand(cmd, &out), 0) << out;
-  EXPECT_NE(out.find(" passed, 0 failed"), std::string::npos) << out;
-  EXPECT_EQ(server->Stop(), 0);
+  RunNodeScript("structured_output_test.mjs", "LLM_API_MODELS=stories260K.gguf,synth-tiny-q8_0.gguf");
 }
 
 // Tool calling: tool_choice "required" and a named function on the Qwen-template synthetic
 // model (Hermes format) and stories260K (no template: generic JSON format), arguments
 // validated with ajv, streamed deltas reassembled to the non-streamed call.
 TEST(OpenAINodeClient, ForcedToolCallsValidateAndStreamedDeltasReassemble) {
-  const std::string node_dir = std::string(LLM_SOURCE_DIR) + "/tests/integration_api/node";
-  std::string install;
-  ASSERT_EQ(EnsureNodeModules(node_dir, &install), 0) << install;
-  auto server = StartApiServer({{"LLM_API_KEY", "node-test-key"}});
-  ASSERT_TRUE(server);
-  std::string out;
-  const std::string cmd = "cd " + node_dir + " && LLM_API_BASE_URL=http://127.0.0.1:" + std::to_string(server->process->port()) +
-                          "/v1 LLM_API_KEY=node-test-key LLM_API_MODELS=synth-qwen3-q8_0.gguf,stories260K.gguf "
-                          "node tool_calling_test.mjs 2>&1";
-  EXPECT_EQ(RunCommand(cmd, &out), 0) << out;
-  EXPECT_NE(out.find(" passed, 0 failed"), std::string::npos) << out;
-  EXPECT_EQ(server->Stop(), 0);
+  RunNodeScript("tool_calling_test.mjs", "LLM_API_MODELS=synth-qwen3-q8_0.gguf,stories260K.gguf");
 }
 
 }  // namespace
