@@ -48,8 +48,9 @@ test-asan: build-asan
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  ctest --test-dir $(ASAN_DIR) --output-on-failure -j $(JOBS) --timeout 900 -LE "no_sanitizer|fuzz"
 
+# The fuzzers are single-threaded: they run side by side, one per core.
 test-fuzz: build-asan
-	FUZZ_SECONDS=$(FUZZ_SECONDS) ctest --test-dir $(ASAN_DIR) --output-on-failure -L fuzz
+	FUZZ_SECONDS=$(FUZZ_SECONDS) ctest --test-dir $(ASAN_DIR) --output-on-failure -j $(JOBS) -L fuzz
 
 # Builds every benchmark, then runs the end-to-end ones (figures go to BENCHMARKS.md by hand).
 bench: build

@@ -2,6 +2,7 @@
 
 #include <random>
 
+#include "engine_grammar/grammar_test_util.h"
 #include "engine/grammar/grammar.h"
 #include "engine/grammar/grammar_constraint.h"
 #include "engine/grammar/json_schema.h"
@@ -9,11 +10,6 @@
 namespace llm::engine {
 namespace {
 
-std::shared_ptr<const Grammar> Parse(std::string_view text) {
-  auto g = ParseGrammar(text);
-  EXPECT_TRUE(g.ok()) << g.status().ToString();
-  return *g;
-}
 
 // A small vocabulary: single bytes, JSON-ish pieces, multi-byte UTF-8 split across tokens,
 // an empty (control) token and an end-of-generation token (the last id).
@@ -41,7 +37,7 @@ TEST(GrammarConstraint, MaskEqualsPerTokenCheckAlongAGeneration) {
   auto gbnf = JsonSchemaToGbnf(R"({"type":"object","properties":{"a":{"type":"string"},
       "b":{"type":"boolean"}},"required":["a"]})");
   ASSERT_TRUE(gbnf.ok());
-  GrammarConstraint c(Parse(*gbnf), vocab);
+  GrammarConstraint c(testutil::ParseOrFail(*gbnf), vocab);
   // {"a":"éé"} built from tokens (the first é split in two), checking the mask at each step.
   for (int32_t token : {20, 3, 7, 2, 17, 18, 19, 2, 1}) {
     ExpectMaskMatchesBruteForce(c, vocab->pieces.size());
@@ -52,7 +48,7 @@ TEST(GrammarConstraint, MaskEqualsPerTokenCheckAlongAGeneration) {
 }
 
 TEST(GrammarConstraint, EndOfGenerationOnlyWhenTheGrammarCanEnd) {
-  GrammarConstraint c(Parse("root ::= \"1\" \"2\"*"), TestVocabulary());
+  GrammarConstraint c(testutil::ParseOrFail("root ::= \"1\" \"2\"*"), TestVocabulary());
   EXPECT_FALSE(c.Allows(27));
   ASSERT_TRUE(c.Accept(11).ok());
   EXPECT_TRUE(c.Allows(27));
@@ -61,7 +57,7 @@ TEST(GrammarConstraint, EndOfGenerationOnlyWhenTheGrammarCanEnd) {
 }
 
 TEST(GrammarConstraint, RefusedTokenLeavesTheStateUnchanged) {
-  GrammarConstraint c(Parse("root ::= \"ab\""), TestVocabulary());
+  GrammarConstraint c(testutil::ParseOrFail("root ::= \"ab\""), TestVocabulary());
   EXPECT_FALSE(c.Accept(4).ok());
   EXPECT_TRUE(c.Accept(5).ok());
   EXPECT_TRUE(c.IsComplete());

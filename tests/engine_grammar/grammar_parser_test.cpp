@@ -1,20 +1,16 @@
 #include <gtest/gtest.h>
 
+#include "engine_grammar/grammar_test_util.h"
 #include "engine/grammar/grammar.h"
 #include "engine/grammar/grammar_matcher.h"
 
 namespace llm::engine {
 namespace {
 
-std::shared_ptr<const Grammar> Parse(std::string_view text) {
-  auto g = ParseGrammar(text);
-  EXPECT_TRUE(g.ok()) << g.status().ToString();
-  return g.ok() ? *g : nullptr;
-}
 
 // True when `input` is a complete sentence of `grammar`.
 bool Matches(std::string_view grammar, std::string_view input) {
-  auto g = Parse(grammar);
+  auto g = testutil::ParseOrFail(grammar);
   if (!g) return false;
   GrammarMatcher m(g);
   return m.AcceptBytes(input) && m.CanEnd();
@@ -110,7 +106,7 @@ TEST(GrammarMatcher, RecursiveRulesMatchNesting) {
 }
 
 TEST(GrammarMatcher, AcceptsCodePointsSplitAcrossCalls) {
-  auto g = Parse("root ::= [\\u00e0-\\u00ff]+");
+  auto g = testutil::ParseOrFail("root ::= [\\u00e0-\\u00ff]+");
   GrammarMatcher m(g);
   EXPECT_TRUE(m.AcceptBytes("\xC3"));
   EXPECT_FALSE(m.CanEnd());
@@ -121,7 +117,7 @@ TEST(GrammarMatcher, AcceptsCodePointsSplitAcrossCalls) {
 }
 
 TEST(GrammarMatcher, RefusesOverlongAndSurrogateEncodings) {
-  auto g = Parse("root ::= [^x]+");
+  auto g = testutil::ParseOrFail("root ::= [^x]+");
   GrammarMatcher m(g);
   EXPECT_FALSE(m.AcceptBytes("\xF0\x80\x81\xBB"));  // '{' in four bytes
   EXPECT_FALSE(m.AcceptBytes("\xC1\xBB"));            // '{' in two bytes
@@ -132,7 +128,7 @@ TEST(GrammarMatcher, RefusesOverlongAndSurrogateEncodings) {
 }
 
 TEST(GrammarMatcher, RejectedInputLeavesTheStateUnchanged) {
-  auto g = Parse("root ::= \"ab\" \"c\"");
+  auto g = testutil::ParseOrFail("root ::= \"ab\" \"c\"");
   GrammarMatcher m(g);
   EXPECT_TRUE(m.AcceptBytes("a"));
   EXPECT_FALSE(m.AcceptBytes("bd"));
@@ -144,7 +140,7 @@ TEST(GrammarMatcher, RejectedInputLeavesTheStateUnchanged) {
 TEST(GrammarMatcher, AmbiguousGrammarStaysBounded) {
   // Every split of the a's is a parse; deduplication keeps the stack set small.
   EXPECT_FALSE(ParseGrammar("root ::= (\"a\"* \"a\"*)* \"b\"").ok());  // (nullable)*: refused
-  auto h = Parse("root ::= x* \"b\"\nx ::= \"a\" | \"a\" \"a\" | \"a\" \"a\" \"a\"");
+  auto h = testutil::ParseOrFail("root ::= x* \"b\"\nx ::= \"a\" | \"a\" \"a\" | \"a\" \"a\" \"a\"");
   GrammarMatcher m(h);
   for (int i = 0; i < 2000; ++i) ASSERT_TRUE(m.AcceptBytes("a"));
   EXPECT_LE(m.stacks().size(), 8u);
@@ -157,7 +153,7 @@ TEST(GrammarMatcher, NullableChainsExpandOncePerStack) {
   std::string g = "root ::= ";
   for (int i = 0; i < 24; ++i) g += "a ";
   g += "\"x\"\na ::= \"\" | \"y\" | \"z\"";
-  GrammarMatcher m(Parse(g));
+  GrammarMatcher m(testutil::ParseOrFail(g));
   EXPECT_TRUE(m.CanAccept("x"));
   EXPECT_TRUE(m.AcceptBytes("yzy"));
   EXPECT_TRUE(m.AcceptBytes("x"));

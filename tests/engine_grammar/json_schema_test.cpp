@@ -23,7 +23,7 @@ bool Accepts(const std::shared_ptr<const Grammar>& g, std::string_view json) {
   return m.AcceptBytes(json) && m.CanEnd();
 }
 
-std::string ErrorOf(std::string_view schema) {
+std::string SchemaErrorOf(std::string_view schema) {
   auto gbnf = JsonSchemaToGbnf(schema);
   return gbnf.ok() ? "" : gbnf.status().ToString();
 }
@@ -125,14 +125,14 @@ TEST(JsonSchemaToGbnf, FreeObjectsAndJsonObjectMode) {
 }
 
 TEST(JsonSchemaToGbnf, UnsupportedKeywordsAreNamedWithTheirPlace) {
-  EXPECT_EQ(ErrorOf(R"({"properties":{"name":{"type":"string","pattern":"^a"}}})"),
+  EXPECT_EQ(SchemaErrorOf(R"({"properties":{"name":{"type":"string","pattern":"^a"}}})"),
             "Unsupported: unsupported JSON Schema keyword 'pattern' at /properties/name");
-  EXPECT_NE(ErrorOf(R"({"allOf":[{}]})").find("'allOf' at /"), std::string::npos);
-  EXPECT_NE(ErrorOf(R"({"type":"string","format":"email"})").find("format 'email'"), std::string::npos);
-  EXPECT_NE(ErrorOf(R"({"$ref":"http://x/y.json"})").find("only local"), std::string::npos);
-  EXPECT_NE(ErrorOf(R"({"type":"number","maximum":3})").find("'maximum'"), std::string::npos);
-  EXPECT_NE(ErrorOf("{not json").find("not valid JSON"), std::string::npos);
-  EXPECT_NE(ErrorOf(R"({"type":"wat"})").find("unknown type 'wat'"), std::string::npos);
+  EXPECT_NE(SchemaErrorOf(R"({"allOf":[{}]})").find("'allOf' at /"), std::string::npos);
+  EXPECT_NE(SchemaErrorOf(R"({"type":"string","format":"email"})").find("format 'email'"), std::string::npos);
+  EXPECT_NE(SchemaErrorOf(R"({"$ref":"http://x/y.json"})").find("only local"), std::string::npos);
+  EXPECT_NE(SchemaErrorOf(R"({"type":"number","maximum":3})").find("'maximum'"), std::string::npos);
+  EXPECT_NE(SchemaErrorOf("{not json").find("not valid JSON"), std::string::npos);
+  EXPECT_NE(SchemaErrorOf(R"({"type":"wat"})").find("unknown type 'wat'"), std::string::npos);
 }
 
 TEST(JsonSchemaToGbnf, SelfReferenceWithoutProgressIsRefusedByTheGrammar) {

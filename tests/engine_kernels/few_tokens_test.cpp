@@ -21,6 +21,7 @@ namespace llm::engine {
 namespace {
 
 using kernels::Path;
+using testutil::SupportedPaths;
 
 std::vector<float> RunOnPath(Path path, const WeightMatrix& w, const float* x, int64_t n_tokens, int threads) {
   ThreadPool pool(threads);
@@ -30,14 +31,6 @@ std::vector<float> RunOnPath(Path path, const WeightMatrix& w, const float* x, i
 }
 
 bool SameBits(float a, float b) { return std::memcmp(&a, &b, sizeof(float)) == 0; }
-
-std::vector<Path> SupportedPaths() {
-  std::vector<Path> paths;
-  for (Path p : {Path::kScalar, Path::kAvx2, Path::kAvx512}) {
-    if (kernels::PathSupported(p)) paths.push_back(p);
-  }
-  return paths;
-}
 
 // Column t of an n-token MatMul equals the one-token MatMul of activation row t, bit for bit.
 void ExpectColumnsEqualOneTokenResults(GgmlType type, int64_t rows, int64_t cols, int64_t n_tokens) {

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "engine/gguf/gguf_reader.h"
+#include "engine/kernels/kernel_table.h"
 #include "engine/kernels/matmul.h"
 #include "engine_kernels/reference_quants.h"
 #include "common/shared_dir.h"
@@ -32,6 +33,15 @@ inline const std::vector<TypeCase>& AllTypes() {
   return cases;
 }
 
+
+// The kernel paths this CPU runs (the scalar one always).
+inline std::vector<kernels::Path> SupportedPaths() {
+  std::vector<kernels::Path> paths;
+  for (kernels::Path p : {kernels::Path::kScalar, kernels::Path::kAvx2, kernels::Path::kAvx512}) {
+    if (kernels::PathSupported(p)) paths.push_back(p);
+  }
+  return paths;
+}
 
 // A weight matrix whose bytes are either mapped from a GGUF file or owned here.
 struct TestMatrix {

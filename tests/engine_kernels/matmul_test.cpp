@@ -17,6 +17,7 @@ namespace llm::engine {
 namespace {
 
 using kernels::Path;
+using testutil::SupportedPaths;
 using testutil::AllTypes;
 using testutil::TypeCase;
 
@@ -70,14 +71,6 @@ double ReferenceDot(const WeightMatrix& w, int64_t r, const float* x, double* sc
   }
   *scale = abs_sum;
   return dot - min_correction;
-}
-
-std::vector<Path> SupportedPaths() {
-  std::vector<Path> paths;
-  for (Path p : {Path::kScalar, Path::kAvx2, Path::kAvx512}) {
-    if (kernels::PathSupported(p)) paths.push_back(p);
-  }
-  return paths;
 }
 
 std::vector<float> RunMatMul(Path path, const WeightMatrix& w, const std::vector<float>& x, int64_t n_tokens, int threads) {

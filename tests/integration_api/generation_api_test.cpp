@@ -15,7 +15,6 @@ namespace {
 
 using nlohmann::json;
 
-const char* kJson = "application/json";
 
 TEST(GenerationApi, GreedyOutputOverHttpEqualsLlmApiGenerate) {
   std::string cli_out;

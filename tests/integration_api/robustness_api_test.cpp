@@ -20,7 +20,6 @@ namespace {
 
 using nlohmann::json;
 
-const char* kJson = "application/json";
 
 struct BadInput {
   std::string name, path, body;

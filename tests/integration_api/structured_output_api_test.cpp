@@ -9,7 +9,6 @@ namespace {
 
 using nlohmann::json;
 
-const char* kJson = "application/json";
 
 TEST(StructuredOutputApi, JsonSchemaResponseFormatGivesValidJsonOnChatCompletions) {
   auto server = StartApiServer();

@@ -10,7 +10,6 @@ namespace {
 
 using nlohmann::json;
 
-const char* kJson = "application/json";
 
 std::string ForcedCallBody(const std::string& model, bool stream) {
   return R"({"model":")" + model + R"(","messages":[{"role":"user","content":"Weather in Paris?"}],

@@ -12,6 +12,9 @@
 
 namespace llm::test {
 
+// The content type of the tests' JSON request bodies.
+inline constexpr const char* kJson = "application/json";
+
 struct RunResult {
   int exit_code = -1;  // -1 when killed by a signal
   std::string out, err;

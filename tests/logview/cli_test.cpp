@@ -15,7 +15,6 @@ namespace llm::logview::testing {
 namespace {
 using nlohmann::json;
 
-constexpr int64_t kStart = 1782000000LL * 1000000;  // 2026-06-21T00:00:00Z
 
 std::vector<json> ValidRecords(const std::vector<std::string>& files) {
   std::vector<json> out;

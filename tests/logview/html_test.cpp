@@ -16,7 +16,6 @@ namespace llm::logview::testing {
 namespace {
 using nlohmann::json;
 
-constexpr int64_t kStart = 1782000000LL * 1000000;  // 2026-06-21T00:00:00Z
 
 using Attrs = std::map<std::string, std::string>;
 

@@ -10,6 +10,9 @@
 
 namespace llm::logview::testing {
 
+// The start of the fixtures' logs: 2026-06-21T00:00:00Z in UTC microseconds.
+inline constexpr int64_t kStart = 1782000000LL * 1000000;
+
 enum class TimeStyle { kUtcZ, kPythonLocal, kMixedOffsets };
 
 struct FixtureOptions {

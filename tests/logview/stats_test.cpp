@@ -14,7 +14,6 @@ namespace llm::logview::testing {
 namespace {
 using nlohmann::json;
 
-constexpr int64_t kStart = 1782000000LL * 1000000;  // 2026-06-21T00:00:00Z
 
 double R3(double v) { return std::round(v * 1000) / 1000; }
 
