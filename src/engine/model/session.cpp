@@ -178,6 +178,8 @@ Result<GenerateResult> Session::GenerateFromTokens(std::vector<int32_t> prompt_t
       break;
     }
     result.tokens.push_back(id);
+    if (params.logprobs >= 0) result.logprobs.push_back(ComputeLogprob(logits, id, params.logprobs));
+    if (cb.on_token) cb.on_token(id, params.logprobs >= 0 ? &result.logprobs.back() : nullptr);
     hit_stop = !stream.Push(id, &cancelled);
     if (hit_stop || cancelled) {
       result.finish_reason = hit_stop ? FinishReason::kStop : FinishReason::kCancelled;

@@ -18,6 +18,7 @@
 #include "core/status.h"
 #include "engine/grammar/grammar.h"
 #include "engine/kernels/thread_pool.h"
+#include "engine/sampling/logprobs.h"
 #include "engine/model/model.h"
 #include "engine/sampling/sampler.h"
 
@@ -36,6 +37,9 @@ struct GenerateParams {
   // Constrained decoding: only text of this grammar is generated (null: unconstrained).
   // Generation stops (kStop) when the grammar is complete and allows nothing more.
   std::shared_ptr<const Grammar> grammar;
+  // >= 0: report each generated token's log probability (engine/sampling/logprobs.h) with
+  // this many alternatives (at most kMaxTopLogprobs); < 0: none.
+  int32_t logprobs = -1;
 };
 
 enum class FinishReason { kStop, kLength, kCancelled, kTimeLimit };
@@ -58,13 +62,17 @@ struct GenerateResult {
   std::string text;             // generated text, cut before a stop string
   FinishReason finish_reason = FinishReason::kStop;
   Timings timings;
+  std::vector<TokenLogprob> logprobs;  // one per generated token when params.logprobs >= 0
 };
 
 // on_piece gets each complete-UTF-8 text piece as it is produced (text that could still be
 // the start of a stop string is withheld until it cannot match); returning false cancels
-// within one token. should_cancel is polled once per token.
+// within one token. should_cancel is polled once per token. on_token gets each generated
+// token (an end-of-generation token is not one) before its text reaches on_piece, with its
+// log probability when params.logprobs >= 0 (else null).
 struct GenerateCallbacks {
   std::function<bool(std::string_view piece)> on_piece;
+  std::function<void(int32_t token, const TokenLogprob* logprob)> on_token;
   std::function<bool()> should_cancel;
 };
 
