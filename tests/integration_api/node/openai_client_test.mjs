@@ -2,29 +2,11 @@
 // Env: LLM_API_BASE_URL (http://127.0.0.1:PORT/v1), LLM_API_MODEL, LLM_API_KEY (optional).
 // Prints one line per check and "N passed, N failed"; exits 1 on any failure.
 import OpenAI from 'openai';
+import { check, finish, makeClient } from './harness.mjs';
 import assert from 'node:assert/strict';
 
-const baseURL = process.env.LLM_API_BASE_URL;
 const model = process.env.LLM_API_MODEL ?? 'stories260K.gguf';
-const apiKey = process.env.LLM_API_KEY || 'unused';
-if (!baseURL) {
-  console.error('LLM_API_BASE_URL is not set');
-  process.exit(2);
-}
-const client = new OpenAI({ baseURL, apiKey, maxRetries: 0, timeout: 60_000 });
-
-let passed = 0;
-let failed = 0;
-async function check(name, fn) {
-  try {
-    await fn();
-    passed++;
-    console.log(`ok   ${name}`);
-  } catch (err) {
-    failed++;
-    console.log(`FAIL ${name}: ${err?.stack ?? err}`);
-  }
-}
+const client = makeClient(60_000);
 
 const messages = [{ role: 'user', content: 'Tell me a story.' }];
 
@@ -127,10 +109,9 @@ await check('a bad parameter is a BadRequestError naming it', async () => {
 
 if (process.env.LLM_API_KEY) {
   await check('a wrong key is an AuthenticationError', async () => {
-    const bad = new OpenAI({ baseURL, apiKey: 'wrong-key', maxRetries: 0 });
+    const bad = new OpenAI({ baseURL: process.env.LLM_API_BASE_URL, apiKey: 'wrong-key', maxRetries: 0 });
     await assert.rejects(bad.models.list(), (err) => err instanceof OpenAI.AuthenticationError && err.status === 401);
   });
 }
 
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed === 0 ? 0 : 1);
+finish();

@@ -6,31 +6,13 @@
 // Env: LLM_API_BASE_URL (http://127.0.0.1:PORT/v1), LLM_API_MODELS, LLM_API_KEY (optional).
 // Prints one line per check and "N passed, N failed"; exits 1 on any failure.
 import OpenAI from 'openai';
+import { check, finish, makeClient } from './harness.mjs';
 import Ajv from 'ajv';
 import assert from 'node:assert/strict';
 
-const baseURL = process.env.LLM_API_BASE_URL;
 const models = (process.env.LLM_API_MODELS ?? 'synth-qwen3-q8_0.gguf').split(',');
-const apiKey = process.env.LLM_API_KEY || 'unused';
-if (!baseURL) {
-  console.error('LLM_API_BASE_URL is not set');
-  process.exit(2);
-}
-const client = new OpenAI({ baseURL, apiKey, maxRetries: 0, timeout: 120_000 });
+const client = makeClient();
 const ajv = new Ajv({ strict: false, allErrors: true });
-
-let passed = 0;
-let failed = 0;
-async function check(name, fn) {
-  try {
-    await fn();
-    passed++;
-    console.log(`ok   ${name}`);
-  } catch (err) {
-    failed++;
-    console.log(`FAIL ${name}: ${err?.stack ?? err}`);
-  }
-}
 
 const tools = [
   {
@@ -154,5 +136,4 @@ await check('a tool_choice naming an unknown function is a 400 naming tool_choic
   );
 });
 
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed === 0 ? 0 : 1);
+finish();
