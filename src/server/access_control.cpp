@@ -2,7 +2,7 @@
 
 #include "server/api_error.h"
 #include "server/json_errors.h"
-#include "server/response_shaper.h"
+#include "server/error_answer.h"
 
 namespace llm::server {
 namespace {

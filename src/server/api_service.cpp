@@ -7,7 +7,7 @@
 #include "server/json_errors.h"
 #include "server/native_json.h"
 #include "server/openai_json.h"
-#include "server/response_shaper.h"
+#include "server/error_answer.h"
 #include "server/served_model_loader.h"
 #include "server/token_routes.h"
 #include "engine/model/model.h"
@@ -29,7 +29,8 @@ ApiService::ApiService(ApiSettings settings, std::string models_dir, logging::Lo
                 MakeObserver()),
       scheduler_(settings_.parallel, settings_.max_queue),
       slots_(settings_.parallel, settings_.TotalThreads(), settings_.context_size),
-      generation_(settings_, registry_, scheduler_, slots_, metrics_) {}
+      engine_(registry_, slots_),
+      generation_(settings_, engine_, scheduler_, metrics_) {}
 
 ApiService::~ApiService() = default;
 
@@ -63,14 +64,14 @@ RegistryObserver ApiService::MakeObserver() {
 void ApiService::Attach(Server& server) {
   RouteTable& routes = server.routes();
   routes.Add({"POST", "/api/v1/generate", "generate_response",
-             [this](RequestContext& c) { return Generation(c, ParseNativeGenerate, ApiFlavor::kNative, PromptKind::kText); }, true});
+             [this](RequestContext& c) { return Generation(c, ApiSurface::kNativeGenerate); }, true});
   routes.Add({"POST", "/api/v1/chat", "chat_response",
-             [this](RequestContext& c) { return Generation(c, ParseNativeChat, ApiFlavor::kNative, PromptKind::kChat); }, true});
+             [this](RequestContext& c) { return Generation(c, ApiSurface::kNativeChat); }, true});
   routes.Add({"GET", "/api/v1/models", "list_models", [this](RequestContext& c) { return ListModels(c); }, false});
   routes.Add({"POST", "/v1/chat/completions", "openai_chat_completions",
-             [this](RequestContext& c) { return Generation(c, ParseOpenAIChat, ApiFlavor::kOpenAI, PromptKind::kChat); }, true});
+             [this](RequestContext& c) { return Generation(c, ApiSurface::kOpenAIChat); }, true});
   routes.Add({"POST", "/v1/completions", "openai_completions",
-             [this](RequestContext& c) { return Generation(c, ParseOpenAICompletion, ApiFlavor::kOpenAI, PromptKind::kText); }, true});
+             [this](RequestContext& c) { return Generation(c, ApiSurface::kOpenAICompletion); }, true});
   routes.Add({"GET", "/v1/models", "openai_list_models", [this](RequestContext& c) { return OpenAIListModels(c); }, false});
   routes.Add({"GET", "/v1/models/{model}", "openai_retrieve_model", [this](RequestContext& c) { return OpenAIRetrieveModel(c); }, false});
   routes.Add({"GET", "/metrics", "metrics", [this](RequestContext& c) { return Metrics(c); }, false});
@@ -134,16 +135,13 @@ void ApiService::WatchModelName(RequestContext& ctx, const std::string& name) co
                        {{"where", "model_name"}, {"model_name", name}});
 }
 
-Response ApiService::Generation(RequestContext& ctx, ParseFn parse, ApiFlavor flavor, PromptKind kind) {
+Response ApiService::Generation(RequestContext& ctx, ApiSurface surface) {
+  std::unique_ptr<ApiAdapter> adapter = MakeAdapter(surface);
   GenerationRequest req;
-  std::optional<ApiError> refused = parse(ctx.json(), &req);
+  std::optional<ApiError> refused = adapter->Parse(ctx.json(), &req);
   WatchModelName(ctx, req.model);
-  if (auto e = refused) {
-    req.flavor = flavor;
-    req.kind = kind;
-    return generation_.Reject(ctx, req, *e);
-  }
-  return generation_.Handle(ctx, std::move(req));
+  if (refused) return generation_.Reject(ctx, *adapter, req, *refused);
+  return generation_.Handle(ctx, std::move(adapter), std::move(req));
 }
 
 Response ApiService::ListModels(RequestContext& ctx) {

@@ -15,7 +15,8 @@
 #include "logging/logger.h"
 #include "server/access_control.h"
 #include "server/api_settings.h"
-#include "server/generation_handler.h"
+#include "server/generation_engine.h"
+#include "server/generation_pipeline.h"
 #include "server/generation_slots.h"
 #include "server/metrics.h"
 #include "server/model_catalog.h"
@@ -49,10 +50,9 @@ class ApiService {
   ApiMetrics& metrics() { return metrics_; }
 
  private:
-  using ParseFn = std::optional<ApiError> (*)(const nlohmann::json& body, GenerationRequest* out);
-  // A generation route: the body parsed by `parse` is generated, or refused in the shape of
-  // `flavor` with the spec's failure record.
-  Response Generation(RequestContext& ctx, ParseFn parse, ApiFlavor flavor, PromptKind kind);
+  // A generation route: its surface's adapter parses the body, the pipeline generates it or
+  // refuses it in the surface's shape with the spec's failure record.
+  Response Generation(RequestContext& ctx, ApiSurface surface);
   Response ListModels(RequestContext& ctx);
   Response OpenAIListModels(RequestContext& ctx);
   Response OpenAIRetrieveModel(RequestContext& ctx);
@@ -77,7 +77,8 @@ class ApiService {
   GenerationSlots slots_;
   ApiMetrics metrics_;
   ModelDescriptionCache descriptions_;
-  GenerationHandler generation_;
+  ServingEngine engine_;
+  GenerationPipeline generation_;
 };
 
 }  // namespace llm::server

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "engine/model/session.h"
@@ -16,6 +17,22 @@ struct OutcomeToolCall {
   std::string arguments;  // a JSON object, as text
 };
 
+// One generated token's log probability, as the APIs report it.
+struct OutcomeLogprob {
+  std::string token;  // the token's bytes as text (may be part of a UTF-8 sequence)
+  float logprob = 0;
+  std::vector<std::pair<std::string, float>> top;  // the alternatives, most likely first
+};
+
+// What a stream sends at once: answer text, reasoning text, and the log probabilities of the
+// tokens generated since the previous delta (when asked for).
+struct GenerationDelta {
+  std::string content;
+  std::string reasoning;
+  std::vector<OutcomeLogprob> logprobs;
+  bool empty() const { return content.empty() && reasoning.empty() && logprobs.empty(); }
+};
+
 struct GenerationOutcome {
   std::string request_id;
   std::string completion_id;  // "chatcmpl-..." / "cmpl-..." (OpenAI), else ""
@@ -27,11 +44,17 @@ struct GenerationOutcome {
   int64_t completion_tokens = 0;
   double generation_seconds = 0;  // slot granted -> generation finished
   engine::Timings timings;
-  // With tools: the reply was held back from the stream and split into `content` (the text
-  // without the calls) and `tool_calls`.
-  bool tools_active = false;
+  // The reply split: `content` is the answer -- the text without the reasoning of a thinking
+  // model (when it is told apart) and without the tool calls.
   std::string content;
+  std::string reasoning_content;
+  int64_t reasoning_tokens = 0;  // generated tokens of the reasoning
+  // With tools the reply was held back from the stream and parsed into `tool_calls`.
+  bool tools_active = false;
   std::vector<OutcomeToolCall> tool_calls;
+  // When logprobs were asked for: one per generated token (else empty, reported as null).
+  bool logprobs_requested = false;
+  std::vector<OutcomeLogprob> logprobs;
 };
 
 // OpenAI's finish_reason: "stop", or "length" for every limit (max_tokens, context, timeout).

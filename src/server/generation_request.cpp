@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <limits>
 
+#include "engine/sampling/logprobs.h"
 #include "nlohmann/json.hpp"
 #include "server/constraint_fields.h"
 #include "server/request_fields.h"
@@ -213,6 +214,44 @@ std::optional<ApiError> ReadPrompt(const json& body, bool openai, std::string* o
   return std::nullopt;
 }
 
+// Chat logprobs (both chat routes and the native generate route): `logprobs` (a boolean) and
+// `top_logprobs` (0..20 alternatives, which needs logprobs true, as OpenAI checks).
+std::optional<ApiError> ReadChatLogprobs(const json& body, GenerationRequest* out) {
+  bool on = false;
+  if (auto e = ReadBool(body, "logprobs", &on)) return e;
+  int64_t top = 0;
+  if (auto e = ReadInt(body, "top_logprobs", 0, engine::kMaxTopLogprobs, &top)) return e;
+  if (GivenField(body, "top_logprobs") != nullptr && !on) {
+    return InvalidRequest("'top_logprobs' needs 'logprobs' set to true", "top_logprobs");
+  }
+  out->logprobs = on ? static_cast<int32_t>(top) : -1;
+  return std::nullopt;
+}
+
+// /v1/completions' legacy `logprobs`: the number of alternatives (0..20) per token.
+std::optional<ApiError> ReadCompletionLogprobs(const json& body, GenerationRequest* out) {
+  int64_t top = -1;
+  if (auto e = ReadInt(body, "logprobs", 0, engine::kMaxTopLogprobs, &top)) return e;
+  out->logprobs = static_cast<int32_t>(top);
+  return std::nullopt;
+}
+
+// Chat routes: chat_template_kwargs (an object of template variables) and reasoning_format.
+std::optional<ApiError> ReadReasoningOptions(const json& body, GenerationRequest* out) {
+  if (const json* kwargs = GivenField(body, "chat_template_kwargs")) {
+    if (!kwargs->is_object()) return InvalidRequest("'chat_template_kwargs' must be an object", "chat_template_kwargs");
+    out->template_kwargs = nlohmann::ordered_json::parse(kwargs->dump());
+  }
+  std::string format = "auto";
+  if (auto e = ReadString(body, "reasoning_format", &format)) return e;
+  if (format == "none") {
+    out->reasoning_format = ReasoningFormat::kNone;
+  } else if (format != "auto" && format != "deepseek") {
+    return InvalidRequest("'reasoning_format' must be \"auto\", \"deepseek\" or \"none\"", "reasoning_format");
+  }
+  return std::nullopt;
+}
+
 // OpenAI fields we accept only in their default form.
 std::optional<ApiError> ReadOpenAIOptions(const json& body, GenerationRequest* out) {
   int64_t n = 1;
@@ -234,6 +273,7 @@ std::optional<ApiError> ParseNativeGenerate(const json& body, GenerationRequest*
   if (auto e = CheckRequestFields(body, GenerationRoute::kNativeGenerate)) return e;
   if (auto e = ReadPrompt(body, false, &out->prompt)) return e;
   if (auto e = ReadMaxTokens(body, "max_tokens", &out->max_tokens)) return e;
+  if (auto e = ReadChatLogprobs(body, out)) return e;
   return ReadCommon(body, out);
 }
 
@@ -244,6 +284,8 @@ std::optional<ApiError> ParseNativeChat(const json& body, GenerationRequest* out
   if (auto e = CheckRequestFields(body, GenerationRoute::kNativeChat)) return e;
   if (auto e = ReadMessages(body, false, out)) return e;
   if (auto e = ReadMaxTokens(body, "max_tokens", &out->max_tokens)) return e;
+  if (auto e = ReadChatLogprobs(body, out)) return e;
+  if (auto e = ReadReasoningOptions(body, out)) return e;
   if (auto e = ReadCommon(body, out)) return e;
   return ReadTools(body, out);
 }
@@ -256,6 +298,7 @@ std::optional<ApiError> ParseOpenAICompletion(const json& body, GenerationReques
   if (auto e = CheckRequestFields(body, GenerationRoute::kOpenAICompletion)) return e;
   if (auto e = ReadPrompt(body, true, &out->prompt)) return e;
   if (auto e = ReadMaxTokens(body, "max_tokens", &out->max_tokens)) return e;
+  if (auto e = ReadCompletionLogprobs(body, out)) return e;
   if (auto e = ReadCommon(body, out)) return e;
   return ReadOpenAIOptions(body, out);
 }
@@ -270,6 +313,8 @@ std::optional<ApiError> ParseOpenAIChat(const json& body, GenerationRequest* out
   if (auto e = ReadMessages(body, true, out)) return e;
   if (auto e = ReadMaxTokens(body, "max_tokens", &out->max_tokens)) return e;
   if (auto e = ReadMaxTokens(body, "max_completion_tokens", &out->max_tokens)) return e;
+  if (auto e = ReadChatLogprobs(body, out)) return e;
+  if (auto e = ReadReasoningOptions(body, out)) return e;
   if (auto e = ReadCommon(body, out)) return e;
   if (auto e = ReadTools(body, out)) return e;
   return ReadOpenAIOptions(body, out);

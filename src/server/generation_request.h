@@ -20,6 +20,9 @@ namespace llm::server {
 
 enum class ApiFlavor { kNative, kOpenAI };
 enum class PromptKind { kText, kChat };
+// How a chat reply's <think> reasoning is reported (llama-server's reasoning_format): kAuto
+// ("auto" or "deepseek") moves it to reasoning_content, kNone leaves it in the content.
+enum class ReasoningFormat { kAuto, kNone };
 
 struct GenerationRequest {
   ApiFlavor flavor = ApiFlavor::kNative;
@@ -40,8 +43,17 @@ struct GenerationRequest {
   // and tool results; rendered through the template whenever tools or tool messages appear.
   nlohmann::ordered_json template_messages;
   bool has_tool_messages = false;
-  // Whether the prompt needs the template's full request rendering (tools or tool messages).
+  // Chat routes: extra variables of the chat template (chat_template_kwargs, e.g.
+  // {"enable_thinking": false}); an object or null.
+  nlohmann::ordered_json template_kwargs;
+  ReasoningFormat reasoning_format = ReasoningFormat::kAuto;
+  // >= 0: report each generated token's log probability with this many alternatives.
+  int32_t logprobs = -1;
+  // Whether the prompt shows tools or tool messages.
   bool renders_tools() const { return tools.tools.is_array() || has_tool_messages; }
+  // Whether the prompt needs the template's full request rendering (tools, tool messages or
+  // template variables).
+  bool renders_request() const { return renders_tools() || template_kwargs.is_object(); }
 };
 
 // The most tokens one request's logit_bias may name.

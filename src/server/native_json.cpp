@@ -1,5 +1,7 @@
 #include "server/native_json.h"
 
+#include "server/openai_json.h"
+
 namespace llm::server {
 
 using nlohmann::ordered_json;
@@ -20,12 +22,12 @@ ordered_json TimingsJson(const engine::Timings& t) {
 
 namespace {
 
-// The assistant message; with tools its content without the calls (null when only calls)
-// and tool_calls [{id, name, arguments (a JSON object)}].
+// The assistant message: its answer (null when only tool calls), the reasoning of a
+// thinking model, and tool_calls [{id, name, arguments (a JSON object)}].
 ordered_json NativeMessage(const GenerationOutcome& o) {
-  if (!o.tools_active) return {{"role", "assistant"}, {"content", o.text}};
   ordered_json message = {{"role", "assistant"}, {"content", nullptr}};
   if (!o.content.empty() || o.tool_calls.empty()) message["content"] = o.content;
+  if (!o.reasoning_content.empty()) message["reasoning_content"] = o.reasoning_content;
   if (o.tool_calls.empty()) return message;
   ordered_json calls = ordered_json::array();
   for (const OutcomeToolCall& c : o.tool_calls) {
@@ -48,21 +50,22 @@ ordered_json NativeResponse(const GenerationOutcome& o, PromptKind kind) {
   j["request_id"] = o.request_id;
   j["finish_reason"] = OpenAIChatFinishReason(o) == "tool_calls" ? "tool_calls"
                                                                    : engine::FinishReasonName(o.finish_reason);
-  j["usage"] = {{"prompt_tokens", o.prompt_tokens},
-                {"completion_tokens", o.completion_tokens},
-                {"total_tokens", o.prompt_tokens + o.completion_tokens}};
+  j["usage"] = UsageJson(o);
   j["generation_time"] = o.generation_seconds;
   j["timings"] = TimingsJson(o.timings);
+  if (o.logprobs_requested) j["logprobs"] = LogprobEntriesJson(o.logprobs);
   return j;
 }
 
-std::string NativePieceEvent(std::string_view piece, PromptKind kind) {
+std::string NativeDeltaEvent(const GenerationDelta& d, PromptKind kind, bool logprobs) {
   ordered_json j;
   if (kind == PromptKind::kChat) {
-    j["message"] = {{"role", "assistant"}, {"content", piece}};
+    j["message"] = {{"role", "assistant"}, {"content", d.content}};
+    if (!d.reasoning.empty()) j["message"]["reasoning_content"] = d.reasoning;
   } else {
-    j["response"] = piece;
+    j["response"] = d.content;
   }
+  if (logprobs) j["logprobs"] = LogprobEntriesJson(d.logprobs);
   j["done"] = false;
   return SseEvent(DumpJson(j));
 }

@@ -15,13 +15,15 @@ namespace llm::server {
 // predicted_ms, predicted_per_second, time_to_first_token_ms).
 nlohmann::ordered_json TimingsJson(const engine::Timings& t);
 
-// The answer: `response` (text) or `message` {role, content} (chat), model, request_id,
-// finish_reason, usage, generation_time, timings.
+// The answer: `response` (text) or `message` {role, content, reasoning_content?,
+// tool_calls?} (chat), model, request_id, finish_reason, usage, generation_time, timings, and
+// `logprobs` when asked for.
 nlohmann::ordered_json NativeResponse(const GenerationOutcome& o, PromptKind kind);
 
-// One SSE event carrying a text piece: {"response": piece, "done": false} or, for chat,
-// {"message": {"role": "assistant", "content": piece}, "done": false}.
-std::string NativePieceEvent(std::string_view piece, PromptKind kind);
+// One SSE event carrying a delta: {"response": text, "done": false} or, for chat,
+// {"message": {"role": "assistant", "content": text, "reasoning_content"?}, "done": false};
+// with `logprobs`, the delta's tokens in "logprobs".
+std::string NativeDeltaEvent(const GenerationDelta& d, PromptKind kind, bool logprobs);
 // The final SSE event: NativeResponse plus "done": true.
 std::string NativeFinalEvent(const GenerationOutcome& o, PromptKind kind);
 // An SSE event reporting a failure after the stream started: {"error": {...}, "done": true}.

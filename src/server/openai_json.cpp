@@ -17,15 +17,63 @@ ordered_json Envelope(const std::string& id, const char* object, int64_t created
 ordered_json UsageJson(const GenerationOutcome& o) {
   return {{"prompt_tokens", o.prompt_tokens},
           {"completion_tokens", o.completion_tokens},
-          {"total_tokens", o.prompt_tokens + o.completion_tokens}};
+          {"total_tokens", o.prompt_tokens + o.completion_tokens},
+          {"completion_tokens_details", {{"reasoning_tokens", o.reasoning_tokens}}}};
 }
 
 namespace {
 
-// The assistant message: its text, and with tools the calls (content null when only calls).
+ordered_json BytesJson(const std::string& token) {
+  ordered_json bytes = ordered_json::array();
+  for (unsigned char c : token) bytes.push_back(static_cast<int>(c));
+  return bytes;
+}
+
+}  // namespace
+
+ordered_json LogprobEntriesJson(const std::vector<OutcomeLogprob>& logprobs) {
+  ordered_json content = ordered_json::array();
+  for (const OutcomeLogprob& lp : logprobs) {
+    ordered_json top = ordered_json::array();
+    for (const auto& [token, logprob] : lp.top) {
+      top.push_back({{"token", token}, {"logprob", logprob}, {"bytes", BytesJson(token)}});
+    }
+    content.push_back(
+        {{"token", lp.token}, {"logprob", lp.logprob}, {"bytes", BytesJson(lp.token)}, {"top_logprobs", top}});
+  }
+  return content;
+}
+
+ordered_json ChatLogprobsJson(bool requested, const std::vector<OutcomeLogprob>& logprobs) {
+  if (!requested) return nullptr;
+  return {{"content", LogprobEntriesJson(logprobs)}, {"refusal", nullptr}};
+}
+
+ordered_json CompletionLogprobsJson(bool requested, const std::vector<OutcomeLogprob>& logprobs, size_t text_offset) {
+  if (!requested) return nullptr;
+  ordered_json tokens = ordered_json::array(), token_logprobs = ordered_json::array(),
+               top_logprobs = ordered_json::array(), offsets = ordered_json::array();
+  for (const OutcomeLogprob& lp : logprobs) {
+    tokens.push_back(lp.token);
+    token_logprobs.push_back(lp.logprob);
+    ordered_json top = ordered_json::object();
+    for (const auto& [token, logprob] : lp.top) top[token] = logprob;
+    top_logprobs.push_back(std::move(top));
+    offsets.push_back(text_offset);
+    text_offset += lp.token.size();
+  }
+  return {{"tokens", tokens}, {"token_logprobs", token_logprobs}, {"top_logprobs", top_logprobs},
+          {"text_offset", offsets}};
+}
+
+namespace {
+
+// The assistant message: its answer, the reasoning of a thinking model, and with tools the
+// calls (content null when only calls).
 ordered_json ChatMessageJson(const GenerationOutcome& o) {
-  if (!o.tools_active) return {{"role", "assistant"}, {"content", o.text}, {"refusal", nullptr}};
-  ordered_json message = {{"role", "assistant"}, {"content", nullptr}, {"refusal", nullptr}};
+  ordered_json message = {{"role", "assistant"}, {"content", nullptr}};
+  if (!o.reasoning_content.empty()) message["reasoning_content"] = o.reasoning_content;
+  message["refusal"] = nullptr;
   if (!o.content.empty() || o.tool_calls.empty()) message["content"] = o.content;
   if (o.tool_calls.empty()) return message;
   ordered_json calls = ordered_json::array();
@@ -42,7 +90,7 @@ ordered_json OpenAIChatResponse(const GenerationOutcome& o) {
   ordered_json j = Envelope(o.completion_id, "chat.completion", o.created_unix, o.model);
   ordered_json choice = {{"index", 0},
                          {"message", ChatMessageJson(o)},
-                         {"logprobs", nullptr},
+                         {"logprobs", ChatLogprobsJson(o.logprobs_requested, o.logprobs)},
                          {"finish_reason", OpenAIChatFinishReason(o)}};
   j["choices"] = ordered_json::array({choice});
   j["usage"] = UsageJson(o);
@@ -53,20 +101,25 @@ ordered_json OpenAICompletionResponse(const GenerationOutcome& o) {
   ordered_json j = Envelope(o.completion_id, "text_completion", o.created_unix, o.model);
   ordered_json choice = {{"text", o.text},
                          {"index", 0},
-                         {"logprobs", nullptr},
+                         {"logprobs", CompletionLogprobsJson(o.logprobs_requested, o.logprobs, 0)},
                          {"finish_reason", OpenAIFinishReason(o.finish_reason)}};
   j["choices"] = ordered_json::array({choice});
   j["usage"] = UsageJson(o);
   return j;
 }
 
-ordered_json OpenAIChatChunk(const ChunkHeader& h, const std::string* role, const std::string* content,
+ordered_json OpenAIChatChunk(const ChunkHeader& h, const std::string* role, const GenerationDelta* d, bool logprobs,
                              const std::string& finish_reason) {
   ordered_json j = Envelope(h.id, "chat.completion.chunk", h.created, h.model);
   ordered_json delta = ordered_json::object();
   if (role != nullptr) delta["role"] = *role;
-  if (content != nullptr) delta["content"] = *content;
-  ordered_json choice = {{"index", 0}, {"delta", delta}, {"logprobs", nullptr}, {"finish_reason", NullIfEmpty(finish_reason)}};
+  if (d != nullptr && (!d->content.empty() || d->reasoning.empty())) delta["content"] = d->content;
+  if (d != nullptr && !d->reasoning.empty()) delta["reasoning_content"] = d->reasoning;
+  static const std::vector<OutcomeLogprob> kNone;
+  ordered_json choice = {{"index", 0},
+                         {"delta", delta},
+                         {"logprobs", ChatLogprobsJson(logprobs && d != nullptr, d != nullptr ? d->logprobs : kNone)},
+                         {"finish_reason", NullIfEmpty(finish_reason)}};
   j["choices"] = ordered_json::array({choice});
   if (h.include_usage) j["usage"] = nullptr;
   return j;
@@ -88,9 +141,11 @@ ordered_json OpenAIToolCallChunk(const ChunkHeader& h, size_t index, const Outco
   return j;
 }
 
-ordered_json OpenAICompletionChunk(const ChunkHeader& h, std::string_view text, const std::string& finish_reason) {
+ordered_json OpenAICompletionChunk(const ChunkHeader& h, std::string_view text, ordered_json logprobs,
+                                   const std::string& finish_reason) {
   ordered_json j = Envelope(h.id, "text_completion", h.created, h.model);
-  ordered_json choice = {{"text", text}, {"index", 0}, {"logprobs", nullptr}, {"finish_reason", NullIfEmpty(finish_reason)}};
+  ordered_json choice = {
+      {"text", text}, {"index", 0}, {"logprobs", std::move(logprobs)}, {"finish_reason", NullIfEmpty(finish_reason)}};
   j["choices"] = ordered_json::array({choice});
   if (h.include_usage) j["usage"] = nullptr;
   return j;

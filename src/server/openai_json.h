@@ -13,7 +13,8 @@
 
 namespace llm::server {
 
-// {"prompt_tokens", "completion_tokens", "total_tokens"}.
+// {"prompt_tokens", "completion_tokens", "total_tokens", "completion_tokens_details":
+// {"reasoning_tokens"}}.
 nlohmann::ordered_json UsageJson(const GenerationOutcome& o);
 
 // A "chat.completion" object.
@@ -29,16 +30,30 @@ struct ChunkHeader {
   bool include_usage = false;  // chunks carry "usage": null, a last one carries the usage
 };
 
-// A "chat.completion.chunk": delta {role?, content?} and finish_reason (null when empty).
-nlohmann::ordered_json OpenAIChatChunk(const ChunkHeader& h, const std::string* role, const std::string* content,
-                                       const std::string& finish_reason);
+// The log probabilities of tokens as chat reports them:
+// [{token, logprob, bytes, top_logprobs: [{token, logprob, bytes}]}] (the native API too).
+nlohmann::ordered_json LogprobEntriesJson(const std::vector<OutcomeLogprob>& logprobs);
+// A chat choice's "logprobs": {"content": LogprobEntriesJson, "refusal": null}, or null when
+// not requested.
+nlohmann::ordered_json ChatLogprobsJson(bool requested, const std::vector<OutcomeLogprob>& logprobs);
+// A text_completion choice's "logprobs" (the legacy shape): {tokens, token_logprobs,
+// top_logprobs: [{token: logprob}], text_offset} with offsets counted from `text_offset`, or
+// null when not requested.
+nlohmann::ordered_json CompletionLogprobsJson(bool requested, const std::vector<OutcomeLogprob>& logprobs,
+                                              size_t text_offset);
+
+// A "chat.completion.chunk": delta {role?, content?, reasoning_content?} with the delta's
+// logprobs (when `logprobs`), and finish_reason (null when empty). `d` may be null (no text).
+nlohmann::ordered_json OpenAIChatChunk(const ChunkHeader& h, const std::string* role, const GenerationDelta* d,
+                                       bool logprobs, const std::string& finish_reason);
 // A "chat.completion.chunk" with delta.tool_calls for call `index`: the first of a call
 // carries id, type, name and empty arguments; the next (`first` false) the arguments text.
 nlohmann::ordered_json OpenAIToolCallChunk(const ChunkHeader& h, size_t index, const OutcomeToolCall& call,
                                            bool first);
-// A streamed "text_completion" chunk with `text` and finish_reason (null when empty).
+// A streamed "text_completion" chunk with `text`, its logprobs (the legacy shape, null when
+// `logprobs` is null) and finish_reason (null when empty).
 nlohmann::ordered_json OpenAICompletionChunk(const ChunkHeader& h, std::string_view text,
-                                             const std::string& finish_reason);
+                                             nlohmann::ordered_json logprobs, const std::string& finish_reason);
 // The last chunk of a stream with stream_options.include_usage: empty choices plus usage.
 nlohmann::ordered_json OpenAIUsageChunk(const ChunkHeader& h, bool chat, const GenerationOutcome& o);
 

@@ -29,17 +29,25 @@ constexpr RequestField kOpenAIShared[] = {
     {"stream_options", U::kHonoured, ""},
     {"response_format", U::kHonoured, ""},
     {"user", U::kIgnored, kNoUserState},
-    {"logprobs", U::kUnsupported, "log probabilities are not supported yet"},
 };
 
 // Tool calling (both chat routes).
 constexpr RequestField kTools[] = {
     {"tools", U::kHonoured, ""}, {"tool_choice", U::kHonoured, ""}, {"parallel_tool_calls", U::kHonoured, ""}};
 
+// Log probabilities on the chat routes and the native generate route (/v1/completions has
+// the legacy integer `logprobs`).
+constexpr RequestField kChatLogprobs[] = {{"logprobs", U::kHonoured, ""}, {"top_logprobs", U::kHonoured, ""}};
+
+// Thinking models (both chat routes), as llama-server offers them.
+constexpr RequestField kReasoning[] = {{"reasoning_format", U::kHonoured, ""},
+                                       {"chat_template_kwargs", U::kHonoured, ""}};
+
 constexpr RequestField kPrompt[] = {{"prompt", U::kHonoured, ""}};
 constexpr RequestField kMessages[] = {{"messages", U::kHonoured, ""}};
 
 constexpr RequestField kCompletionOnly[] = {
+    {"logprobs", U::kHonoured, ""},
     {"echo", U::kUnsupported, "echo is not supported"},
     {"best_of", U::kUnsupported, "best_of is not supported"},
     {"suffix", U::kUnsupported, "suffix (insertion) is not supported"},
@@ -52,7 +60,6 @@ constexpr RequestField kChatOnly[] = {
     {"service_tier", U::kIgnored, "this server has one tier"},
     {"safety_identifier", U::kIgnored, kNoUserState},
     {"prompt_cache_key", U::kIgnored, "prompt prefixes are reused automatically, without a key"},
-    {"top_logprobs", U::kUnsupported, "log probabilities are not supported yet"},
     {"functions", U::kUnsupported, "functions (deprecated) are not supported; use tools"},
     {"function_call", U::kUnsupported, "function_call (deprecated) is not supported; use tool_choice"},
     {"reasoning_effort", U::kUnsupported, "reasoning effort is not supported"},
@@ -88,10 +95,11 @@ const nlohmann::json* GivenField(const nlohmann::json& body, const char* key) {
 }
 
 const std::vector<RequestField>& FieldsOf(GenerationRoute route) {
-  static const std::vector<RequestField> native_generate = Join({kPrompt, kCommon});
-  static const std::vector<RequestField> native_chat = Join({kMessages, kCommon, kTools});
+  static const std::vector<RequestField> native_generate = Join({kPrompt, kCommon, kChatLogprobs});
+  static const std::vector<RequestField> native_chat = Join({kMessages, kCommon, kTools, kChatLogprobs, kReasoning});
   static const std::vector<RequestField> completion = Join({kPrompt, kCommon, kOpenAIShared, kCompletionOnly});
-  static const std::vector<RequestField> chat = Join({kMessages, kCommon, kTools, kOpenAIShared, kChatOnly});
+  static const std::vector<RequestField> chat =
+      Join({kMessages, kCommon, kTools, kOpenAIShared, kChatOnly, kChatLogprobs, kReasoning});
   switch (route) {
     case GenerationRoute::kNativeGenerate: return native_generate;
     case GenerationRoute::kNativeChat: return native_chat;

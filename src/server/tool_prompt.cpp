@@ -53,10 +53,17 @@ Result<std::string> RenderNativeToolPrompt(const GenerationRequest& request, con
 
 }  // namespace
 
-Result<std::string> RenderToolPrompt(const GenerationRequest& request, const engine::ChatTemplate& tmpl) {
-  if (!tmpl.interpreted()) return RenderNativeToolPrompt(request, tmpl);
+Result<std::string> RenderChatRequest(const GenerationRequest& request, const engine::ChatTemplate& tmpl) {
+  if (!tmpl.interpreted()) {
+    if (!request.template_kwargs.is_null()) {
+      return Status::Unsupported("this model's chat template is rendered natively, which takes no "
+                                 "chat_template_kwargs");
+    }
+    return RenderNativeToolPrompt(request, tmpl);
+  }
   engine::ChatTemplateRequest render;
   render.messages = request.template_messages;
+  render.kwargs = request.template_kwargs;
   render.add_generation_prompt = true;
   render.clock = engine::LocalTimeNow;
   if (request.tools.tools.is_array()) {
@@ -72,7 +79,7 @@ Result<std::string> RenderToolPrompt(const GenerationRequest& request, const eng
 
 void SplitToolReply(const ToolRequest& tools, const engine::ChatTemplate& tmpl, GenerationOutcome& outcome) {
   outcome.tools_active = true;
-  engine::ParsedReply reply = tmpl.ParseReply(outcome.text);
+  engine::ParsedReply reply = tmpl.ParseReply(outcome.content);
   outcome.content = reply.reasoning_content.empty()
                         ? reply.content
                         : "<think>\n" + reply.reasoning_content + "\n</think>\n\n" + reply.content;

@@ -50,5 +50,10 @@ TEST(OpenAINodeClient, ForcedToolCallsValidateAndStreamedDeltasReassemble) {
   RunNodeScript("tool_calling_test.mjs", "LLM_API_MODELS=synth-qwen3-q8_0.gguf,stories260K.gguf");
 }
 
+// Log probabilities: chat logprobs/top_logprobs streamed and not, legacy completion logprobs.
+TEST(OpenAINodeClient, LogprobsHaveOpenAIsShapesStreamedAndNot) {
+  RunNodeScript("logprobs_test.mjs", "LLM_API_MODEL=stories260K.gguf");
+}
+
 }  // namespace
 }  // namespace llm::test

@@ -16,6 +16,7 @@ GenerationOutcome Sample() {
   o.created_unix = 1700000000;
   o.model = "stories260K.gguf";
   o.text = "Once upon";
+  o.content = o.text;
   o.finish_reason = engine::FinishReason::kLength;
   o.prompt_tokens = 5;
   o.completion_tokens = 3;
@@ -36,7 +37,8 @@ TEST(OpenAIJson, ChatCompletionHasOpenAIsShape) {
   EXPECT_EQ(j["choices"][0]["message"]["role"], "assistant");
   EXPECT_EQ(j["choices"][0]["message"]["content"], "Once upon");
   EXPECT_EQ(j["choices"][0]["finish_reason"], "length");
-  EXPECT_EQ(j["usage"], json::parse(R"({"prompt_tokens":5,"completion_tokens":3,"total_tokens":8})"));
+  EXPECT_EQ(j["usage"], json::parse(R"({"prompt_tokens":5,"completion_tokens":3,"total_tokens":8,
+                                       "completion_tokens_details":{"reasoning_tokens":0}})"));
 }
 
 TEST(OpenAIJson, TextCompletionHasOpenAIsShape) {
@@ -57,21 +59,28 @@ TEST(OpenAIJson, TimeLimitIsReportedAsLength) {
 
 TEST(OpenAIJson, ChunksCarryDeltaAndNullFinishReasonUntilTheEnd) {
   ChunkHeader h{"chatcmpl-abc", 1700000000, "m", true};
-  std::string role = "assistant", piece = "Once";
-  json first = json::parse(DumpJson(OpenAIChatChunk(h, &role, nullptr, "")));
+  std::string role = "assistant";
+  GenerationDelta piece;
+  piece.content = "Once";
+  json first = json::parse(DumpJson(OpenAIChatChunk(h, &role, nullptr, false, "")));
   EXPECT_EQ(first["object"], "chat.completion.chunk");
   EXPECT_EQ(first["choices"][0]["delta"], json::parse(R"({"role":"assistant"})"));
   EXPECT_TRUE(first["choices"][0]["finish_reason"].is_null());
   EXPECT_TRUE(first["usage"].is_null());
-  json middle = json::parse(DumpJson(OpenAIChatChunk(h, nullptr, &piece, "")));
+  json middle = json::parse(DumpJson(OpenAIChatChunk(h, nullptr, &piece, false, "")));
   EXPECT_EQ(middle["choices"][0]["delta"]["content"], "Once");
-  json last = json::parse(DumpJson(OpenAIChatChunk(h, nullptr, nullptr, "stop")));
+  EXPECT_TRUE(middle["choices"][0]["logprobs"].is_null());
+  piece.content.clear();
+  piece.reasoning = "Hmm";
+  json thinking = json::parse(DumpJson(OpenAIChatChunk(h, nullptr, &piece, false, "")));
+  EXPECT_EQ(thinking["choices"][0]["delta"], json::parse(R"({"reasoning_content":"Hmm"})"));
+  json last = json::parse(DumpJson(OpenAIChatChunk(h, nullptr, nullptr, false, "stop")));
   EXPECT_EQ(last["choices"][0]["delta"], json::object());
   EXPECT_EQ(last["choices"][0]["finish_reason"], "stop");
   json usage = json::parse(DumpJson(OpenAIUsageChunk(h, true, Sample())));
   EXPECT_TRUE(usage["choices"].empty());
   EXPECT_EQ(usage["usage"]["total_tokens"], 8);
-  json text = json::parse(DumpJson(OpenAICompletionChunk(h, "up", "")));
+  json text = json::parse(DumpJson(OpenAICompletionChunk(h, "up", nullptr, "")));
   EXPECT_EQ(text["object"], "text_completion");
   EXPECT_EQ(text["choices"][0]["text"], "up");
 }
@@ -110,7 +119,9 @@ TEST(NativeJson, ResponseCarriesUsageTimingsAndFinishReason) {
 }
 
 TEST(NativeJson, SseEventsAreDataLinesEndingWithABlankLine) {
-  EXPECT_EQ(NativePieceEvent("a\nb", PromptKind::kText), "data: {\"response\":\"a\\nb\",\"done\":false}\n\n");
+  GenerationDelta d;
+  d.content = "a\nb";
+  EXPECT_EQ(NativeDeltaEvent(d, PromptKind::kText, false), "data: {\"response\":\"a\\nb\",\"done\":false}\n\n");
   std::string final_event = NativeFinalEvent(Sample(), PromptKind::kText);
   ASSERT_EQ(final_event.rfind("data: ", 0), 0u);
   json j = json::parse(final_event.substr(6));

@@ -57,6 +57,10 @@ const std::map<std::string, json>& HonouredSamples() {
       {"tools", json::array({{{"type", "function"}, {"function", {{"name", "f"}}}}})},
       {"tool_choice", "none"},
       {"parallel_tool_calls", false},
+      {"logprobs", true},
+      {"top_logprobs", 2},
+      {"reasoning_format", "none"},
+      {"chat_template_kwargs", {{"enable_thinking", false}}},
   };
   return samples;
 }
@@ -72,7 +76,9 @@ json Describe(const GenerationRequest& r) {
           {"sampling", {s.temperature, s.top_k, s.top_p, s.min_p, s.repeat_penalty, s.repeat_last_n,
                         s.frequency_penalty, s.presence_penalty, s.seed}},
           {"logit_bias", s.logit_bias.size()},
-          {"tools", {r.tools.tools.dump(), static_cast<int>(r.tools.choice), r.tools.parallel}}};
+          {"tools", {r.tools.tools.dump(), static_cast<int>(r.tools.choice), r.tools.parallel}},
+          {"logprobs", r.logprobs},
+          {"reasoning", {static_cast<int>(r.reasoning_format), r.template_kwargs.dump()}}};
 }
 
 json Parsed(const Route& route, const json& body) {
@@ -91,13 +97,16 @@ std::string ApiDoc() {
 
 TEST(RequestFields, EveryHonouredFieldChangesTheParsedRequest) {
   for (const Route& route : Routes()) {
-    const json plain = Parsed(route, route.base);
     for (const RequestField& f : FieldsOf(route.id)) {
       if (f.use != FieldUse::kHonoured || f.name == "n") continue;
       auto sample = HonouredSamples().find(std::string(f.name));
       ASSERT_NE(sample, HonouredSamples().end()) << "no sample value for " << f.name;
       json body = route.base;
-      body[std::string(f.name)] = sample->second;
+      if (f.name == "top_logprobs") body["logprobs"] = true;  // top_logprobs needs it
+      const json plain = Parsed(route, body);
+      // /v1/completions' logprobs is the legacy count of alternatives.
+      const bool legacy = f.name == "logprobs" && route.id == GenerationRoute::kOpenAICompletion;
+      body[std::string(f.name)] = legacy ? json(2) : sample->second;
       EXPECT_NE(Parsed(route, body), plain) << route.name << " ignores '" << f.name << "'";
     }
   }

@@ -1,12 +1,11 @@
-#include "server/generation_handler.h"
+#include "server/generation_pipeline.h"
 
 #include <chrono>
 #include <optional>
 
-#include "core/utf8.h"
-#include "engine/model/model.h"
 #include "server/connection_watch.h"
-#include "server/response_shaper.h"
+#include "server/error_answer.h"
+#include "server/reply_assembler.h"
 #include "server/tool_grammar.h"
 #include "server/tool_prompt.h"
 
@@ -24,36 +23,44 @@ int64_t CodePoints(std::string_view s) {
 
 double Seconds(Clock::duration d) { return std::chrono::duration<double>(d).count(); }
 
+// Whether a rendered prompt ends inside a thinking block (its generation prompt opened <think>).
+bool EndsInThinking(std::string_view prompt) {
+  while (!prompt.empty() && (prompt.back() == '\n' || prompt.back() == ' ' || prompt.back() == '\r')) {
+    prompt.remove_suffix(1);
+  }
+  return prompt.ends_with("<think>");
+}
+
 }  // namespace
 
-struct GenerationHandler::Job {
+struct GenerationPipeline::Job {
   GenerationRequest request;
-  std::unique_ptr<ResponseShaper> shaper;
+  std::unique_ptr<ApiAdapter> adapter;
   std::string model_name;
   std::shared_ptr<const ServedModel> model;
   std::vector<int32_t> tokens;
+  bool starts_in_reasoning = false;
   engine::GenerateParams params;
   SlotLease lease;
   ConnectionWatch watch;
   // Filled by Run():
   std::optional<GenerationOutcome> outcome;  // success (also at MAX_GENERATION_SECONDS: finish_reason "time_limit")
   std::optional<ApiError> error;             // failure
-  bool cancelled = false;                    // client gone or shutdown; no answer needed
 };
 
-GenerationHandler::GenerationHandler(const ApiSettings& settings, ModelRegistry& registry, Scheduler& scheduler,
-                                     GenerationSlots& slots, ApiMetrics& metrics)
-    : settings_(settings), registry_(registry), scheduler_(scheduler), slots_(slots), metrics_(metrics) {}
+GenerationPipeline::GenerationPipeline(const ApiSettings& settings, GenerationEngine& engine, Scheduler& scheduler,
+                                       ApiMetrics& metrics)
+    : settings_(settings), engine_(engine), scheduler_(scheduler), metrics_(metrics) {}
 
 namespace {
 
-// The spec's failure record, then the flavour's error answer (which writes the `error` record).
-Response Fail(RequestContext& ctx, ResponseShaper& shaper, const std::string& model_name, const ApiError& e) {
+// The spec's failure record, then the surface's error answer (which writes the `error` record).
+Response Fail(RequestContext& ctx, const ApiAdapter& adapter, const std::string& model_name, const ApiError& e) {
   ctx.LogEvent("text_generation_error", logging::Level::kError,
                "Text generation error with model " + model_name + ": " + e.message,
                {{"model_name", model_name}, {"error_type", e.error_type}, {"error_message", e.message},
                 {"status_code", e.status}});
-  return shaper.Error(ctx, e);
+  return ErrorAnswer(ctx, e, adapter.ErrorBody(e, ctx.request_id()));
 }
 
 // A chat template's failure: 400 for a conversation the template refuses or cannot render
@@ -69,14 +76,16 @@ ApiError TemplateError(const Status& status) {
 // chat template with the assistant's opening.
 Result<std::string> PromptText(const GenerationRequest& r, const ServedModel& m) {
   if (r.kind == PromptKind::kText) return r.prompt;
-  if (r.renders_tools()) return RenderToolPrompt(r, m.chat_template);
+  if (r.renders_request()) return RenderChatRequest(r, m.chat_template);
   return m.chat_template.Render(r.messages, /*add_generation_prompt=*/true);
 }
 
-// A prompt that could not be rendered: a template without tool support is the request's
-// problem (400 about `tools`), the rest as TemplateError says.
-ApiError PromptError(const Status& status) {
-  if (status.code() == StatusCode::kUnsupported) return InvalidRequest(status.message(), "tools");
+// A prompt that could not be rendered: what the template cannot show is the request's
+// problem (400 about `tools` or `chat_template_kwargs`), the rest as TemplateError says.
+ApiError PromptError(const GenerationRequest& r, const Status& status) {
+  if (status.code() == StatusCode::kUnsupported) {
+    return InvalidRequest(status.message(), r.renders_tools() ? "tools" : "chat_template_kwargs");
+  }
   return TemplateError(status);
 }
 
@@ -92,58 +101,66 @@ std::optional<ApiError> ForceToolCall(const GenerationRequest& r, const ServedMo
   return InvalidRequest(grammar.status().message(), unsupported ? "tool_choice" : "tools");
 }
 
+ApiError ContextExceeded(const GenerationRequest& r, size_t tokens, int32_t n_ctx, const std::string& model) {
+  return ApiError{400, "ContextLengthExceededError",
+                  "the prompt has " + std::to_string(tokens) + " tokens; the context of " + model + " holds " +
+                      std::to_string(n_ctx),
+                  r.kind == PromptKind::kChat ? "messages" : "prompt", "context_length_exceeded", 0};
+}
+
 }  // namespace
 
-Response GenerationHandler::Handle(RequestContext& ctx, GenerationRequest request) {
+Response GenerationPipeline::Handle(RequestContext& ctx, std::unique_ptr<ApiAdapter> adapter,
+                                    GenerationRequest request) {
   auto job = std::make_shared<Job>();
-  job->shaper = MakeShaper(request);
+  job->adapter = std::move(adapter);
   job->model_name = request.model.empty() ? settings_.default_model : request.model;
   job->request = std::move(request);
   if (std::optional<Response> refused = Prepare(ctx, *job)) return std::move(*refused);
   if (std::optional<Response> refused = Admit(ctx, job)) return std::move(*refused);
   if (!job->request.stream) {
     Run(*job, ctx, nullptr, [job] { return job->watch.PeerClosed(); });
-    if (job->outcome) return job->shaper->Complete(*job->outcome);
-    if (job->error) return Fail(ctx, *job->shaper, job->model_name, *job->error);
+    if (job->outcome) {
+      Response r;
+      r.body = job->adapter->Complete(*job->outcome);
+      return r;
+    }
+    if (job->error) return Fail(ctx, *job->adapter, job->model_name, *job->error);
     return Response::Json(499, {{"error", "client closed the connection"}});
   }
   return Stream(job);
 }
 
-std::optional<Response> GenerationHandler::Prepare(RequestContext& ctx, Job& job) {
+std::optional<Response> GenerationPipeline::Prepare(RequestContext& ctx, Job& job) {
   const GenerationRequest& req = job.request;
-  Result<std::shared_ptr<const ServedModel>> model = registry_.Acquire(job.model_name);
-  if (!model.ok()) return Fail(ctx, *job.shaper, job.model_name, ModelUnavailable(model.status(), job.model_name));
+  auto fail = [&](const ApiError& e) { return Fail(ctx, *job.adapter, job.model_name, e); };
+  Result<std::shared_ptr<const ServedModel>> model = engine_.Acquire(job.model_name);
+  if (!model.ok()) return fail(ModelUnavailable(model.status(), job.model_name));
   job.model = *model;
   job.model_name = job.model->name;
-  job.shaper->set_model(job.model_name);
+  job.adapter->set_model(job.model_name);
 
   Result<std::string> prompt = PromptText(req, *job.model);
-  if (!prompt.ok()) return Fail(ctx, *job.shaper, job.model_name, PromptError(prompt.status()));
-  const std::string& bos_text = job.model->model->info().bos_text;
+  if (!prompt.ok()) return fail(PromptError(req, prompt.status()));
+  const std::string bos_text = engine_.BosText(*job.model);
   // A template that writes the BOS text itself must not get a second BOS.
   const bool add_bos = !(req.kind == PromptKind::kChat && !bos_text.empty() && prompt->rfind(bos_text, 0) == 0);
-  job.tokens = job.model->model->tokenizer().Encode(*prompt, add_bos, /*parse_special=*/true);
-  const int32_t n_ctx = slots_.ContextLength(*job.model);
-  if (job.tokens.empty()) return Fail(ctx, *job.shaper, job.model_name, InvalidRequest("the prompt has no tokens", "prompt"));
+  job.tokens = engine_.Tokenize(*job.model, *prompt, add_bos);
+  job.starts_in_reasoning = req.kind == PromptKind::kChat && EndsInThinking(*prompt);
+  const int32_t n_ctx = engine_.ContextLength(*job.model);
+  if (job.tokens.empty()) return fail(InvalidRequest("the prompt has no tokens", "prompt"));
   if (static_cast<int64_t>(job.tokens.size()) >= n_ctx) {
-    return Fail(ctx, *job.shaper, job.model_name,
-                ApiError{400, "ContextLengthExceededError",
-                         "the prompt has " + std::to_string(job.tokens.size()) + " tokens; the context of " +
-                             job.model_name + " holds " + std::to_string(n_ctx),
-                         req.kind == PromptKind::kChat ? "messages" : "prompt", "context_length_exceeded", 0});
+    return fail(ContextExceeded(req, job.tokens.size(), n_ctx, job.model_name));
   }
   if (req.max_tokens > n_ctx) {
-    return Fail(ctx, *job.shaper, job.model_name,
-                InvalidRequest("max_tokens (" + std::to_string(req.max_tokens) + ") exceeds the context length (" +
+    return fail(InvalidRequest("max_tokens (" + std::to_string(req.max_tokens) + ") exceeds the context length (" +
                                    std::to_string(n_ctx) + ") of " + job.model_name,
                                "max_tokens"));
   }
-  const int32_t vocab = job.model->model->tokenizer().vocab_size();
+  const int32_t vocab = engine_.VocabSize(*job.model);
   for (const auto& [id, bias] : req.sampling.logit_bias) {
     if (id >= vocab) {
-      return Fail(ctx, *job.shaper, job.model_name,
-                  InvalidRequest("'logit_bias' names token " + std::to_string(id) + ", outside the vocabulary of " +
+      return fail(InvalidRequest("'logit_bias' names token " + std::to_string(id) + ", outside the vocabulary of " +
                                      job.model_name + " (" + std::to_string(vocab) + " tokens)",
                                  "logit_bias"));
     }
@@ -153,13 +170,14 @@ std::optional<Response> GenerationHandler::Prepare(RequestContext& ctx, Job& job
   job.params.stop = req.stop;
   job.params.timeout_ms = settings_.max_generation_seconds * 1000.0;
   job.params.grammar = req.grammar;
+  job.params.logprobs = req.logprobs;
   if (req.tools.forced()) {
-    if (auto e = ForceToolCall(req, *job.model, &job.params.grammar)) return Fail(ctx, *job.shaper, job.model_name, *e);
+    if (auto e = ForceToolCall(req, *job.model, &job.params.grammar)) return fail(*e);
   }
   return std::nullopt;
 }
 
-std::optional<Response> GenerationHandler::Admit(RequestContext& ctx, const std::shared_ptr<Job>& job) {
+std::optional<Response> GenerationPipeline::Admit(RequestContext& ctx, const std::shared_ptr<Job>& job) {
   job->watch = ConnectionWatch(ctx.request().socket_fd);
   Result<SlotLease> lease = scheduler_.Acquire([job] { return job->watch.PeerClosed(); });
   if (lease.ok()) {
@@ -167,7 +185,7 @@ std::optional<Response> GenerationHandler::Admit(RequestContext& ctx, const std:
     return std::nullopt;
   }
   if (lease.status().code() == StatusCode::kResourceExhausted) {
-    return Fail(ctx, *job->shaper, job->model_name, ServerBusy(lease.status().message(), 1));
+    return Fail(ctx, *job->adapter, job->model_name, ServerBusy(lease.status().message(), 1));
   }
   if (job->watch.PeerClosed()) {
     ctx.LogEvent("generation_cancelled", logging::Level::kWarning,
@@ -175,26 +193,27 @@ std::optional<Response> GenerationHandler::Admit(RequestContext& ctx, const std:
                  {{"model_name", job->model_name}, {"reason", "client_disconnected"}, {"completion_tokens", 0}});
     return Response::Json(499, {{"error", "client closed the connection"}});
   }
-  return Fail(ctx, *job->shaper, job->model_name, ApiErrorFromStatus(lease.status()));
+  return Fail(ctx, *job->adapter, job->model_name, ApiErrorFromStatus(lease.status()));
 }
 
-Response GenerationHandler::Stream(const std::shared_ptr<Job>& job) {
+Response GenerationPipeline::Stream(const std::shared_ptr<Job>& job) {
   Response r = Response::Stream("text/event-stream", [this, job](StreamWriter& out, RequestContext& sctx) {
     bool connected = true;
     const bool hold_back = job->request.tools.active();  // a reply with tools is parsed first
-    auto emit = [&](std::string_view piece) {
+    auto send = [&](const GenerationDelta& d) {
       if (hold_back) return connected;
-      connected = connected && out.Write(job->shaper->StreamPiece(piece));
+      const std::string event = job->adapter->StreamDelta(d);
+      connected = connected && (event.empty() || out.Write(event));
       return connected;
     };
-    std::string start = job->shaper->StreamStart();
+    std::string start = job->adapter->StreamStart();
     if (!start.empty()) connected = out.Write(start);
-    Run(*job, sctx, emit, [&] { return !connected || job->watch.PeerClosed(); });
+    Run(*job, sctx, send, [&] { return !connected || job->watch.PeerClosed(); });
     if (job->outcome) {
-      out.Write(job->shaper->StreamEnd(*job->outcome));
+      out.Write(job->adapter->StreamEnd(*job->outcome));
     } else if (job->error) {
-      Fail(sctx, *job->shaper, job->model_name, *job->error);  // the records; the body is sent below
-      out.Write(job->shaper->StreamError(*job->error, sctx.request_id()));
+      Fail(sctx, *job->adapter, job->model_name, *job->error);  // the records; the body is sent below
+      out.Write(job->adapter->StreamError(*job->error, sctx.request_id()));
     }
     job->lease = SlotLease();  // free the slot before the connection thread moves on
   });
@@ -203,19 +222,27 @@ Response GenerationHandler::Stream(const std::shared_ptr<Job>& job) {
   return r;
 }
 
-Response GenerationHandler::Reject(RequestContext& ctx, const GenerationRequest& request, const ApiError& error) {
-  std::unique_ptr<ResponseShaper> shaper = MakeShaper(request);
-  return Fail(ctx, *shaper, request.model.empty() ? settings_.default_model : request.model, error);
+Response GenerationPipeline::Reject(RequestContext& ctx, ApiAdapter& adapter, const GenerationRequest& request,
+                                    const ApiError& error) {
+  return Fail(ctx, adapter, request.model.empty() ? settings_.default_model : request.model, error);
 }
 
-void GenerationHandler::Run(Job& job, RequestContext& ctx, const std::function<bool(std::string_view)>& emit,
-                            const std::function<bool()>& client_gone) {
+void GenerationPipeline::Run(Job& job, RequestContext& ctx, const std::function<bool(const GenerationDelta&)>& send,
+                             const std::function<bool()>& client_gone) {
+  const bool split_reasoning =
+      job.request.kind == PromptKind::kChat && job.request.reasoning_format != ReasoningFormat::kNone;
+  ReplyAssembler reply([this, &job](int32_t id) { return engine_.TokenBytes(*job.model, id); }, split_reasoning,
+                       job.starts_in_reasoning);
   engine::GenerateCallbacks callbacks;
-  if (emit) callbacks.on_piece = emit;
+  callbacks.on_token = [&](int32_t id, const engine::TokenLogprob* lp) { reply.OnToken(id, lp); };
+  callbacks.on_piece = [&](std::string_view piece) {
+    GenerationDelta d = reply.OnPiece(piece);
+    return !send || d.empty() || send(d);
+  };
   callbacks.should_cancel = [&] { return job.lease.cancel_requested() || client_gone(); };
   const auto started = Clock::now();
   Result<engine::GenerateResult> result =
-      slots_.Run(job.lease.index(), job.model, job.tokens, job.params, callbacks);
+      engine_.Run(job.lease.index(), job.model, job.tokens, job.params, callbacks);
   const double seconds = Seconds(Clock::now() - started);
   if (!result.ok()) {
     job.error = ApiErrorFromStatus(result.status());
@@ -225,7 +252,6 @@ void GenerationHandler::Run(Job& job, RequestContext& ctx, const std::function<b
   const int64_t completion_tokens = static_cast<int64_t>(g.tokens.size());
   if (g.finish_reason == engine::FinishReason::kCancelled) {
     const bool shutdown = job.lease.cancel_requested();
-    job.cancelled = true;
     ctx.LogEvent("generation_cancelled", logging::Level::kWarning,
                  shutdown ? "Generation cancelled: the server is shutting down"
                           : "Generation cancelled: the client disconnected",
@@ -235,9 +261,11 @@ void GenerationHandler::Run(Job& job, RequestContext& ctx, const std::function<b
     metrics_.ObserveGeneration(job.model_name, static_cast<int64_t>(job.tokens.size()), completion_tokens, -1, -1);
     return;
   }
+  GenerationDelta last = reply.Finish();
+  if (send && !last.empty()) send(last);
   GenerationOutcome o;
   o.request_id = ctx.request_id();
-  o.completion_id = job.shaper->completion_id();
+  o.completion_id = job.adapter->completion_id();
   o.model = job.model_name;
   o.text = g.text;
   o.finish_reason = g.finish_reason;
@@ -245,25 +273,38 @@ void GenerationHandler::Run(Job& job, RequestContext& ctx, const std::function<b
   o.completion_tokens = completion_tokens;
   o.generation_seconds = seconds;
   o.timings = g.timings;
+  o.content = reply.content();
+  o.reasoning_content = reply.reasoning();
+  o.reasoning_tokens = reply.ReasoningTokens();
+  o.logprobs_requested = job.request.logprobs >= 0;
+  o.logprobs = std::move(reply.logprobs());
   if (job.request.tools.active()) SplitToolReply(job.request.tools, job.model->chat_template, o);
+  job.outcome = std::move(o);
+  Finish(job, ctx, g, seconds);
+}
+
+void GenerationPipeline::Finish(Job& job, RequestContext& ctx, const engine::GenerateResult& g, double seconds) {
+  const GenerationOutcome& o = *job.outcome;
   const double ttft = g.timings.time_to_first_token_ms / 1000.0;
-  const double tpot = completion_tokens > 1 ? (seconds - ttft) / static_cast<double>(completion_tokens - 1) : -1;
-  metrics_.ObserveGeneration(job.model_name, o.prompt_tokens, completion_tokens, completion_tokens > 0 ? ttft : -1,
-                             tpot);
+  const double tpot =
+      o.completion_tokens > 1 ? (seconds - ttft) / static_cast<double>(o.completion_tokens - 1) : -1;
+  metrics_.ObserveGeneration(job.model_name, o.prompt_tokens, o.completion_tokens,
+                             o.completion_tokens > 0 ? ttft : -1, tpot);
   ctx.LogEvent("text_generation_success", logging::Level::kInfo,
                "Text generation completed successfully with model: " + job.model_name,
                {{"model_name", job.model_name},
                 {"response_length", CodePoints(o.text)},
                 {"generation_time", seconds},
                 {"prompt_tokens", o.prompt_tokens},
-                {"completion_tokens", completion_tokens},
-                {"tokens_per_second", seconds > 0 ? static_cast<double>(completion_tokens) / seconds : 0.0},
+                {"completion_tokens", o.completion_tokens},
+                {"tokens_per_second", seconds > 0 ? static_cast<double>(o.completion_tokens) / seconds : 0.0},
                 {"time_to_first_token_ms", g.timings.time_to_first_token_ms},
                 {"finish_reason", engine::FinishReasonName(g.finish_reason)},
                 {"stream", job.request.stream},
                 {"constrained", job.params.grammar != nullptr},
-                {"tool_calls", static_cast<int64_t>(o.tool_calls.size())}});
-  job.outcome = std::move(o);
+                {"tool_calls", static_cast<int64_t>(o.tool_calls.size())},
+                {"reasoning_tokens", o.reasoning_tokens},
+                {"logprobs", o.logprobs_requested}});
 }
 
 }  // namespace llm::server

@@ -1,0 +1,48 @@
+// ApiAdapter: one API surface (the native API's generate and chat, OpenAI's chat and
+// completions, and the surfaces to come) on the one generation pipeline. It maps its wire
+// request to the pipeline's GenerationRequest, and the pipeline's events -- the answer, the
+// stream's deltas, its end, an error -- back to its wire format. It knows nothing of models,
+// slots or logs.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "nlohmann/json_fwd.hpp"
+#include "server/api_error.h"
+#include "server/generation_outcome.h"
+#include "server/generation_request.h"
+
+namespace llm::server {
+
+enum class ApiSurface { kNativeGenerate, kNativeChat, kOpenAIChat, kOpenAICompletion };
+
+class ApiAdapter {
+ public:
+  virtual ~ApiAdapter() = default;
+  // The request of a body; the first problem as a 400 naming the field. The request's
+  // flavour and kind are set even when parsing fails (the error is then answered in shape).
+  virtual std::optional<ApiError> Parse(const nlohmann::json& body, GenerationRequest* out) = 0;
+  // The id of the completion ("chatcmpl-..." / "cmpl-..."; "" for the native API).
+  virtual const std::string& completion_id() const = 0;
+  // The model's name once known (used in stream chunks).
+  virtual void set_model(const std::string& model) = 0;
+  // The JSON body of error `e` in this surface's shape.
+  virtual std::string ErrorBody(const ApiError& e, const std::string& request_id) const = 0;
+  // The JSON body of a non-streamed answer.
+  virtual std::string Complete(const GenerationOutcome& o) = 0;
+  // SSE text sent before the first delta ("" when none).
+  virtual std::string StreamStart() = 0;
+  // SSE text for one delta of a stream ("" when the surface has nothing to send for it).
+  virtual std::string StreamDelta(const GenerationDelta& d) = 0;
+  // SSE text that ends a successful stream (held-back tool calls, final event, usage).
+  virtual std::string StreamEnd(const GenerationOutcome& o) = 0;
+  // SSE text that ends a stream with an error.
+  virtual std::string StreamError(const ApiError& e, const std::string& request_id) = 0;
+};
+
+// The adapter of `surface`, for one request.
+std::unique_ptr<ApiAdapter> MakeAdapter(ApiSurface surface);
+
+}  // namespace llm::server

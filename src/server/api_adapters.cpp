@@ -1,0 +1,134 @@
+// The native API's and OpenAI's adapters onto the generation pipeline.
+#include <chrono>
+
+#include "server/api_adapter.h"
+#include "server/error_answer.h"
+#include "server/native_json.h"
+#include "server/openai_json.h"
+
+namespace llm::server {
+namespace {
+
+using ParseFn = std::optional<ApiError> (*)(const nlohmann::json& body, GenerationRequest* out);
+
+// /api/v1/generate and /api/v1/chat: one JSON answer, or SSE events of deltas ending with the
+// whole answer and "done": true.
+class NativeAdapter : public ApiAdapter {
+ public:
+  NativeAdapter(PromptKind kind, ParseFn parse) : kind_(kind), parse_(parse) {}
+  std::optional<ApiError> Parse(const nlohmann::json& body, GenerationRequest* out) override {
+    std::optional<ApiError> e = parse_(body, out);
+    out->flavor = ApiFlavor::kNative;
+    out->kind = kind_;
+    logprobs_ = out->logprobs >= 0;
+    return e;
+  }
+  const std::string& completion_id() const override { return id_; }
+  void set_model(const std::string&) override {}
+  std::string ErrorBody(const ApiError& e, const std::string& request_id) const override {
+    return ErrorBodyText(ApiFlavor::kNative, e, request_id);
+  }
+  std::string Complete(const GenerationOutcome& o) override { return DumpJson(NativeResponse(o, kind_)); }
+  std::string StreamStart() override { return ""; }
+  std::string StreamDelta(const GenerationDelta& d) override { return NativeDeltaEvent(d, kind_, logprobs_); }
+  std::string StreamEnd(const GenerationOutcome& o) override { return NativeFinalEvent(o, kind_); }
+  std::string StreamError(const ApiError& e, const std::string& request_id) override {
+    return NativeErrorEvent(e, request_id);
+  }
+
+ private:
+  PromptKind kind_;
+  ParseFn parse_;
+  bool logprobs_ = false;
+  std::string id_;
+};
+
+// /v1/chat/completions and /v1/completions: OpenAI's objects and chunks.
+class OpenAIAdapter : public ApiAdapter {
+ public:
+  OpenAIAdapter(PromptKind kind, ParseFn parse) : chat_(kind == PromptKind::kChat), parse_(parse) {
+    header_.id = NewCompletionId(chat_ ? "chatcmpl-" : "cmpl-");
+    header_.created = std::chrono::duration_cast<std::chrono::seconds>(
+                          std::chrono::system_clock::now().time_since_epoch()).count();
+  }
+  std::optional<ApiError> Parse(const nlohmann::json& body, GenerationRequest* out) override {
+    std::optional<ApiError> e = parse_(body, out);
+    out->flavor = ApiFlavor::kOpenAI;
+    out->kind = chat_ ? PromptKind::kChat : PromptKind::kText;
+    header_.include_usage = out->include_usage;
+    logprobs_ = out->logprobs >= 0;
+    return e;
+  }
+  const std::string& completion_id() const override { return header_.id; }
+  void set_model(const std::string& model) override { header_.model = model; }
+  std::string ErrorBody(const ApiError& e, const std::string& request_id) const override {
+    return ErrorBodyText(ApiFlavor::kOpenAI, e, request_id);
+  }
+  std::string Complete(const GenerationOutcome& o) override {
+    GenerationOutcome copy = o;
+    copy.completion_id = header_.id;
+    copy.created_unix = header_.created;
+    return DumpJson(chat_ ? OpenAIChatResponse(copy) : OpenAICompletionResponse(copy));
+  }
+  std::string StreamStart() override {
+    if (!chat_) return "";
+    const std::string role = "assistant";
+    const GenerationDelta empty;
+    return SseEvent(DumpJson(OpenAIChatChunk(header_, &role, &empty, false, "")));
+  }
+  std::string StreamDelta(const GenerationDelta& d) override {
+    if (chat_) return SseEvent(DumpJson(OpenAIChatChunk(header_, nullptr, &d, logprobs_, "")));
+    const size_t offset = text_offset_;
+    text_offset_ += d.content.size();
+    return SseEvent(
+        DumpJson(OpenAICompletionChunk(header_, d.content, CompletionLogprobsJson(logprobs_, d.logprobs, offset), "")));
+  }
+  std::string StreamEnd(const GenerationOutcome& o) override {
+    const std::string reason = chat_ ? OpenAIChatFinishReason(o) : OpenAIFinishReason(o.finish_reason);
+    std::string out = o.tools_active ? HeldBackReply(o) : "";
+    out += chat_ ? SseEvent(DumpJson(OpenAIChatChunk(header_, nullptr, nullptr, false, reason)))
+                 : SseEvent(DumpJson(OpenAICompletionChunk(header_, "", nullptr, reason)));
+    if (header_.include_usage) out += SseEvent(DumpJson(OpenAIUsageChunk(header_, chat_, o)));
+    return out + "data: [DONE]\n\n";
+  }
+  std::string StreamError(const ApiError& e, const std::string& request_id) override {
+    return SseEvent(ErrorBody(e, request_id)) + "data: [DONE]\n\n";
+  }
+
+ private:
+  // With tools the reply is held back until it is parsed: its reasoning and content in one
+  // chunk, then each call as OpenAI streams one (id, type and name first, then the arguments).
+  std::string HeldBackReply(const GenerationOutcome& o) const {
+    std::string out;
+    GenerationDelta held;
+    held.content = o.content;
+    held.reasoning = o.reasoning_content;
+    held.logprobs = o.logprobs;
+    if (!held.empty()) out += SseEvent(DumpJson(OpenAIChatChunk(header_, nullptr, &held, logprobs_, "")));
+    for (size_t i = 0; i < o.tool_calls.size(); ++i) {
+      out += SseEvent(DumpJson(OpenAIToolCallChunk(header_, i, o.tool_calls[i], /*first=*/true)));
+      out += SseEvent(DumpJson(OpenAIToolCallChunk(header_, i, o.tool_calls[i], /*first=*/false)));
+    }
+    return out;
+  }
+
+  bool chat_;
+  ParseFn parse_;
+  bool logprobs_ = false;
+  size_t text_offset_ = 0;  // bytes of text streamed so far (legacy logprobs' text_offset)
+  ChunkHeader header_;
+};
+
+}  // namespace
+
+std::unique_ptr<ApiAdapter> MakeAdapter(ApiSurface surface) {
+  switch (surface) {
+    case ApiSurface::kNativeGenerate: return std::make_unique<NativeAdapter>(PromptKind::kText, ParseNativeGenerate);
+    case ApiSurface::kNativeChat: return std::make_unique<NativeAdapter>(PromptKind::kChat, ParseNativeChat);
+    case ApiSurface::kOpenAIChat: return std::make_unique<OpenAIAdapter>(PromptKind::kChat, ParseOpenAIChat);
+    case ApiSurface::kOpenAICompletion: break;
+  }
+  return std::make_unique<OpenAIAdapter>(PromptKind::kText, ParseOpenAICompletion);
+}
+
+}  // namespace llm::server

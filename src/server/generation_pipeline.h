@@ -1,0 +1,59 @@
+// GenerationPipeline: the one path every generation takes, whatever API surface it came
+// through: resolve the model -> render the prompt -> tokenize and check it against the
+// context -> wait for a slot (bounded queue) -> generate, the reply told apart into answer,
+// reasoning and tool calls as it streams -> log, count, answer. The surface's ApiAdapter
+// parses the request and shapes every answer; the engine is a GenerationEngine.
+// Records: text_generation_success, "Text generation error with model <name>: <message>",
+// generation_cancelled.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+
+#include "nlohmann/json_fwd.hpp"
+#include "server/api_adapter.h"
+#include "server/api_settings.h"
+#include "server/generation_engine.h"
+#include "server/http_types.h"
+#include "server/metrics.h"
+#include "server/request_context.h"
+#include "server/scheduler.h"
+
+namespace llm::server {
+
+class GenerationPipeline {
+ public:
+  GenerationPipeline(const ApiSettings& settings, GenerationEngine& engine, Scheduler& scheduler,
+                     ApiMetrics& metrics);
+
+  // Answers a request the adapter parsed. Streaming answers return a Response::Stream whose
+  // function holds the slot until the stream ends.
+  Response Handle(RequestContext& ctx, std::unique_ptr<ApiAdapter> adapter, GenerationRequest request);
+  // Answers a request that failed before generating (e.g. a parse error): writes the
+  // "Text generation error with model <name>: <message>" record and the surface's error.
+  Response Reject(RequestContext& ctx, ApiAdapter& adapter, const GenerationRequest& request, const ApiError& error);
+
+ private:
+  struct Job;
+  // Resolves the model, renders and tokenizes the prompt, checks it against the context;
+  // the error answer when the request cannot run.
+  std::optional<Response> Prepare(RequestContext& ctx, Job& job);
+  // Waits for a slot (the queue); the 503/cancel answer when none is granted.
+  std::optional<Response> Admit(RequestContext& ctx, const std::shared_ptr<Job>& job);
+  // The SSE answer; the stream function generates and holds the slot until it ends.
+  Response Stream(const std::shared_ptr<Job>& job);
+  // Runs the generation of a prepared job; `send` gets each delta of a stream (false: the
+  // client is gone; null when not streaming).
+  void Run(Job& job, RequestContext& ctx, const std::function<bool(const GenerationDelta&)>& send,
+           const std::function<bool()>& client_gone);
+  // The reply of a finished generation as the APIs report it; writes text_generation_success.
+  void Finish(Job& job, RequestContext& ctx, const engine::GenerateResult& g, double seconds);
+
+  const ApiSettings& settings_;
+  GenerationEngine& engine_;
+  Scheduler& scheduler_;
+  ApiMetrics& metrics_;
+};
+
+}  // namespace llm::server

@@ -1,0 +1,377 @@
+// The generation pipeline in-process with a fake engine: every API surface's answers, errors,
+// streams, reasoning, log probabilities, tool calls, queueing and cancellation, with the
+// records they write -- no model, no socket.
+#include "server/generation_pipeline.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <nlohmann/json.hpp>
+
+#include "logging/test_dir.h"
+
+namespace llm::server {
+namespace {
+
+using nlohmann::json;
+
+// A model of one token per byte (id = byte + 1; BOS = 0) that replies with a scripted text.
+class FakeEngine : public GenerationEngine {
+ public:
+  std::string reply = "Hello there.";
+  int32_t context = 256;
+  std::shared_ptr<ServedModel> model = std::make_shared<ServedModel>();
+  // Seen by the last Run:
+  std::vector<int32_t> prompt_tokens;
+  engine::GenerateParams params;
+  std::atomic<int> tokens_generated{0};
+  // Called before each generated token (e.g. to let a test act mid-generation).
+  std::function<void(int index)> before_token;
+
+  FakeEngine() { model->name = "fake.gguf"; }
+
+  Result<std::shared_ptr<const ServedModel>> Acquire(const std::string& name) override {
+    if (name != model->name) return Status::NotFound("no model file " + name);
+    return std::shared_ptr<const ServedModel>(model);
+  }
+  int32_t ContextLength(const ServedModel&) const override { return context; }
+  std::vector<int32_t> Tokenize(const ServedModel&, std::string_view text, bool add_bos) const override {
+    std::vector<int32_t> ids;
+    if (add_bos) ids.push_back(0);
+    for (unsigned char c : text) ids.push_back(c + 1);
+    return ids;
+  }
+  std::string BosText(const ServedModel&) const override { return ""; }
+  int32_t VocabSize(const ServedModel&) const override { return 257; }
+  std::string TokenBytes(const ServedModel&, int32_t id) const override {
+    return id > 0 ? std::string(1, static_cast<char>(id - 1)) : "";
+  }
+  Result<engine::GenerateResult> Run(int, const std::shared_ptr<const ServedModel>&, std::vector<int32_t> prompt,
+                                     const engine::GenerateParams& p, const engine::GenerateCallbacks& cb) override {
+    prompt_tokens = prompt;
+    params = p;
+    engine::GenerateResult r;
+    r.prompt_tokens = std::move(prompt);
+    r.finish_reason = engine::FinishReason::kStop;
+    for (size_t i = 0; i < reply.size(); ++i) {
+      if (before_token) before_token(static_cast<int>(i));
+      if (cb.should_cancel && cb.should_cancel()) {
+        r.finish_reason = engine::FinishReason::kCancelled;
+        return r;
+      }
+      if (p.max_tokens >= 0 && static_cast<int32_t>(r.tokens.size()) >= p.max_tokens) {
+        r.finish_reason = engine::FinishReason::kLength;
+        break;
+      }
+      const int32_t id = static_cast<unsigned char>(reply[i]) + 1;
+      r.tokens.push_back(id);
+      ++tokens_generated;
+      engine::TokenLogprob lp{id, -0.25f, {}};
+      for (int32_t k = 0; k < p.logprobs; ++k) lp.top.emplace_back(k == 0 ? id : 'a' + k, -0.25f - k);
+      if (p.logprobs >= 0) r.logprobs.push_back(lp);
+      if (cb.on_token) cb.on_token(id, p.logprobs >= 0 ? &lp : nullptr);
+      r.text += reply[i];
+      if (cb.on_piece && !cb.on_piece(std::string_view(&reply[i], 1))) {
+        r.finish_reason = engine::FinishReason::kCancelled;
+        return r;
+      }
+    }
+    r.timings.predicted_n = static_cast<int32_t>(r.tokens.size());
+    return r;
+  }
+};
+
+// A template whose generation prompt opens a thinking block unless enable_thinking is false
+// (as Qwen3's does).
+constexpr const char* kThinkingTemplate =
+    "{% for m in messages %}<|im_start|>{{ m.role }}\n{{ m.content }}<|im_end|>\n{% endfor %}"
+    "{% if add_generation_prompt %}<|im_start|>assistant\n"
+    "{% if enable_thinking is defined and not enable_thinking %}<think>\n\n</think>\n\n"
+    "{% else %}<think>\n{% endif %}{% endif %}";
+
+class CapturingWriter : public StreamWriter {
+ public:
+  std::string written;
+  int writes_allowed = 1 << 30;
+  bool Write(std::string_view data) override {
+    if (writes_allowed-- <= 0) return false;
+    written += data;
+    return true;
+  }
+  bool IsConnected() override { return writes_allowed > 0; }
+  // The JSON of each "data: ..." event (not [DONE]).
+  std::vector<json> Events() const {
+    std::vector<json> out;
+    size_t pos = 0;
+    while ((pos = written.find("data: ", pos)) != std::string::npos) {
+      const size_t end = written.find("\n\n", pos);
+      const std::string payload = written.substr(pos + 6, end - pos - 6);
+      if (payload != "[DONE]") out.push_back(json::parse(payload));
+      pos = end;
+    }
+    return out;
+  }
+};
+
+class GenerationPipelineTest : public ::testing::Test {
+ protected:
+  logging::test_util::TempDir dir;
+  std::unique_ptr<logging::Logger> logger;
+  ApiSettings settings;
+  FakeEngine engine;
+  std::unique_ptr<Scheduler> scheduler = std::make_unique<Scheduler>(1, 4);
+  ApiMetrics metrics;
+  std::unique_ptr<GenerationPipeline> pipeline;
+  std::vector<json> records;
+
+  void SetUp() override {
+    logging::LogSettings s;
+    s.dir = dir.path();
+    logger = std::move(logging::Logger::Open(s).value());
+    settings.default_model = "fake.gguf";
+    pipeline = std::make_unique<GenerationPipeline>(settings, engine, *scheduler, metrics);
+  }
+
+  std::unique_ptr<RequestContext> Context() {
+    logging::RequestContext fields;
+    fields.request_id = "req_test";
+    return std::make_unique<RequestContext>(HttpRequest{}, fields, *logger);
+  }
+
+  // Parses `body` through the surface's adapter and answers it; a stream is run to its end
+  // into `writer` (when given).
+  Response Answer(ApiSurface surface, const json& body, CapturingWriter* writer = nullptr) {
+    auto ctx = Context();
+    std::unique_ptr<ApiAdapter> adapter = MakeAdapter(surface);
+    GenerationRequest request;
+    if (auto e = adapter->Parse(body, &request)) return pipeline->Reject(*ctx, *adapter, request, *e);
+    Response r = pipeline->Handle(*ctx, std::move(adapter), std::move(request));
+    if (r.stream) {
+      CapturingWriter own;
+      r.stream(writer != nullptr ? *writer : own, *ctx);
+    }
+    return r;
+  }
+
+  // The records of `type` written so far; closes the logger (it writes asynchronously), so
+  // the test answers no more requests after it.
+  std::vector<json> Records(const std::string& type) {
+    if (logger) {
+      logger.reset();
+      records = logging::test_util::ReadJsonLines(dir.file("api.log"));
+    }
+    std::vector<json> out;
+    for (const json& rec : records) {
+      if (rec.value("event_type", rec.value("type", "")) == type) out.push_back(rec);
+    }
+    return out;
+  }
+
+  void UseThinkingTemplate() {
+    engine.model->chat_template = engine::ChatTemplate::FromSource(kThinkingTemplate, "", "").value();
+  }
+};
+
+json ChatBody(json extra = json::object()) {
+  json body = {{"messages", json::array({{{"role", "user"}, {"content", "Hi"}}})}, {"temperature", 0}};
+  body.update(extra);
+  return body;
+}
+
+TEST_F(GenerationPipelineTest, NativeGenerateAnswersTheReplyAndLogsTheSuccess) {
+  Response r = Answer(ApiSurface::kNativeGenerate, {{"prompt", "Say hi"}});
+  ASSERT_EQ(r.status, 200);
+  json body = json::parse(r.body);
+  EXPECT_EQ(body["response"], "Hello there.");
+  EXPECT_EQ(body["model"], "fake.gguf");
+  EXPECT_EQ(body["usage"]["prompt_tokens"], 7);  // BOS + 6 bytes
+  EXPECT_EQ(body["usage"]["completion_tokens"], 12);
+  EXPECT_FALSE(body.contains("logprobs"));
+  std::vector<json> done = Records("text_generation_success");
+  ASSERT_EQ(done.size(), 1u);
+  EXPECT_EQ(done[0]["completion_tokens"], 12);
+  EXPECT_EQ(done[0]["reasoning_tokens"], 0);
+  EXPECT_EQ(done[0]["constrained"], false);
+}
+
+TEST_F(GenerationPipelineTest, AnUnknownModelIs404InEachSurfacesShapeWithBothRecords) {
+  Response native = Answer(ApiSurface::kNativeGenerate, {{"prompt", "x"}, {"model", "nope.gguf"}});
+  EXPECT_EQ(native.status, 404);
+  EXPECT_EQ(json::parse(native.body)["error_type"], "ModelNotFoundError");
+  Response openai = Answer(ApiSurface::kOpenAIChat, ChatBody({{"model", "nope.gguf"}}));
+  EXPECT_EQ(openai.status, 404);
+  EXPECT_EQ(json::parse(openai.body)["error"]["code"], "model_not_found");
+  EXPECT_EQ(Records("text_generation_error").size(), 2u);
+  EXPECT_EQ(Records("error").size(), 2u);
+}
+
+TEST_F(GenerationPipelineTest, APromptLongerThanTheContextIsRefusedBeforeGenerating) {
+  engine.context = 8;
+  Response r = Answer(ApiSurface::kOpenAICompletion, {{"prompt", "far more than eight bytes"}});
+  EXPECT_EQ(r.status, 400);
+  json e = json::parse(r.body)["error"];
+  EXPECT_EQ(e["code"], "context_length_exceeded");
+  EXPECT_EQ(e["param"], "prompt");
+  EXPECT_EQ(engine.tokens_generated, 0);
+}
+
+TEST_F(GenerationPipelineTest, AParseErrorIsAnsweredInTheSurfacesShape) {
+  Response r = Answer(ApiSurface::kOpenAIChat, ChatBody({{"top_logprobs", 3}}));
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(json::parse(r.body)["error"]["param"], "top_logprobs");
+  EXPECT_EQ(Records("text_generation_error").size(), 1u);
+}
+
+TEST_F(GenerationPipelineTest, AThinkingReplyGivesReasoningContentAndCountsItsTokens) {
+  UseThinkingTemplate();
+  engine.reply = "Let me think.\n</think>\n\nIt is 4.";
+  Response r = Answer(ApiSurface::kOpenAIChat, ChatBody());
+  ASSERT_EQ(r.status, 200);
+  json body = json::parse(r.body);
+  json message = body["choices"][0]["message"];
+  EXPECT_EQ(message["reasoning_content"], "Let me think.");
+  EXPECT_EQ(message["content"], "It is 4.");
+  // "Let me think.\n</think>": 22 one-byte tokens.
+  EXPECT_EQ(body["usage"]["completion_tokens_details"]["reasoning_tokens"], 22);
+  EXPECT_EQ(Records("text_generation_success")[0]["reasoning_tokens"], 22);
+}
+
+TEST_F(GenerationPipelineTest, EnableThinkingFalseReachesTheTemplateAndTheReplyIsAllContent) {
+  UseThinkingTemplate();
+  engine.reply = "It is 4.";
+  Response r = Answer(ApiSurface::kOpenAIChat, ChatBody({{"chat_template_kwargs", {{"enable_thinking", false}}}}));
+  ASSERT_EQ(r.status, 200);
+  std::string prompt;
+  for (int32_t id : engine.prompt_tokens) prompt += engine.TokenBytes(*engine.model, id);
+  EXPECT_NE(prompt.find("<think>\n\n</think>\n\n"), std::string::npos) << prompt;
+  json body = json::parse(r.body);
+  EXPECT_EQ(body["choices"][0]["message"]["content"], "It is 4.");
+  EXPECT_FALSE(body["choices"][0]["message"].contains("reasoning_content"));
+  EXPECT_EQ(body["usage"]["completion_tokens_details"]["reasoning_tokens"], 0);
+}
+
+TEST_F(GenerationPipelineTest, ReasoningFormatNoneLeavesTheThinkingInTheContent) {
+  engine.reply = "<think>hmm</think>Yes.";
+  Response r = Answer(ApiSurface::kNativeChat, ChatBody({{"reasoning_format", "none"}}));
+  json message = json::parse(r.body)["message"];
+  EXPECT_EQ(message["content"], "<think>hmm</think>Yes.");
+  EXPECT_FALSE(message.contains("reasoning_content"));
+  Response split = Answer(ApiSurface::kNativeChat, ChatBody());
+  EXPECT_EQ(json::parse(split.body)["message"]["reasoning_content"], "hmm");
+  EXPECT_EQ(json::parse(split.body)["message"]["content"], "Yes.");
+}
+
+TEST_F(GenerationPipelineTest, StreamedReasoningAndContentDeltasAddUpToTheCompleteAnswer) {
+  UseThinkingTemplate();
+  engine.reply = "Step one, step two.\n</think>\n\nDone: 4.";
+  CapturingWriter w;
+  Answer(ApiSurface::kOpenAIChat, ChatBody({{"stream", true}, {"stream_options", {{"include_usage", true}}}}), &w);
+  std::string reasoning, content;
+  json usage;
+  for (const json& e : w.Events()) {
+    if (e.contains("usage") && !e["usage"].is_null()) usage = e["usage"];
+    if (e["choices"].empty()) continue;
+    const json& delta = e["choices"][0]["delta"];
+    reasoning += delta.value("reasoning_content", "");
+    content += delta.value("content", "");
+  }
+  EXPECT_EQ(reasoning, "Step one, step two.");
+  EXPECT_EQ(content, "Done: 4.");
+  EXPECT_EQ(usage["completion_tokens_details"]["reasoning_tokens"], 28);
+  EXPECT_NE(w.written.find("data: [DONE]"), std::string::npos);
+}
+
+TEST_F(GenerationPipelineTest, ChatLogprobsHaveOneEntryPerTokenWithTheAskedAlternatives) {
+  engine.reply = "Hey";
+  Response r = Answer(ApiSurface::kOpenAIChat, ChatBody({{"logprobs", true}, {"top_logprobs", 2}}));
+  json lp = json::parse(r.body)["choices"][0]["logprobs"];
+  ASSERT_EQ(lp["content"].size(), 3u);
+  EXPECT_EQ(lp["content"][0]["token"], "H");
+  EXPECT_EQ(lp["content"][0]["bytes"], json::array({72}));
+  EXPECT_FLOAT_EQ(lp["content"][0]["logprob"].get<float>(), -0.25f);
+  EXPECT_EQ(lp["content"][1]["top_logprobs"].size(), 2u);
+  EXPECT_EQ(lp["content"][1]["top_logprobs"][0]["token"], "e");
+  EXPECT_EQ(engine.params.logprobs, 2);
+  Response off = Answer(ApiSurface::kOpenAIChat, ChatBody());
+  EXPECT_TRUE(json::parse(off.body)["choices"][0]["logprobs"].is_null());
+  EXPECT_EQ(engine.params.logprobs, -1);
+}
+
+TEST_F(GenerationPipelineTest, StreamedLogprobsCoverEveryTokenOnce) {
+  engine.reply = "one two";
+  CapturingWriter w;
+  Answer(ApiSurface::kOpenAICompletion, {{"prompt", "x"}, {"logprobs", 1}, {"stream", true}}, &w);
+  std::string tokens;
+  std::vector<int64_t> offsets;
+  for (const json& e : w.Events()) {
+    const json& lp = e["choices"][0]["logprobs"];
+    if (lp.is_null()) continue;
+    for (const json& t : lp["tokens"]) tokens += t.get<std::string>();
+    for (const json& o : lp["text_offset"]) offsets.push_back(o.get<int64_t>());
+  }
+  EXPECT_EQ(tokens, "one two");
+  ASSERT_EQ(offsets.size(), 7u);
+  EXPECT_EQ(offsets[3], 3);
+}
+
+TEST_F(GenerationPipelineTest, NativeLogprobsAreTheChatEntries) {
+  engine.reply = "ab";
+  Response r = Answer(ApiSurface::kNativeGenerate, {{"prompt", "x"}, {"logprobs", true}});
+  json lp = json::parse(r.body)["logprobs"];
+  ASSERT_EQ(lp.size(), 2u);
+  EXPECT_EQ(lp[1]["token"], "b");
+  EXPECT_TRUE(lp[1]["top_logprobs"].empty());
+}
+
+TEST_F(GenerationPipelineTest, ARequiredToolCallIsConstrainedAndParsedIntoToolCalls) {
+  engine.context = 4096;  // the tools' instruction is part of the prompt
+  engine.reply = R"({"tool_call": {"name": "get_weather", "arguments": {"city": "Paris"}}})";
+  const json tools = json::parse(R"([{"type": "function", "function": {"name": "get_weather", "parameters":
+      {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}}}])");
+  Response r = Answer(ApiSurface::kOpenAIChat, ChatBody({{"tools", tools}, {"tool_choice", "required"}}));
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_NE(engine.params.grammar, nullptr);
+  json choice = json::parse(r.body)["choices"][0];
+  EXPECT_EQ(choice["finish_reason"], "tool_calls");
+  ASSERT_EQ(choice["message"]["tool_calls"].size(), 1u);
+  EXPECT_EQ(choice["message"]["tool_calls"][0]["function"]["name"], "get_weather");
+  EXPECT_EQ(json::parse(choice["message"]["tool_calls"][0]["function"]["arguments"].get<std::string>()),
+            json({{"city", "Paris"}}));
+  EXPECT_EQ(Records("text_generation_success")[0]["tool_calls"], 1);
+}
+
+TEST_F(GenerationPipelineTest, AFullQueueIs503WithRetryAfter) {
+  scheduler = std::make_unique<Scheduler>(1, 0);
+  pipeline = std::make_unique<GenerationPipeline>(settings, engine, *scheduler, metrics);
+  Result<SlotLease> held = scheduler->Acquire();
+  ASSERT_TRUE(held.ok());
+  Response r = Answer(ApiSurface::kNativeGenerate, {{"prompt", "x"}});
+  EXPECT_EQ(r.status, 503);
+  bool retry_after = false;
+  for (const auto& [name, value] : r.headers) retry_after = retry_after || (name == "Retry-After" && value == "1");
+  EXPECT_TRUE(retry_after);
+  EXPECT_EQ(engine.tokens_generated, 0);
+}
+
+TEST_F(GenerationPipelineTest, AClientThatLeavesMidStreamCancelsTheGenerationWithARecord) {
+  engine.reply = std::string(200, 'x');
+  CapturingWriter w;
+  w.writes_allowed = 5;
+  Answer(ApiSurface::kNativeGenerate, {{"prompt", "x"}, {"stream", true}}, &w);
+  EXPECT_LT(engine.tokens_generated, 200);
+  std::vector<json> cancelled = Records("generation_cancelled");
+  ASSERT_EQ(cancelled.size(), 1u);
+  EXPECT_EQ(cancelled[0]["reason"], "client_disconnected");
+  EXPECT_TRUE(Records("text_generation_success").empty());
+}
+
+TEST_F(GenerationPipelineTest, MaxTokensEndsWithLengthInEverySurface) {
+  Response native = Answer(ApiSurface::kNativeGenerate, {{"prompt", "x"}, {"max_tokens", 3}});
+  EXPECT_EQ(json::parse(native.body)["response"], "Hel");
+  EXPECT_EQ(json::parse(native.body)["finish_reason"], "length");
+  Response openai = Answer(ApiSurface::kOpenAICompletion, {{"prompt", "x"}, {"max_tokens", 3}});
+  EXPECT_EQ(json::parse(openai.body)["choices"][0]["finish_reason"], "length");
+}
+
+}  // namespace
+}  // namespace llm::server
