@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "nlohmann/json_fwd.hpp"
 #include "server/api_error.h"
@@ -21,9 +22,12 @@ enum class ApiSurface { kNativeGenerate, kNativeChat, kOpenAIChat, kOpenAIComple
 class ApiAdapter {
  public:
   virtual ~ApiAdapter() = default;
-  // The request of a body; the first problem as a 400 naming the field. The request's
-  // flavour and kind are set even when parsing fails (the error is then answered in shape).
-  virtual std::optional<ApiError> Parse(const nlohmann::json& body, GenerationRequest* out) = 0;
+  // The request of a body (`raw_body` its text, "" when not at hand: JSON schemas and tools
+  // are then read with their keys sorted, not in the client's order); the first problem as a
+  // 400 naming the field. The request's flavour and kind are set even when parsing fails (the
+  // error is then answered in shape).
+  virtual std::optional<ApiError> Parse(const nlohmann::json& body, std::string_view raw_body,
+                                        GenerationRequest* out) = 0;
   // The id of the completion ("chatcmpl-..." / "cmpl-..."; "" for the native API).
   virtual const std::string& completion_id() const = 0;
   // The model's name once known (used in stream chunks).

@@ -1,6 +1,8 @@
 // The native API's and OpenAI's adapters onto the generation pipeline.
 #include <chrono>
 
+#include "nlohmann/json.hpp"
+
 #include "server/api_adapter.h"
 #include "server/error_answer.h"
 #include "server/native_json.h"
@@ -9,15 +11,28 @@
 namespace llm::server {
 namespace {
 
-using ParseFn = std::optional<ApiError> (*)(const nlohmann::json& body, GenerationRequest* out);
+using ParseFn = std::optional<ApiError> (*)(const nlohmann::json& body, GenerationRequest* out,
+                                            const nlohmann::ordered_json* ordered);
+
+// Parses a body with `parse`, giving it the body in the client's key order when it holds what
+// keeps that order (a JSON schema's properties, tools).
+std::optional<ApiError> ParseInOrder(ParseFn parse, const nlohmann::json& body, std::string_view raw,
+                                     GenerationRequest* out) {
+  std::optional<nlohmann::ordered_json> ordered;
+  if (!raw.empty() && body.is_object() && (body.contains("response_format") || body.contains("tools"))) {
+    nlohmann::ordered_json doc = nlohmann::ordered_json::parse(raw, nullptr, /*allow_exceptions=*/false);
+    if (!doc.is_discarded()) ordered = std::move(doc);
+  }
+  return parse(body, out, ordered ? &*ordered : nullptr);
+}
 
 // /api/v1/generate and /api/v1/chat: one JSON answer, or SSE events of deltas ending with the
 // whole answer and "done": true.
 class NativeAdapter : public ApiAdapter {
  public:
   NativeAdapter(PromptKind kind, ParseFn parse) : kind_(kind), parse_(parse) {}
-  std::optional<ApiError> Parse(const nlohmann::json& body, GenerationRequest* out) override {
-    std::optional<ApiError> e = parse_(body, out);
+  std::optional<ApiError> Parse(const nlohmann::json& body, std::string_view raw, GenerationRequest* out) override {
+    std::optional<ApiError> e = ParseInOrder(parse_, body, raw, out);
     out->flavor = ApiFlavor::kNative;
     out->kind = kind_;
     logprobs_ = out->logprobs >= 0;
@@ -51,8 +66,8 @@ class OpenAIAdapter : public ApiAdapter {
     header_.created = std::chrono::duration_cast<std::chrono::seconds>(
                           std::chrono::system_clock::now().time_since_epoch()).count();
   }
-  std::optional<ApiError> Parse(const nlohmann::json& body, GenerationRequest* out) override {
-    std::optional<ApiError> e = parse_(body, out);
+  std::optional<ApiError> Parse(const nlohmann::json& body, std::string_view raw, GenerationRequest* out) override {
+    std::optional<ApiError> e = ParseInOrder(parse_, body, raw, out);
     out->flavor = ApiFlavor::kOpenAI;
     out->kind = chat_ ? PromptKind::kChat : PromptKind::kText;
     header_.include_usage = out->include_usage;
@@ -85,7 +100,7 @@ class OpenAIAdapter : public ApiAdapter {
   }
   std::string StreamEnd(const GenerationOutcome& o) override {
     const std::string reason = chat_ ? OpenAIChatFinishReason(o) : OpenAIFinishReason(o.finish_reason);
-    std::string out = o.tools_active ? HeldBackReply(o) : "";
+    std::string out = o.tools_active ? ToolCallChunks(o) : "";
     out += chat_ ? SseEvent(DumpJson(OpenAIChatChunk(header_, nullptr, nullptr, false, reason)))
                  : SseEvent(DumpJson(OpenAICompletionChunk(header_, "", nullptr, reason)));
     if (header_.include_usage) out += SseEvent(DumpJson(OpenAIUsageChunk(header_, chat_, o)));
@@ -96,15 +111,10 @@ class OpenAIAdapter : public ApiAdapter {
   }
 
  private:
-  // With tools the reply is held back until it is parsed: its reasoning and content in one
-  // chunk, then each call as OpenAI streams one (id, type and name first, then the arguments).
-  std::string HeldBackReply(const GenerationOutcome& o) const {
+  // The calls of a reply, parsed once it is whole, as OpenAI streams them: per call, id, type
+  // and name first, then the arguments (its content went out in the deltas before).
+  std::string ToolCallChunks(const GenerationOutcome& o) const {
     std::string out;
-    GenerationDelta held;
-    held.content = o.content;
-    held.reasoning = o.reasoning_content;
-    held.logprobs = o.logprobs;
-    if (!held.empty()) out += SseEvent(DumpJson(OpenAIChatChunk(header_, nullptr, &held, logprobs_, "")));
     for (size_t i = 0; i < o.tool_calls.size(); ++i) {
       out += SseEvent(DumpJson(OpenAIToolCallChunk(header_, i, o.tool_calls[i], /*first=*/true)));
       out += SseEvent(DumpJson(OpenAIToolCallChunk(header_, i, o.tool_calls[i], /*first=*/false)));

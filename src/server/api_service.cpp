@@ -138,7 +138,7 @@ void ApiService::WatchModelName(RequestContext& ctx, const std::string& name) co
 Response ApiService::Generation(RequestContext& ctx, ApiSurface surface) {
   std::unique_ptr<ApiAdapter> adapter = MakeAdapter(surface);
   GenerationRequest req;
-  std::optional<ApiError> refused = adapter->Parse(ctx.json(), &req);
+  std::optional<ApiError> refused = adapter->Parse(ctx.json(), ctx.request().body, &req);
   WatchModelName(ctx, req.model);
   if (refused) return generation_.Reject(ctx, *adapter, req, *refused);
   return generation_.Handle(ctx, std::move(adapter), std::move(req));

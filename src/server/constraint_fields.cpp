@@ -20,7 +20,23 @@ std::optional<ApiError> Compile(const std::string& gbnf, const char* what, const
   return std::nullopt;
 }
 
-std::optional<ApiError> ReadJsonSchema(const json& format, std::shared_ptr<const engine::Grammar>* out) {
+// The schema as text: from the body in the client's key order when there is one.
+std::string SchemaText(const json& schema, const nlohmann::ordered_json* ordered) {
+  if (ordered != nullptr && ordered->is_object()) {
+    auto format = ordered->find("response_format");
+    if (format != ordered->end() && format->is_object()) {
+      auto spec = format->find("json_schema");
+      if (spec != format->end() && spec->is_object()) {
+        auto s = spec->find("schema");
+        if (s != spec->end()) return s->dump();
+      }
+    }
+  }
+  return schema.dump();
+}
+
+std::optional<ApiError> ReadJsonSchema(const json& format, std::shared_ptr<const engine::Grammar>* out,
+                                       const nlohmann::ordered_json* ordered) {
   const json* spec = GivenField(format, "json_schema");
   if (spec == nullptr || !spec->is_object()) {
     return InvalidRequest("'response_format.json_schema' must be an object with a 'schema'", "response_format");
@@ -35,12 +51,13 @@ std::optional<ApiError> ReadJsonSchema(const json& format, std::shared_ptr<const
   if (schema == nullptr || !(schema->is_object() || schema->is_boolean())) {
     return InvalidRequest("'response_format.json_schema.schema' must be a JSON Schema object", "response_format");
   }
-  auto gbnf = engine::JsonSchemaToGbnf(schema->dump());
+  auto gbnf = engine::JsonSchemaToGbnf(SchemaText(*schema, ordered));
   if (!gbnf.ok()) return InvalidRequest("response_format: " + gbnf.status().message(), "response_format");
   return Compile(*gbnf, "response_format: the schema's grammar is refused: ", "response_format", out);
 }
 
-std::optional<ApiError> ReadResponseFormat(const json& body, std::shared_ptr<const engine::Grammar>* out) {
+std::optional<ApiError> ReadResponseFormat(const json& body, std::shared_ptr<const engine::Grammar>* out,
+                                           const nlohmann::ordered_json* ordered) {
   const json* format = GivenField(body, "response_format");
   if (format == nullptr) return std::nullopt;
   const json* type = format->is_object() ? GivenField(*format, "type") : nullptr;
@@ -50,17 +67,18 @@ std::optional<ApiError> ReadResponseFormat(const json& body, std::shared_ptr<con
   const std::string t = type->get<std::string>();
   if (t == "text") return std::nullopt;
   if (t == "json_object") return Compile(engine::AnyJsonObjectGbnf(), "", "response_format", out);
-  if (t == "json_schema") return ReadJsonSchema(*format, out);
+  if (t == "json_schema") return ReadJsonSchema(*format, out, ordered);
   return InvalidRequest("unsupported response_format type '" + t + "' (use text, json_object or json_schema)",
                         "response_format");
 }
 
 }  // namespace
 
-std::optional<ApiError> ReadConstraint(const json& body, bool openai, std::shared_ptr<const engine::Grammar>* out) {
+std::optional<ApiError> ReadConstraint(const json& body, bool openai, std::shared_ptr<const engine::Grammar>* out,
+                                       const nlohmann::ordered_json* ordered) {
   out->reset();
   if (openai) {
-    if (auto e = ReadResponseFormat(body, out)) return e;
+    if (auto e = ReadResponseFormat(body, out, ordered)) return e;
   }
   const json* grammar = GivenField(body, "grammar");
   if (grammar == nullptr) return std::nullopt;

@@ -15,7 +15,10 @@ namespace llm::server {
 // Reads `grammar` and, when `openai`, `response_format` from `body` into *out (left null when
 // neither constrains the output). A 400 naming the field for a malformed value, an invalid
 // grammar (with its line and column), an unsupported schema keyword, or both fields at once.
+// `ordered` (may be null) is the same body with its keys in the order the client wrote them:
+// a schema's properties are then generated in that order, as the client declared them.
 std::optional<ApiError> ReadConstraint(const nlohmann::json& body, bool openai,
-                                       std::shared_ptr<const engine::Grammar>* out);
+                                       std::shared_ptr<const engine::Grammar>* out,
+                                       const nlohmann::ordered_json* ordered = nullptr);
 
 }  // namespace llm::server

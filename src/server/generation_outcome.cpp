@@ -13,6 +13,18 @@ std::string OpenAIChatFinishReason(const GenerationOutcome& o) {
   return OpenAIFinishReason(o.finish_reason);
 }
 
+int64_t GenerationOutcome::total_completion_tokens() const {
+  int64_t n = completion_tokens;
+  for (const GenerationOutcome& c : more_choices) n += c.completion_tokens;
+  return n;
+}
+
+int64_t GenerationOutcome::total_reasoning_tokens() const {
+  int64_t n = reasoning_tokens;
+  for (const GenerationOutcome& c : more_choices) n += c.reasoning_tokens;
+  return n;
+}
+
 std::string NewCompletionId(const std::string& prefix) {
   static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
   thread_local std::mt19937_64 rng{std::random_device{}()};

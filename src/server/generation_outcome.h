@@ -55,6 +55,12 @@ struct GenerationOutcome {
   // When logprobs were asked for: one per generated token (else empty, reported as null).
   bool logprobs_requested = false;
   std::vector<OutcomeLogprob> logprobs;
+  // With `n` above 1: the other choices (index 1, 2, ...), each a whole reply of its own.
+  std::vector<GenerationOutcome> more_choices;
+
+  // Generated tokens of every choice, and of their reasoning.
+  int64_t total_completion_tokens() const;
+  int64_t total_reasoning_tokens() const;
 };
 
 // OpenAI's finish_reason: "stop", or "length" for every limit (max_tokens, context, timeout).

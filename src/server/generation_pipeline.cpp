@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <optional>
+#include <thread>
 
 #include "server/connection_watch.h"
 #include "server/error_answer.h"
@@ -199,9 +200,7 @@ std::optional<Response> GenerationPipeline::Admit(RequestContext& ctx, const std
 Response GenerationPipeline::Stream(const std::shared_ptr<Job>& job) {
   Response r = Response::Stream("text/event-stream", [this, job](StreamWriter& out, RequestContext& sctx) {
     bool connected = true;
-    const bool hold_back = job->request.tools.active();  // a reply with tools is parsed first
     auto send = [&](const GenerationDelta& d) {
-      if (hold_back) return connected;
       const std::string event = job->adapter->StreamDelta(d);
       connected = connected && (event.empty() || out.Write(event));
       return connected;
@@ -227,30 +226,111 @@ Response GenerationPipeline::Reject(RequestContext& ctx, ApiAdapter& adapter, co
   return Fail(ctx, adapter, request.model.empty() ? settings_.default_model : request.model, error);
 }
 
-void GenerationPipeline::Run(Job& job, RequestContext& ctx, const std::function<bool(const GenerationDelta&)>& send,
-                             const std::function<bool()>& client_gone) {
+GenerationPipeline::ChoiceRun GenerationPipeline::RunChoice(const Job& job, const SlotLease& lease,
+                                                            const engine::GenerateParams& params,
+                                                            const std::function<bool(const GenerationDelta&)>& send,
+                                                            const std::function<bool()>& client_gone) {
   const bool split_reasoning =
       job.request.kind == PromptKind::kChat && job.request.reasoning_format != ReasoningFormat::kNone;
+  // With tools the answer streams up to where a call may begin; without the reasoning told
+  // apart the parsed reply's content is rewritten, so it is all held back.
+  ContentRelease release;
+  if (job.request.tools.active()) {
+    if (split_reasoning) {
+      release.tool_calls = job.model->chat_template.tool_call_format();
+    } else {
+      release.hold_all = true;
+    }
+  }
   ReplyAssembler reply([this, &job](int32_t id) { return engine_.TokenBytes(*job.model, id); }, split_reasoning,
-                       job.starts_in_reasoning);
+                       job.starts_in_reasoning, release);
   engine::GenerateCallbacks callbacks;
   callbacks.on_token = [&](int32_t id, const engine::TokenLogprob* lp) { reply.OnToken(id, lp); };
   callbacks.on_piece = [&](std::string_view piece) {
     GenerationDelta d = reply.OnPiece(piece);
     return !send || d.empty() || send(d);
   };
-  callbacks.should_cancel = [&] { return job.lease.cancel_requested() || client_gone(); };
+  callbacks.should_cancel = [&] { return lease.cancel_requested() || client_gone(); };
   const auto started = Clock::now();
-  Result<engine::GenerateResult> result =
-      engine_.Run(job.lease.index(), job.model, job.tokens, job.params, callbacks);
-  const double seconds = Seconds(Clock::now() - started);
-  if (!result.ok()) {
-    job.error = ApiErrorFromStatus(result.status());
-    return;
+  ChoiceRun run{engine_.Run(lease.index(), job.model, job.tokens, params, callbacks), {}, 0};
+  run.seconds = Seconds(Clock::now() - started);
+  if (!run.result.ok() || run.result->finish_reason == engine::FinishReason::kCancelled) return run;
+  GenerationDelta last = reply.Finish();
+  if (send && !last.empty()) send(last);
+  const engine::GenerateResult& g = *run.result;
+  GenerationOutcome& o = run.outcome;
+  o.text = g.text;
+  o.finish_reason = g.finish_reason;
+  o.prompt_tokens = static_cast<int64_t>(g.prompt_tokens.size());
+  o.completion_tokens = static_cast<int64_t>(g.tokens.size());
+  o.generation_seconds = run.seconds;
+  o.timings = g.timings;
+  o.content = reply.content();
+  o.reasoning_content = reply.reasoning();
+  o.reasoning_tokens = reply.ReasoningTokens();
+  o.logprobs_requested = job.request.logprobs >= 0;
+  o.logprobs = std::move(reply.logprobs());
+  if (job.request.tools.active()) {
+    SplitToolReply(job.request.tools, job.model->chat_template, o);
+    GenerationDelta rest;
+    rest.content = reply.UnsentContent(o.content);
+    if (send && !rest.content.empty()) send(rest);
   }
-  const engine::GenerateResult& g = *result;
-  const int64_t completion_tokens = static_cast<int64_t>(g.tokens.size());
-  if (g.finish_reason == engine::FinishReason::kCancelled) {
+  return run;
+}
+
+std::vector<GenerationPipeline::ChoiceRun> GenerationPipeline::RunChoices(
+    const Job& job, const std::function<bool(const GenerationDelta&)>& send,
+    const std::function<bool()>& client_gone) {
+  const size_t n = static_cast<size_t>(job.request.n);
+  // Choice i samples with seed + i, so a seeded request stays reproducible and its choices differ.
+  auto params_of = [&](size_t i) {
+    engine::GenerateParams p = job.params;
+    if (p.sampling.seed != engine::kRandomSeed) p.sampling.seed += i;
+    return p;
+  };
+  std::vector<ChoiceRun> runs;
+  if (n == 1) {
+    runs.push_back(RunChoice(job, job.lease, params_of(0), send, client_gone));
+    return runs;
+  }
+  // The slots free now run choices side by side (their steps share the batched forward
+  // passes); each slot runs its share of the choices one after another.
+  std::vector<SlotLease> extra;
+  while (extra.size() + 1 < n) {
+    Result<SlotLease> lease = scheduler_.TryAcquire();
+    if (!lease.ok()) break;
+    extra.push_back(std::move(lease).value());
+  }
+  std::vector<const SlotLease*> slots = {&job.lease};
+  for (const SlotLease& l : extra) slots.push_back(&l);
+  for (size_t i = 0; i < n; ++i) runs.push_back(ChoiceRun{Status::Internal("not run"), {}, 0});
+  std::vector<std::thread> workers;
+  for (size_t s = 0; s < slots.size(); ++s) {
+    workers.emplace_back([&, s] {
+      for (size_t i = s; i < n; i += slots.size()) runs[i] = RunChoice(job, *slots[s], params_of(i), nullptr, client_gone);
+    });
+  }
+  for (std::thread& w : workers) w.join();
+  return runs;
+}
+
+void GenerationPipeline::Run(Job& job, RequestContext& ctx, const std::function<bool(const GenerationDelta&)>& send,
+                             const std::function<bool()>& client_gone) {
+  const auto started = Clock::now();
+  std::vector<ChoiceRun> runs = RunChoices(job, send, client_gone);
+  const double seconds = Seconds(Clock::now() - started);
+  int64_t completion_tokens = 0;
+  bool cancelled = false;
+  for (const ChoiceRun& run : runs) {
+    if (!run.result.ok()) {
+      job.error = ApiErrorFromStatus(run.result.status());
+      return;
+    }
+    completion_tokens += static_cast<int64_t>(run.result->tokens.size());
+    cancelled = cancelled || run.result->finish_reason == engine::FinishReason::kCancelled;
+  }
+  if (cancelled) {
     const bool shutdown = job.lease.cancel_requested();
     ctx.LogEvent("generation_cancelled", logging::Level::kWarning,
                  shutdown ? "Generation cancelled: the server is shutting down"
@@ -261,50 +341,40 @@ void GenerationPipeline::Run(Job& job, RequestContext& ctx, const std::function<
     metrics_.ObserveGeneration(job.model_name, static_cast<int64_t>(job.tokens.size()), completion_tokens, -1, -1);
     return;
   }
-  GenerationDelta last = reply.Finish();
-  if (send && !last.empty()) send(last);
-  GenerationOutcome o;
+  GenerationOutcome o = std::move(runs[0].outcome);
+  for (size_t i = 1; i < runs.size(); ++i) o.more_choices.push_back(std::move(runs[i].outcome));
   o.request_id = ctx.request_id();
   o.completion_id = job.adapter->completion_id();
   o.model = job.model_name;
-  o.text = g.text;
-  o.finish_reason = g.finish_reason;
-  o.prompt_tokens = static_cast<int64_t>(g.prompt_tokens.size());
-  o.completion_tokens = completion_tokens;
   o.generation_seconds = seconds;
-  o.timings = g.timings;
-  o.content = reply.content();
-  o.reasoning_content = reply.reasoning();
-  o.reasoning_tokens = reply.ReasoningTokens();
-  o.logprobs_requested = job.request.logprobs >= 0;
-  o.logprobs = std::move(reply.logprobs());
-  if (job.request.tools.active()) SplitToolReply(job.request.tools, job.model->chat_template, o);
   job.outcome = std::move(o);
-  Finish(job, ctx, g, seconds);
+  Finish(job, ctx, runs[0].result->timings, seconds);
 }
 
-void GenerationPipeline::Finish(Job& job, RequestContext& ctx, const engine::GenerateResult& g, double seconds) {
+void GenerationPipeline::Finish(Job& job, RequestContext& ctx, const engine::Timings& timings, double seconds) {
   const GenerationOutcome& o = *job.outcome;
-  const double ttft = g.timings.time_to_first_token_ms / 1000.0;
+  const int64_t completion_tokens = o.total_completion_tokens();
+  const double ttft = timings.time_to_first_token_ms / 1000.0;
   const double tpot =
-      o.completion_tokens > 1 ? (seconds - ttft) / static_cast<double>(o.completion_tokens - 1) : -1;
-  metrics_.ObserveGeneration(job.model_name, o.prompt_tokens, o.completion_tokens,
-                             o.completion_tokens > 0 ? ttft : -1, tpot);
+      o.completion_tokens > 1 ? (o.generation_seconds - ttft) / static_cast<double>(o.completion_tokens - 1) : -1;
+  metrics_.ObserveGeneration(job.model_name, o.prompt_tokens, completion_tokens,
+                             completion_tokens > 0 ? ttft : -1, tpot);
   ctx.LogEvent("text_generation_success", logging::Level::kInfo,
                "Text generation completed successfully with model: " + job.model_name,
                {{"model_name", job.model_name},
                 {"response_length", CodePoints(o.text)},
                 {"generation_time", seconds},
                 {"prompt_tokens", o.prompt_tokens},
-                {"completion_tokens", o.completion_tokens},
-                {"tokens_per_second", seconds > 0 ? static_cast<double>(o.completion_tokens) / seconds : 0.0},
-                {"time_to_first_token_ms", g.timings.time_to_first_token_ms},
-                {"finish_reason", engine::FinishReasonName(g.finish_reason)},
+                {"completion_tokens", completion_tokens},
+                {"tokens_per_second", seconds > 0 ? static_cast<double>(completion_tokens) / seconds : 0.0},
+                {"time_to_first_token_ms", timings.time_to_first_token_ms},
+                {"finish_reason", engine::FinishReasonName(o.finish_reason)},
                 {"stream", job.request.stream},
                 {"constrained", job.params.grammar != nullptr},
                 {"tool_calls", static_cast<int64_t>(o.tool_calls.size())},
-                {"reasoning_tokens", o.reasoning_tokens},
-                {"logprobs", o.logprobs_requested}});
+                {"reasoning_tokens", o.total_reasoning_tokens()},
+                {"logprobs", o.logprobs_requested},
+                {"choices", static_cast<int64_t>(1 + o.more_choices.size())}});
 }
 
 }  // namespace llm::server

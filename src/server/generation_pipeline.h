@@ -10,6 +10,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <vector>
 
 #include "nlohmann/json_fwd.hpp"
 #include "server/api_adapter.h"
@@ -43,12 +44,24 @@ class GenerationPipeline {
   std::optional<Response> Admit(RequestContext& ctx, const std::shared_ptr<Job>& job);
   // The SSE answer; the stream function generates and holds the slot until it ends.
   Response Stream(const std::shared_ptr<Job>& job);
-  // Runs the generation of a prepared job; `send` gets each delta of a stream (false: the
-  // client is gone; null when not streaming).
+  // Runs the generation of a prepared job (its `n` choices); `send` gets each delta of a
+  // stream (false: the client is gone; null when not streaming). Fills job.outcome or
+  // job.error, or writes generation_cancelled.
   void Run(Job& job, RequestContext& ctx, const std::function<bool(const GenerationDelta&)>& send,
            const std::function<bool()>& client_gone);
-  // The reply of a finished generation as the APIs report it; writes text_generation_success.
-  void Finish(Job& job, RequestContext& ctx, const engine::GenerateResult& g, double seconds);
+  // One choice generated in a slot: what the engine returned, and the reply assembled from it.
+  struct ChoiceRun {
+    Result<engine::GenerateResult> result;
+    GenerationOutcome outcome;
+    double seconds = 0;
+  };
+  ChoiceRun RunChoice(const Job& job, const SlotLease& lease, const engine::GenerateParams& params,
+                      const std::function<bool(const GenerationDelta&)>& send, const std::function<bool()>& client_gone);
+  // Every choice of the job: with n above 1, on the job's slot and the slots free now.
+  std::vector<ChoiceRun> RunChoices(const Job& job, const std::function<bool(const GenerationDelta&)>& send,
+                                    const std::function<bool()>& client_gone);
+  // Counts the finished generation and writes text_generation_success.
+  void Finish(Job& job, RequestContext& ctx, const engine::Timings& timings, double seconds);
 
   const ApiSettings& settings_;
   GenerationEngine& engine_;

@@ -101,7 +101,7 @@ std::optional<ApiError> ReadLogitBias(const json& body, std::vector<std::pair<in
 }
 
 // The options common to every generation request.
-std::optional<ApiError> ReadCommon(const json& body, GenerationRequest* out) {
+std::optional<ApiError> ReadCommon(const json& body, GenerationRequest* out, const nlohmann::ordered_json* ordered) {
   if (auto e = ReadString(body, "model", &out->model)) return e;
   engine::SamplingParams& s = out->sampling;
   if (auto e = ReadNumber(body, "temperature", 0, 2, &s.temperature)) return e;
@@ -117,7 +117,7 @@ std::optional<ApiError> ReadCommon(const json& body, GenerationRequest* out) {
   if (auto e = ReadStop(body, &out->stop)) return e;
   if (auto e = ReadLogitBias(body, &s.logit_bias)) return e;
   if (auto e = ReadBool(body, "stream", &out->stream)) return e;
-  if (auto e = ReadConstraint(body, out->flavor == ApiFlavor::kOpenAI, &out->grammar)) return e;
+  if (auto e = ReadConstraint(body, out->flavor == ApiFlavor::kOpenAI, &out->grammar, ordered)) return e;
   Status valid = engine::ValidateSamplingParams(s);
   if (!valid.ok()) return InvalidRequest(valid.message());
   return std::nullopt;
@@ -190,8 +190,8 @@ std::optional<ApiError> ReadMessages(const json& body, bool openai, GenerationRe
 
 // tools, tool_choice and parallel_tool_calls (chat routes); a forced call brings its own
 // grammar, so it cannot be combined with another.
-std::optional<ApiError> ReadTools(const json& body, GenerationRequest* out) {
-  if (auto e = ReadToolFields(body, &out->tools)) return e;
+std::optional<ApiError> ReadTools(const json& body, GenerationRequest* out, const nlohmann::ordered_json* ordered) {
+  if (auto e = ReadToolFields(body, &out->tools, ordered)) return e;
   if (out->tools.forced() && out->grammar) {
     return InvalidRequest("a forced 'tool_choice' cannot be combined with 'response_format' or 'grammar'",
                           "tool_choice");
@@ -252,10 +252,12 @@ std::optional<ApiError> ReadReasoningOptions(const json& body, GenerationRequest
   return std::nullopt;
 }
 
-// OpenAI fields we accept only in their default form.
+// OpenAI's options: n (1..kMaxChoices, not streamed above 1), the penalties, stream_options.
 std::optional<ApiError> ReadOpenAIOptions(const json& body, GenerationRequest* out) {
   int64_t n = 1;
-  if (auto e = ReadInt(body, "n", 1, 1, &n)) return e;
+  if (auto e = ReadInt(body, "n", 1, kMaxChoices, &n)) return e;
+  if (n > 1 && out->stream) return InvalidRequest("'n' above 1 cannot be streamed; send stream false", "n");
+  out->n = static_cast<int32_t>(n);
   if (auto e = ReadNumber(body, "frequency_penalty", -2, 2, &out->sampling.frequency_penalty)) return e;
   if (auto e = ReadNumber(body, "presence_penalty", -2, 2, &out->sampling.presence_penalty)) return e;
   if (const json* so = GivenField(body, "stream_options")) {
@@ -267,17 +269,17 @@ std::optional<ApiError> ReadOpenAIOptions(const json& body, GenerationRequest* o
 
 }  // namespace
 
-std::optional<ApiError> ParseNativeGenerate(const json& body, GenerationRequest* out) {
+std::optional<ApiError> ParseNativeGenerate(const json& body, GenerationRequest* out, const nlohmann::ordered_json* ordered) {
   *out = GenerationRequest{};
   if (auto e = RequireObject(body)) return e;
   if (auto e = CheckRequestFields(body, GenerationRoute::kNativeGenerate)) return e;
   if (auto e = ReadPrompt(body, false, &out->prompt)) return e;
   if (auto e = ReadMaxTokens(body, "max_tokens", &out->max_tokens)) return e;
   if (auto e = ReadChatLogprobs(body, out)) return e;
-  return ReadCommon(body, out);
+  return ReadCommon(body, out, ordered);
 }
 
-std::optional<ApiError> ParseNativeChat(const json& body, GenerationRequest* out) {
+std::optional<ApiError> ParseNativeChat(const json& body, GenerationRequest* out, const nlohmann::ordered_json* ordered) {
   *out = GenerationRequest{};
   out->kind = PromptKind::kChat;
   if (auto e = RequireObject(body)) return e;
@@ -286,11 +288,11 @@ std::optional<ApiError> ParseNativeChat(const json& body, GenerationRequest* out
   if (auto e = ReadMaxTokens(body, "max_tokens", &out->max_tokens)) return e;
   if (auto e = ReadChatLogprobs(body, out)) return e;
   if (auto e = ReadReasoningOptions(body, out)) return e;
-  if (auto e = ReadCommon(body, out)) return e;
-  return ReadTools(body, out);
+  if (auto e = ReadCommon(body, out, ordered)) return e;
+  return ReadTools(body, out, ordered);
 }
 
-std::optional<ApiError> ParseOpenAICompletion(const json& body, GenerationRequest* out) {
+std::optional<ApiError> ParseOpenAICompletion(const json& body, GenerationRequest* out, const nlohmann::ordered_json* ordered) {
   *out = GenerationRequest{};
   out->flavor = ApiFlavor::kOpenAI;
   out->max_tokens = 16;  // OpenAI's default for /v1/completions
@@ -299,11 +301,11 @@ std::optional<ApiError> ParseOpenAICompletion(const json& body, GenerationReques
   if (auto e = ReadPrompt(body, true, &out->prompt)) return e;
   if (auto e = ReadMaxTokens(body, "max_tokens", &out->max_tokens)) return e;
   if (auto e = ReadCompletionLogprobs(body, out)) return e;
-  if (auto e = ReadCommon(body, out)) return e;
+  if (auto e = ReadCommon(body, out, ordered)) return e;
   return ReadOpenAIOptions(body, out);
 }
 
-std::optional<ApiError> ParseOpenAIChat(const json& body, GenerationRequest* out) {
+std::optional<ApiError> ParseOpenAIChat(const json& body, GenerationRequest* out, const nlohmann::ordered_json* ordered) {
   *out = GenerationRequest{};
   out->flavor = ApiFlavor::kOpenAI;
   out->kind = PromptKind::kChat;
@@ -315,8 +317,8 @@ std::optional<ApiError> ParseOpenAIChat(const json& body, GenerationRequest* out
   if (auto e = ReadMaxTokens(body, "max_completion_tokens", &out->max_tokens)) return e;
   if (auto e = ReadChatLogprobs(body, out)) return e;
   if (auto e = ReadReasoningOptions(body, out)) return e;
-  if (auto e = ReadCommon(body, out)) return e;
-  if (auto e = ReadTools(body, out)) return e;
+  if (auto e = ReadCommon(body, out, ordered)) return e;
+  if (auto e = ReadTools(body, out, ordered)) return e;
   return ReadOpenAIOptions(body, out);
 }
 

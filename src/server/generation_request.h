@@ -49,6 +49,8 @@ struct GenerationRequest {
   ReasoningFormat reasoning_format = ReasoningFormat::kAuto;
   // >= 0: report each generated token's log probability with this many alternatives.
   int32_t logprobs = -1;
+  // OpenAI's `n`: how many replies (choices) to generate for the one prompt.
+  int32_t n = 1;
   // Whether the prompt shows tools or tool messages.
   bool renders_tools() const { return tools.tools.is_array() || has_tool_messages; }
   // Whether the prompt needs the template's full request rendering (tools, tool messages or
@@ -56,23 +58,33 @@ struct GenerationRequest {
   bool renders_request() const { return renders_tools() || template_kwargs.is_object(); }
 };
 
+// The most choices (`n`) one request may ask for.
+inline constexpr int32_t kMaxChoices = 8;
+
 // The most tokens one request's logit_bias may name.
 inline constexpr size_t kMaxLogitBiasEntries = 1024;
 
 // The largest max_tokens a request may ask for (the context also bounds it at run time).
 inline constexpr int64_t kMaxTokensLimit = 1 << 20;
 
+// Each parser reads a body; `ordered` (may be null) is the same body with its keys in the
+// client's order, from which JSON schemas and tools are taken (see ReadConstraint).
+
 // POST /api/v1/generate: prompt, model, max_tokens, temperature, top_p, top_k, min_p,
 // repeat_penalty, seed, stop, stream, grammar.
-std::optional<ApiError> ParseNativeGenerate(const nlohmann::json& body, GenerationRequest* out);
+std::optional<ApiError> ParseNativeGenerate(const nlohmann::json& body, GenerationRequest* out,
+                                            const nlohmann::ordered_json* ordered = nullptr);
 // POST /api/v1/chat: messages ({role, content}; assistant tool_calls and tool messages), the
 // same options, and tools, tool_choice, parallel_tool_calls.
-std::optional<ApiError> ParseNativeChat(const nlohmann::json& body, GenerationRequest* out);
+std::optional<ApiError> ParseNativeChat(const nlohmann::json& body, GenerationRequest* out,
+                                        const nlohmann::ordered_json* ordered = nullptr);
 // POST /v1/completions: OpenAI's fields (prompt as a string or a one-string array), plus
 // response_format and grammar.
-std::optional<ApiError> ParseOpenAICompletion(const nlohmann::json& body, GenerationRequest* out);
+std::optional<ApiError> ParseOpenAICompletion(const nlohmann::json& body, GenerationRequest* out,
+                                              const nlohmann::ordered_json* ordered = nullptr);
 // POST /v1/chat/completions: OpenAI's fields (content as a string or text parts; assistant
 // tool_calls and tool messages), plus tools, response_format and grammar.
-std::optional<ApiError> ParseOpenAIChat(const nlohmann::json& body, GenerationRequest* out);
+std::optional<ApiError> ParseOpenAIChat(const nlohmann::json& body, GenerationRequest* out,
+                                        const nlohmann::ordered_json* ordered = nullptr);
 
 }  // namespace llm::server

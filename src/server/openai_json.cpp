@@ -16,9 +16,9 @@ ordered_json Envelope(const std::string& id, const char* object, int64_t created
 
 ordered_json UsageJson(const GenerationOutcome& o) {
   return {{"prompt_tokens", o.prompt_tokens},
-          {"completion_tokens", o.completion_tokens},
-          {"total_tokens", o.prompt_tokens + o.completion_tokens},
-          {"completion_tokens_details", {{"reasoning_tokens", o.reasoning_tokens}}}};
+          {"completion_tokens", o.total_completion_tokens()},
+          {"total_tokens", o.prompt_tokens + o.total_completion_tokens()},
+          {"completion_tokens_details", {{"reasoning_tokens", o.total_reasoning_tokens()}}}};
 }
 
 namespace {
@@ -86,24 +86,39 @@ ordered_json ChatMessageJson(const GenerationOutcome& o) {
 
 }  // namespace
 
+namespace {
+
+// Every choice of an answer, in index order (the first is `o` itself).
+std::vector<const GenerationOutcome*> Choices(const GenerationOutcome& o) {
+  std::vector<const GenerationOutcome*> all = {&o};
+  for (const GenerationOutcome& c : o.more_choices) all.push_back(&c);
+  return all;
+}
+
+}  // namespace
+
 ordered_json OpenAIChatResponse(const GenerationOutcome& o) {
   ordered_json j = Envelope(o.completion_id, "chat.completion", o.created_unix, o.model);
-  ordered_json choice = {{"index", 0},
-                         {"message", ChatMessageJson(o)},
-                         {"logprobs", ChatLogprobsJson(o.logprobs_requested, o.logprobs)},
-                         {"finish_reason", OpenAIChatFinishReason(o)}};
-  j["choices"] = ordered_json::array({choice});
+  j["choices"] = ordered_json::array();
+  for (const GenerationOutcome* c : Choices(o)) {
+    j["choices"].push_back({{"index", j["choices"].size()},
+                            {"message", ChatMessageJson(*c)},
+                            {"logprobs", ChatLogprobsJson(c->logprobs_requested, c->logprobs)},
+                            {"finish_reason", OpenAIChatFinishReason(*c)}});
+  }
   j["usage"] = UsageJson(o);
   return j;
 }
 
 ordered_json OpenAICompletionResponse(const GenerationOutcome& o) {
   ordered_json j = Envelope(o.completion_id, "text_completion", o.created_unix, o.model);
-  ordered_json choice = {{"text", o.text},
-                         {"index", 0},
-                         {"logprobs", CompletionLogprobsJson(o.logprobs_requested, o.logprobs, 0)},
-                         {"finish_reason", OpenAIFinishReason(o.finish_reason)}};
-  j["choices"] = ordered_json::array({choice});
+  j["choices"] = ordered_json::array();
+  for (const GenerationOutcome* c : Choices(o)) {
+    j["choices"].push_back({{"text", c->text},
+                            {"index", j["choices"].size()},
+                            {"logprobs", CompletionLogprobsJson(c->logprobs_requested, c->logprobs, 0)},
+                            {"finish_reason", OpenAIFinishReason(c->finish_reason)}});
+  }
   j["usage"] = UsageJson(o);
   return j;
 }

@@ -3,9 +3,10 @@
 namespace llm::server {
 
 ReplyAssembler::ReplyAssembler(std::function<std::string(int32_t)> token_bytes, bool split_reasoning,
-                               bool starts_in_reasoning)
-    : token_bytes_(std::move(token_bytes)) {
+                               bool starts_in_reasoning, ContentRelease release)
+    : token_bytes_(std::move(token_bytes)), hold_all_(release.hold_all) {
   if (split_reasoning) reasoning_stream_.emplace(starts_in_reasoning);
+  if (release.tool_calls) tool_stream_.emplace(*release.tool_calls);
 }
 
 void ReplyAssembler::OnToken(int32_t id, const engine::TokenLogprob* logprob) {
@@ -30,14 +31,24 @@ GenerationDelta ReplyAssembler::Finish() {
 
 GenerationDelta ReplyAssembler::Take(engine::ReasoningStream::Parts parts) {
   GenerationDelta d;
-  d.content = std::move(parts.content);
+  content_ += parts.content;
+  if (tool_stream_) {
+    d.content = tool_stream_->Push(parts.content);
+  } else if (!hold_all_) {
+    d.content = std::move(parts.content);
+  }
   d.reasoning = std::move(parts.reasoning);
   d.logprobs = std::move(pending_);
   pending_.clear();
-  content_ += d.content;
   reasoning_ += d.reasoning;
   logprobs_.insert(logprobs_.end(), d.logprobs.begin(), d.logprobs.end());
   return d;
+}
+
+std::string ReplyAssembler::UnsentContent(std::string_view final_content) const {
+  if (tool_stream_) return tool_stream_->Rest(final_content);
+  if (hold_all_) return std::string(final_content);
+  return "";
 }
 
 int64_t ReplyAssembler::ReasoningTokens() const {

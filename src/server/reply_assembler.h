@@ -12,16 +12,26 @@
 #include <vector>
 
 #include "engine/chat/reasoning_stream.h"
+#include "engine/chat/tool_call_stream.h"
 #include "engine/sampling/logprobs.h"
 #include "server/generation_outcome.h"
 
 namespace llm::server {
 
+// How the answer's text goes out while the reply streams.
+struct ContentRelease {
+  // With tools: the answer before the first place a call of this format could begin goes out
+  // at once, the rest once the reply is parsed (engine::ToolCallStream).
+  std::optional<engine::ToolCallFormat> tool_calls;
+  bool hold_all = false;  // nothing goes out until the reply is parsed
+};
+
 class ReplyAssembler {
  public:
   // token_bytes: the bytes a token id stands for. split_reasoning: tell <think> reasoning
   // apart (starts_in_reasoning: the prompt opened the thinking block).
-  ReplyAssembler(std::function<std::string(int32_t)> token_bytes, bool split_reasoning, bool starts_in_reasoning);
+  ReplyAssembler(std::function<std::string(int32_t)> token_bytes, bool split_reasoning, bool starts_in_reasoning,
+                 ContentRelease release = {});
 
   // A generated token, before its text arrives (logprob: null when not asked for).
   void OnToken(int32_t id, const engine::TokenLogprob* logprob);
@@ -36,12 +46,16 @@ class ReplyAssembler {
   std::vector<OutcomeLogprob>& logprobs() { return logprobs_; }
   // Generated tokens whose text began inside the reasoning.
   int64_t ReasoningTokens() const;
+  // The part of the parsed reply's answer (`final_content`) that no delta carried yet.
+  std::string UnsentContent(std::string_view final_content) const;
 
  private:
   GenerationDelta Take(engine::ReasoningStream::Parts parts);
 
   std::function<std::string(int32_t)> token_bytes_;
   std::optional<engine::ReasoningStream> reasoning_stream_;
+  std::optional<engine::ToolCallStream> tool_stream_;
+  bool hold_all_ = false;
   std::vector<size_t> token_sizes_;  // bytes of each generated token
   std::vector<OutcomeLogprob> pending_;  // logprobs not yet sent in a delta
   std::string content_;

@@ -41,6 +41,19 @@ Scheduler::Scheduler(int slots, int max_queue) : max_queue_(std::max(0, max_queu
 
 Scheduler::~Scheduler() = default;
 
+Result<SlotLease> Scheduler::TryAcquire() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (shutting_down_) return Status::Cancelled("the server is shutting down");
+  if (!waiting_.empty()) return Status::ResourceExhausted("requests are queued");
+  for (size_t i = 0; i < busy_.size(); ++i) {
+    if (busy_[i]) continue;
+    busy_[i] = true;
+    cancel_[i]->store(false);
+    return SlotLease(this, static_cast<int>(i), std::chrono::steady_clock::duration::zero());
+  }
+  return Status::ResourceExhausted("every slot is busy");
+}
+
 Result<SlotLease> Scheduler::Acquire(const std::function<bool()>& should_cancel) {
   const auto start = std::chrono::steady_clock::now();
   std::unique_lock<std::mutex> lock(mu_);

@@ -56,6 +56,10 @@ class Scheduler {
   // 20 ms) or the scheduler is shutting down.
   Result<SlotLease> Acquire(const std::function<bool()>& should_cancel = {});
 
+  // A slot that is free now and wanted by no queued request; ResourceExhausted otherwise
+  // (never waits).
+  Result<SlotLease> TryAcquire();
+
   int slots() const { return static_cast<int>(cancel_.size()); }
   int busy() const;
   int queued() const;

@@ -87,7 +87,7 @@ std::optional<ApiError> TemplateToolCalls(const json& calls, ordered_json* out) 
 
 }  // namespace
 
-std::optional<ApiError> ReadToolFields(const json& body, ToolRequest* out) {
+std::optional<ApiError> ReadToolFields(const json& body, ToolRequest* out, const ordered_json* ordered) {
   *out = ToolRequest{};
   std::set<std::string> names;
   if (const json* tools = GivenField(body, "tools")) {
@@ -95,7 +95,10 @@ std::optional<ApiError> ReadToolFields(const json& body, ToolRequest* out) {
     for (const json& tool : *tools) {
       if (auto e = CheckTool(tool, names)) return e;
     }
-    if (!tools->empty()) out->tools = ordered_json::parse(tools->dump());
+    if (!tools->empty()) {
+      const bool in_order = ordered != nullptr && ordered->is_object() && ordered->contains("tools");
+      out->tools = in_order ? ordered->at("tools") : ordered_json::parse(tools->dump());
+    }
   }
   if (const json* choice = GivenField(body, "tool_choice")) {
     if (auto e = ReadChoice(*choice, names, out)) return e;

@@ -26,8 +26,11 @@ struct ToolRequest {
 
 // Reads tools, tool_choice and parallel_tool_calls from an OpenAI chat body; a 400 naming the
 // field when one has the wrong shape, names a function twice, or tool_choice needs tools the
-// request lacks or names a function that is not among them.
-std::optional<ApiError> ReadToolFields(const nlohmann::json& body, ToolRequest* out);
+// request lacks or names a function that is not among them. The tools are taken from
+// `ordered` (the body in the client's key order, may be null) when given, so the template
+// renders them as the client wrote them.
+std::optional<ApiError> ReadToolFields(const nlohmann::json& body, ToolRequest* out,
+                                       const nlohmann::ordered_json* ordered = nullptr);
 
 // One OpenAI message as the chat template sees it: an assistant message's `tool_calls`
 // (arguments decoded from their JSON string into an object, as templates expect) and a

@@ -5,7 +5,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
+#include <mutex>
+#include <thread>
 #include <nlohmann/json.hpp>
 
 #include "logging/test_dir.h"
@@ -25,6 +28,10 @@ class FakeEngine : public GenerationEngine {
   std::vector<int32_t> prompt_tokens;
   engine::GenerateParams params;
   std::atomic<int> tokens_generated{0};
+  std::mutex mu;
+  std::vector<uint64_t> seeds;       // of every Run, in call order
+  std::atomic<int> active{0};        // Runs in progress
+  std::atomic<int> max_active{0};    // the most at once
   // Called before each generated token (e.g. to let a test act mid-generation).
   std::function<void(int index)> before_token;
 
@@ -48,8 +55,19 @@ class FakeEngine : public GenerationEngine {
   }
   Result<engine::GenerateResult> Run(int, const std::shared_ptr<const ServedModel>&, std::vector<int32_t> prompt,
                                      const engine::GenerateParams& p, const engine::GenerateCallbacks& cb) override {
-    prompt_tokens = prompt;
-    params = p;
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      prompt_tokens = prompt;
+      params = p;
+      seeds.push_back(p.sampling.seed);
+    }
+    const int running = ++active;
+    for (int seen = max_active; running > seen && !max_active.compare_exchange_weak(seen, running);) {
+    }
+    struct Leave {
+      std::atomic<int>& n;
+      ~Leave() { --n; }
+    } leave{active};
     engine::GenerateResult r;
     r.prompt_tokens = std::move(prompt);
     r.finish_reason = engine::FinishReason::kStop;
@@ -88,6 +106,16 @@ constexpr const char* kThinkingTemplate =
     "{% if add_generation_prompt %}<|im_start|>assistant\n"
     "{% if enable_thinking is defined and not enable_thinking %}<think>\n\n</think>\n\n"
     "{% else %}<think>\n{% endif %}{% endif %}";
+
+// A ChatML template that teaches the Hermes <tool_call> format (its tools are not shown: the
+// fake model does not read them).
+constexpr const char* kHermesTemplate =
+    "{#- tools are called as <tool_call>{...}</tool_call> -#}"
+    "{% for m in messages %}<|im_start|>{{ m.role }}\n{{ m.content }}<|im_end|>\n{% endfor %}"
+    "{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}";
+
+const char* kWeatherTools = R"([{"type": "function", "function": {"name": "get_weather", "parameters":
+    {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}}}])";
 
 class CapturingWriter : public StreamWriter {
  public:
@@ -144,7 +172,7 @@ class GenerationPipelineTest : public ::testing::Test {
     auto ctx = Context();
     std::unique_ptr<ApiAdapter> adapter = MakeAdapter(surface);
     GenerationRequest request;
-    if (auto e = adapter->Parse(body, &request)) return pipeline->Reject(*ctx, *adapter, request, *e);
+    if (auto e = adapter->Parse(body, "", &request)) return pipeline->Reject(*ctx, *adapter, request, *e);
     Response r = pipeline->Handle(*ctx, std::move(adapter), std::move(request));
     if (r.stream) {
       CapturingWriter own;
@@ -326,8 +354,7 @@ TEST_F(GenerationPipelineTest, NativeLogprobsAreTheChatEntries) {
 TEST_F(GenerationPipelineTest, ARequiredToolCallIsConstrainedAndParsedIntoToolCalls) {
   engine.context = 4096;  // the tools' instruction is part of the prompt
   engine.reply = R"({"tool_call": {"name": "get_weather", "arguments": {"city": "Paris"}}})";
-  const json tools = json::parse(R"([{"type": "function", "function": {"name": "get_weather", "parameters":
-      {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}}}])");
+  const json tools = json::parse(kWeatherTools);
   Response r = Answer(ApiSurface::kOpenAIChat, ChatBody({{"tools", tools}, {"tool_choice", "required"}}));
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_NE(engine.params.grammar, nullptr);
@@ -338,6 +365,56 @@ TEST_F(GenerationPipelineTest, ARequiredToolCallIsConstrainedAndParsedIntoToolCa
   EXPECT_EQ(json::parse(choice["message"]["tool_calls"][0]["function"]["arguments"].get<std::string>()),
             json({{"city", "Paris"}}));
   EXPECT_EQ(Records("text_generation_success")[0]["tool_calls"], 1);
+}
+
+TEST_F(GenerationPipelineTest, WithToolsTheTextBeforeACallStreamsLiveAndTheCallFollows) {
+  engine.model->chat_template = engine::ChatTemplate::FromSource(kHermesTemplate, "", "").value();
+  engine.reply = "Checking the sky.\n<tool_call>\n{\"name\": \"get_weather\", \"arguments\": {\"city\": \"Oslo\"}}\n</tool_call>";
+  CapturingWriter w;
+  Answer(ApiSurface::kOpenAIChat, ChatBody({{"tools", json::parse(kWeatherTools)}, {"stream", true}}), &w);
+  std::string content, name, arguments, finish;
+  int content_chunks = 0;
+  bool call_seen = false, content_after_call = false;
+  for (const json& e : w.Events()) {
+    const json& choice = e["choices"][0];
+    const json& delta = choice["delta"];
+    if (!delta.value("content", "").empty()) {
+      content += delta["content"].get<std::string>();
+      ++content_chunks;
+      content_after_call = content_after_call || call_seen;
+    }
+    if (delta.contains("tool_calls")) {
+      call_seen = true;
+      const json& call = delta["tool_calls"][0]["function"];
+      name += call.value("name", "");
+      arguments += call.value("arguments", "");
+    }
+    if (!choice["finish_reason"].is_null()) finish = choice["finish_reason"];
+  }
+  EXPECT_EQ(content, "Checking the sky.");
+  EXPECT_GT(content_chunks, 5);  // sent as it was generated, not in one piece at the end
+  EXPECT_FALSE(content_after_call);
+  EXPECT_EQ(name, "get_weather");
+  EXPECT_EQ(json::parse(arguments), json({{"city", "Oslo"}}));
+  EXPECT_EQ(finish, "tool_calls");
+}
+
+TEST_F(GenerationPipelineTest, WithToolsAnAnswerWithoutCallsStreamsAsWithout) {
+  engine.model->chat_template = engine::ChatTemplate::FromSource(kHermesTemplate, "", "").value();
+  engine.reply = "No tool needed: it is sunny.";
+  CapturingWriter w;
+  Answer(ApiSurface::kOpenAIChat, ChatBody({{"tools", json::parse(kWeatherTools)}, {"stream", true}}), &w);
+  std::string content;
+  int chunks = 0;
+  for (const json& e : w.Events()) {
+    const std::string piece = e["choices"][0]["delta"].value("content", "");
+    content += piece;
+    chunks += !piece.empty();
+  }
+  EXPECT_EQ(content, "No tool needed: it is sunny.");
+  EXPECT_GT(chunks, 5);
+  Response whole = Answer(ApiSurface::kOpenAIChat, ChatBody({{"tools", json::parse(kWeatherTools)}}));
+  EXPECT_EQ(json::parse(whole.body)["choices"][0]["message"]["content"], content);
 }
 
 TEST_F(GenerationPipelineTest, AFullQueueIs503WithRetryAfter) {
@@ -363,6 +440,44 @@ TEST_F(GenerationPipelineTest, AClientThatLeavesMidStreamCancelsTheGenerationWit
   ASSERT_EQ(cancelled.size(), 1u);
   EXPECT_EQ(cancelled[0]["reason"], "client_disconnected");
   EXPECT_TRUE(Records("text_generation_success").empty());
+}
+
+TEST_F(GenerationPipelineTest, NChoicesAreGeneratedWithSuccessiveSeedsAndCountedTogether) {
+  engine.reply = "Hi!";
+  Response r = Answer(ApiSurface::kOpenAIChat, ChatBody({{"n", 3}, {"seed", 40}}));
+  ASSERT_EQ(r.status, 200) << r.body;
+  json body = json::parse(r.body);
+  ASSERT_EQ(body["choices"].size(), 3u);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(body["choices"][i]["index"], i);
+    EXPECT_EQ(body["choices"][i]["message"]["content"], "Hi!");
+  }
+  EXPECT_EQ(body["usage"]["completion_tokens"], 9);
+  std::vector<uint64_t> seeds = engine.seeds;
+  std::sort(seeds.begin(), seeds.end());
+  EXPECT_EQ(seeds, (std::vector<uint64_t>{40, 41, 42}));
+  std::vector<json> done = Records("text_generation_success");
+  ASSERT_EQ(done.size(), 1u);
+  EXPECT_EQ(done[0]["choices"], 3);
+  EXPECT_EQ(done[0]["completion_tokens"], 9);
+}
+
+TEST_F(GenerationPipelineTest, NChoicesRunSideBySideInTheSlotsThatAreFree) {
+  scheduler = std::make_unique<Scheduler>(2, 4);
+  pipeline = std::make_unique<GenerationPipeline>(settings, engine, *scheduler, metrics);
+  engine.reply = std::string(20, 'z');
+  engine.before_token = [](int) { std::this_thread::sleep_for(std::chrono::milliseconds(2)); };
+  Response r = Answer(ApiSurface::kOpenAICompletion, {{"prompt", "x"}, {"n", 4}, {"max_tokens", 20}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(json::parse(r.body)["choices"].size(), 4u);
+  EXPECT_EQ(engine.max_active, 2);
+  EXPECT_EQ(scheduler->busy(), 0);  // the extra slot was given back
+}
+
+TEST_F(GenerationPipelineTest, NAboveOneCannotBeStreamed) {
+  Response r = Answer(ApiSurface::kOpenAIChat, ChatBody({{"n", 2}, {"stream", true}}));
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(json::parse(r.body)["error"]["param"], "n");
 }
 
 TEST_F(GenerationPipelineTest, MaxTokensEndsWithLengthInEverySurface) {

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "engine/grammar/grammar_matcher.h"
 #include "nlohmann/json.hpp"
 
 namespace llm::server {
@@ -124,7 +125,7 @@ TEST(ParseOpenAIChat, DefaultsToTheWholeContextAndRejectsUnsupportedOptions) {
   GenerationRequest r;
   ASSERT_FALSE(ParseOpenAIChat(json::parse(R"({"messages":[{"role":"user","content":"Hi"}]})"), &r));
   EXPECT_EQ(r.max_tokens, -1);
-  EXPECT_EQ(ParseOpenAIChat(json::parse(R"({"messages":[{"role":"user","content":"Hi"}],"n":2})"), &r)->param, "n");
+  EXPECT_EQ(ParseOpenAIChat(json::parse(R"({"messages":[{"role":"user","content":"Hi"}],"n":9})"), &r)->param, "n");
   EXPECT_EQ(ParseOpenAIChat(json::parse(R"({"messages":[{"role":"user","content":"Hi"}],"tools":[{}]})"), &r)->param, "tools");
   EXPECT_EQ(ParseOpenAIChat(json::parse(R"({"messages":[{"role":"user","content":"Hi"}],"stream_options":1})"), &r)->param,
             "stream_options");
@@ -236,6 +237,34 @@ TEST(ParseOpenAIChatTools, BadHistoryCallsAreA400NamingMessages) {
     ASSERT_TRUE(e) << message;
     EXPECT_EQ(e->param, "messages") << message;
   }
+}
+
+}  // namespace
+}  // namespace llm::server
+
+namespace llm::server {
+namespace {
+
+// A schema's properties are generated in the order the client declared them, and tools reach
+// the template as written, when the parser gets the body in the client's key order.
+TEST(ParseOpenAIChat, SchemasAndToolsKeepTheClientsKeyOrder) {
+  const std::string text = R"({"messages":[{"role":"user","content":"Hi"}],
+      "response_format":{"type":"json_schema","json_schema":{"name":"x","strict":true,"schema":
+        {"type":"object","properties":{"zeta":{"type":"string"},"alpha":{"type":"integer"}},
+         "required":["zeta","alpha"],"additionalProperties":false}}},
+      "tools":[{"type":"function","function":{"name":"f","parameters":{"type":"object"}}}]})";
+  const nlohmann::json sorted = nlohmann::json::parse(text);
+  const nlohmann::ordered_json ordered = nlohmann::ordered_json::parse(text);
+  GenerationRequest r;
+  ASSERT_FALSE(ParseOpenAIChat(sorted, &r, &ordered));
+  engine::GrammarMatcher in_order(r.grammar);
+  EXPECT_TRUE(in_order.AcceptBytes(R"({"zeta": "a", "alpha": 1})") && in_order.CanEnd());
+  engine::GrammarMatcher reversed(r.grammar);
+  EXPECT_FALSE(reversed.AcceptBytes(R"({"alpha": 1, "zeta": "a"})") && reversed.CanEnd());
+  EXPECT_EQ(r.tools.tools[0].begin().key(), "type");  // as written, not sorted ("function" first)
+  GenerationRequest without_order;
+  ASSERT_FALSE(ParseOpenAIChat(sorted, &without_order));
+  EXPECT_EQ(without_order.tools.tools[0].begin().key(), "function");
 }
 
 }  // namespace

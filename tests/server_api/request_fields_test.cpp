@@ -20,7 +20,7 @@ using nlohmann::json;
 struct Route {
   GenerationRoute id;
   const char* name;
-  std::optional<ApiError> (*parse)(const json&, GenerationRequest*);
+  std::optional<ApiError> (*parse)(const json&, GenerationRequest*, const nlohmann::ordered_json*);
   json base;  // the smallest valid body
 };
 
@@ -59,6 +59,7 @@ const std::map<std::string, json>& HonouredSamples() {
       {"parallel_tool_calls", false},
       {"logprobs", true},
       {"top_logprobs", 2},
+      {"n", 2},
       {"reasoning_format", "none"},
       {"chat_template_kwargs", {{"enable_thinking", false}}},
   };
@@ -78,12 +79,13 @@ json Describe(const GenerationRequest& r) {
           {"logit_bias", s.logit_bias.size()},
           {"tools", {r.tools.tools.dump(), static_cast<int>(r.tools.choice), r.tools.parallel}},
           {"logprobs", r.logprobs},
+          {"n", r.n},
           {"reasoning", {static_cast<int>(r.reasoning_format), r.template_kwargs.dump()}}};
 }
 
 json Parsed(const Route& route, const json& body) {
   GenerationRequest r;
-  std::optional<ApiError> e = route.parse(body, &r);
+  std::optional<ApiError> e = route.parse(body, &r, nullptr);
   EXPECT_FALSE(e) << route.name << " " << body.dump() << ": " << (e ? e->message : "");
   return Describe(r);
 }
@@ -98,7 +100,7 @@ std::string ApiDoc() {
 TEST(RequestFields, EveryHonouredFieldChangesTheParsedRequest) {
   for (const Route& route : Routes()) {
     for (const RequestField& f : FieldsOf(route.id)) {
-      if (f.use != FieldUse::kHonoured || f.name == "n") continue;
+      if (f.use != FieldUse::kHonoured) continue;
       auto sample = HonouredSamples().find(std::string(f.name));
       ASSERT_NE(sample, HonouredSamples().end()) << "no sample value for " << f.name;
       json body = route.base;
@@ -112,14 +114,22 @@ TEST(RequestFields, EveryHonouredFieldChangesTheParsedRequest) {
   }
 }
 
-TEST(RequestFields, NAboveOneIsRefusedWhereItIsKnown) {
+TEST(RequestFields, NIsUpToTheLimitOnOpenAIRoutesOnly) {
   for (const Route& route : Routes()) {
-    json body = route.base;
-    body["n"] = 2;
-    GenerationRequest r;
-    std::optional<ApiError> e = route.parse(body, &r);
-    ASSERT_TRUE(e) << route.name;
-    EXPECT_EQ(e->param, "n");
+    const bool openai = route.id == GenerationRoute::kOpenAIChat || route.id == GenerationRoute::kOpenAICompletion;
+    for (int n : {2, kMaxChoices, kMaxChoices + 1}) {
+      json body = route.base;
+      body["n"] = n;
+      GenerationRequest r;
+      std::optional<ApiError> e = route.parse(body, &r, nullptr);
+      if (openai && n <= kMaxChoices) {
+        EXPECT_FALSE(e) << route.name << " n=" << n;
+        EXPECT_EQ(r.n, n);
+      } else {
+        ASSERT_TRUE(e) << route.name << " n=" << n;
+        EXPECT_EQ(e->param, "n");
+      }
+    }
   }
 }
 
@@ -145,7 +155,7 @@ TEST(RequestFields, EveryUnsupportedFieldIsA400NamingItUnlessOff) {
       json body = route.base;
       body[std::string(f.name)] = json::array({{{"type", "function"}}});
       GenerationRequest r;
-      std::optional<ApiError> e = route.parse(body, &r);
+      std::optional<ApiError> e = route.parse(body, &r, nullptr);
       ASSERT_TRUE(e) << route.name << " accepts '" << f.name << "'";
       EXPECT_EQ(e->status, 400);
       EXPECT_EQ(e->param, f.name);
@@ -161,7 +171,7 @@ TEST(RequestFields, AFieldNoTableKnowsIsRefusedNamingIt) {
     json body = route.base;
     body["frobnicate"] = 1;
     GenerationRequest r;
-    std::optional<ApiError> e = route.parse(body, &r);
+    std::optional<ApiError> e = route.parse(body, &r, nullptr);
     ASSERT_TRUE(e) << route.name;
     EXPECT_EQ(e->param, "frobnicate");
     EXPECT_EQ(e->message, "Unrecognized request argument supplied: frobnicate");
