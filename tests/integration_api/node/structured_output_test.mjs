@@ -86,6 +86,20 @@ for (const [i, model] of models.entries()) {
   });
 }
 
+await check('properties come in the order the schema declares them', async () => {
+  const schema = {
+    type: 'object',
+    properties: { zeta: { type: 'string', maxLength: 8 }, mid: { type: 'boolean' }, alpha: { enum: [1, 2, 3] } },
+    required: ['zeta', 'mid', 'alpha'],
+    additionalProperties: false,
+  };
+  const r = await client.chat.completions.create({
+    model: models[0], messages, max_tokens: 200, temperature: 0,
+    response_format: { type: 'json_schema', json_schema: { name: 'ordered', schema, strict: true } },
+  });
+  assert.deepEqual(Object.keys(JSON.parse(r.choices[0].message.content)), ['zeta', 'mid', 'alpha']);
+});
+
 await check('unsupported schema keyword is a 400 naming response_format', async () => {
   await assert.rejects(
     client.chat.completions.create({
