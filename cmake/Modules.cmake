@@ -67,6 +67,9 @@ function(llm_add_module name)
   llm_link_module_headers(${name} "${headers}" ${ARG_INTERNAL_HEADERS})
   llm_internal_include_dir(${name} internal_root)
   add_library(${name} STATIC ${sources})
+  # Compiled in batches of files (a unity build: shared headers are parsed once a batch);
+  # files with flags of their own (the SIMD kernels) stay apart.
+  set_target_properties(${name} PROPERTIES UNITY_BUILD ON UNITY_BUILD_BATCH_SIZE 8)
   target_include_directories(${name} PUBLIC ${CMAKE_BINARY_DIR}/include/${name} PRIVATE ${internal_root})
   target_link_libraries(${name} PUBLIC ${ARG_PUBLIC_DEPS} PRIVATE ${ARG_PRIVATE_DEPS})
 endfunction()

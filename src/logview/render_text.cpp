@@ -6,13 +6,13 @@
 #include <iterator>
 
 #include "core/json_depth.h"
+#include "logview/text_style_internal.h"
 #include "logview/timestamp.h"
 
 namespace llm::logview {
 namespace {
 
 constexpr const char* kReset = "\033[0m";
-constexpr const char* kBold = "\033[1m";
 
 const char* LevelColor(Level l) {
   switch (l) {
@@ -23,10 +23,6 @@ const char* LevelColor(Level l) {
     case Level::kCritical: return "\033[1;41;97m";
   }
   return "";
-}
-
-std::string Heading(std::string_view text, bool color) {
-  return color ? fmt::format("{}{}{}\n", kBold, text, kReset) : fmt::format("{}\n", text);
 }
 
 // A heading preceded by a blank line.
@@ -41,7 +37,6 @@ std::string Ms(double ms) {
   return ms >= 10 ? fmt::format("{:.1f}ms", ms) : fmt::format("{:.3f}ms", ms);
 }
 
-std::string Str(const Json& j) { return j.is_string() ? j.get<std::string>() : (j.is_null() ? "-" : j.dump()); }
 
 }  // namespace
 

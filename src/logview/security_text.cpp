@@ -4,15 +4,10 @@
 #include <iterator>
 
 #include "logview/security.h"
+#include "logview/text_style_internal.h"
 
 namespace llm::logview {
 namespace {
-
-std::string Str(const Json& j) { return j.is_string() ? j.get<std::string>() : (j.is_null() ? "-" : j.dump()); }
-
-std::string Heading(std::string_view text, bool color) {
-  return color ? fmt::format("\033[1m{}\033[0m\n", text) : fmt::format("{}\n", text);
-}
 
 // One finding line when its count is not zero: "    auth failures   3  first ..  last ..".
 void Line(std::string& out, std::string_view label, const Json& o, std::string_view extra = "") {

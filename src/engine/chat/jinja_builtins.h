@@ -11,6 +11,10 @@
 
 namespace llm::engine::jinja {
 
+// The values builtins default their optional arguments to.
+inline const Value kUndefined;
+inline const Value kNone{None{}};
+
 // `input | name(args)`. InvalidArgument for an unknown filter or unfit arguments.
 Result<Value> ApplyFilter(std::string_view name, const Value& input, const CallArgs& args);
 // `value is name(args)`. InvalidArgument for an unknown test.

@@ -11,8 +11,6 @@
 namespace llm::engine::jinja {
 namespace {
 
-const Value kUndefined;
-const Value kNone{None{}};
 const Value kFalse{false};
 
 using Filter = Result<Value> (*)(const Value& v, const CallArgs& args);

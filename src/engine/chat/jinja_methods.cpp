@@ -10,7 +10,6 @@ namespace {
 
 using Method = Result<Value> (*)(const Value& self, const CallArgs& args);
 
-const Value kNone{None{}};
 
 Result<std::string> StringArg(const CallArgs& args, size_t i, std::string_view name) {
   const Value& v = Arg(args, i, name, kNone);
@@ -55,7 +54,7 @@ Result<Value> Count(const Value& self, const CallArgs& args) {
   return Value(n);
 }
 
-Result<Value> Join(const Value& self, const CallArgs& args) {
+Result<Value> StrJoin(const Value& self, const CallArgs& args) {
   LLM_ASSIGN_OR_RETURN(std::vector<Value> items, Iterate(Arg(args, 0, "iterable", kNone)));
   std::string out;
   for (size_t i = 0; i < items.size(); ++i) {
@@ -70,7 +69,7 @@ Result<Value> Join(const Value& self, const CallArgs& args) {
 }
 
 // str.format with "{}", "{0}" and "{name}" fields and "{{" / "}}" escapes.
-Result<Value> Format(const Value& self, const CallArgs& args) {
+Result<Value> StrFormat(const Value& self, const CallArgs& args) {
   const std::string& f = self.as_string();
   std::string out;
   size_t next = 0;
@@ -129,8 +128,8 @@ Result<Value> StringMethod(std::string_view name, const Value& self, const CallA
   }
   if (name == "find" || name == "rfind") return Find(self, args, name == "rfind");
   if (name == "count") return Count(self, args);
-  if (name == "join") return Join(self, args);
-  if (name == "format") return Format(self, args);
+  if (name == "join") return StrJoin(self, args);
+  if (name == "format") return StrFormat(self, args);
   if (name == "splitlines") {
     std::vector<Value> lines;
     for (std::string& p : SplitText(s, Value("\n"), -1)) lines.emplace_back(std::move(p));

@@ -6,7 +6,6 @@
 namespace llm::engine::jinja {
 namespace {
 
-const Value kUndefined;
 
 Result<bool> Divisible(const Value& v, const Value& by) {
   if (!(v.is_int() || v.is_bool()) || !(by.is_int() || by.is_bool())) {

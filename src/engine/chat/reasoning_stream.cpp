@@ -1,12 +1,12 @@
 #include "engine/chat/reasoning_stream.h"
 
+#include "engine/chat/template_source.h"
+
 namespace llm::engine {
 namespace {
 
 constexpr std::string_view kOpen = "<think>";
 constexpr std::string_view kClose = "</think>";
-
-bool IsSpace(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
 
 size_t LeadingSpace(std::string_view s) {
   size_t i = 0;

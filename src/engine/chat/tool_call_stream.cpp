@@ -2,10 +2,10 @@
 
 #include <algorithm>
 
+#include "engine/chat/template_source.h"
+
 namespace llm::engine {
 namespace {
-
-bool IsSpace(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
 
 // The length of the longest tail of `s` that is a proper prefix of `marker`.
 size_t MarkerPrefixTail(std::string_view s, std::string_view marker) {

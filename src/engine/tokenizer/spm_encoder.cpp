@@ -8,14 +8,14 @@ namespace llm::engine {
 
 namespace {
 
-struct Symbol {
+struct SpmSymbol {
   int prev;
   int next;
   const char* text;
   size_t n;
 };
 
-struct Bigram {
+struct SpmBigram {
   int left;
   int right;
   float score;
@@ -23,8 +23,8 @@ struct Bigram {
 };
 
 // Highest score first; on a tie, the leftmost pair first.
-struct BigramOrder {
-  bool operator()(const Bigram& l, const Bigram& r) const {
+struct SpmBigramOrder {
+  bool operator()(const SpmBigram& l, const SpmBigram& r) const {
     return l.score < r.score || (l.score == r.score && l.left > r.left);
   }
 };
@@ -37,10 +37,10 @@ class SpmSession {
     SplitIntoCharacters(text);
     for (int i = 1; i < static_cast<int>(symbols_.size()); ++i) TryAddBigram(i - 1, i);
     while (!queue_.empty()) {
-      const Bigram bigram = queue_.top();
+      const SpmBigram bigram = queue_.top();
       queue_.pop();
-      Symbol& left = symbols_[bigram.left];
-      Symbol& right = symbols_[bigram.right];
+      SpmSymbol& left = symbols_[bigram.left];
+      SpmSymbol& right = symbols_[bigram.right];
       if (left.n == 0 || right.n == 0 || left.n + right.n != bigram.size) continue;  // stale
       left.n += right.n;
       right.n = 0;
@@ -59,7 +59,7 @@ class SpmSession {
     int index = 0;
     while (offset < text.size()) {
       const size_t n = std::min(Utf8SequenceLength(text[offset]), text.size() - offset);
-      Symbol sym{index - 1, -1, text.data() + offset, n};
+      SpmSymbol sym{index - 1, -1, text.data() + offset, n};
       offset += n;
       sym.next = offset == text.size() ? -1 : index + 1;
       ++index;
@@ -72,11 +72,11 @@ class SpmSession {
     std::string text(symbols_[left].text, symbols_[left].n + symbols_[right].n);
     const int32_t id = vocab_.Find(text);
     if (id < 0) return;
-    queue_.push(Bigram{left, right, vocab_.tokens[id].score, text.size()});
+    queue_.push(SpmBigram{left, right, vocab_.tokens[id].score, text.size()});
     rev_merge_[std::move(text)] = {left, right};
   }
 
-  void Resegment(const Symbol& symbol, std::vector<int32_t>* out) {
+  void Resegment(const SpmSymbol& symbol, std::vector<int32_t>* out) {
     const std::string text(symbol.text, symbol.n);
     const int32_t id = vocab_.Find(text);
     if (id >= 0) {
@@ -103,8 +103,8 @@ class SpmSession {
   }
 
   const Vocabulary& vocab_;
-  std::vector<Symbol> symbols_;
-  std::priority_queue<Bigram, std::vector<Bigram>, BigramOrder> queue_;
+  std::vector<SpmSymbol> symbols_;
+  std::priority_queue<SpmBigram, std::vector<SpmBigram>, SpmBigramOrder> queue_;
   std::map<std::string, std::pair<int, int>> rev_merge_;
 };
 
