@@ -12,6 +12,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/cpu_topology.h"
 #include "engine/model/session.h"
 #include "llm_api/commands.h"
 
@@ -87,7 +88,7 @@ int Generate(const GenerateOptions& opt) {
 int RunGenerate(int argc, char** argv) {
   CLI::App app{"Generate text from a prompt with a GGUF model", "llm-api generate"};
   GenerateOptions opt;
-  opt.threads = static_cast<int32_t>(std::max(1u, std::thread::hardware_concurrency()));
+  opt.threads = static_cast<int32_t>(DefaultComputeThreads());
   engine::SamplingParams& s = opt.params.sampling;
   app.add_option("--model", opt.model, "GGUF model file")->required();
   app.add_option("--prompt", opt.prompt, "prompt text")->required();

@@ -9,6 +9,7 @@
 #include <sstream>
 #include <thread>
 
+#include "core/cpu_topology.h"
 #include "nlohmann/json.hpp"
 
 namespace llm::server {
@@ -75,7 +76,7 @@ nlohmann::json KeyNames(const std::vector<NamedKey>& keys) {
 }  // namespace
 
 int ApiSettings::TotalThreads() const {
-  return threads > 0 ? threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  return threads > 0 ? threads : DefaultComputeThreads();
 }
 
 

@@ -20,7 +20,7 @@ struct ApiSettings {
   int max_loaded_models = 1;           // MAX_LOADED_MODELS: LRU-unloaded beyond this
   double max_generation_seconds = 0;   // MAX_GENERATION_SECONDS (0: no limit)
   double shutdown_grace_seconds = 10;  // SHUTDOWN_GRACE_SECONDS
-  int threads = 0;                     // THREADS: compute threads in all (0: the core count)
+  int threads = 0;                     // THREADS: compute threads in all (0: DefaultComputeThreads())
   int context_size = 4096;             // CONTEXT_SIZE: cap on a session's context (tokens)
   std::string default_model;           // DEFAULT_MODEL / --model
   std::string api_key;                 // LLM_API_KEY / --api-key-file: the key named "default"
@@ -29,7 +29,8 @@ struct ApiSettings {
   bool protect_metrics = false;        // PROTECT_METRICS: health and metrics need the key too
   bool use_mmap = true;                // USE_MMAP / --no-mmap: map model files, or read them into memory
 
-  // Compute threads in all: THREADS, or the core count.
+  // Compute threads in all: THREADS, or the physical cores this process may use
+  // (core/cpu_topology.h).
   int TotalThreads() const;
   // The settings as JSON for the server_started record, the key shown as "[REDACTED]".
   nlohmann::json Redacted() const;

@@ -304,14 +304,15 @@ std::vector<GenerationPipeline::ChoiceRun> GenerationPipeline::RunChoices(
   }
   std::vector<const SlotLease*> slots = {&job.lease};
   for (const SlotLease& l : extra) slots.push_back(&l);
-  for (size_t i = 0; i < n; ++i) runs.push_back(ChoiceRun{Status::Internal("not run"), {}, 0});
+  std::vector<std::optional<ChoiceRun>> done(n);
   std::vector<std::thread> workers;
   for (size_t s = 0; s < slots.size(); ++s) {
     workers.emplace_back([&, s] {
-      for (size_t i = s; i < n; i += slots.size()) runs[i] = RunChoice(job, *slots[s], params_of(i), nullptr, client_gone);
+      for (size_t i = s; i < n; i += slots.size()) done[i].emplace(RunChoice(job, *slots[s], params_of(i), nullptr, client_gone));
     });
   }
   for (std::thread& w : workers) w.join();
+  for (std::optional<ChoiceRun>& run : done) runs.push_back(std::move(*run));
   return runs;
 }
 

@@ -91,8 +91,11 @@ TEST(LogViewerHtml, ReportRendersOfflineAndChartsHoldTheReportedNumbers) {
       EXPECT_NEAR(latency[name][p], exact, std::max(0.001, exact * 0.01)) << name << " " << p;
     }
   }
-  for (const Attrs& a : Elements(dom, "div"))
-    if (a.count("id") && a.at("id") == "kpi-total-requests") EXPECT_EQ(std::stoull(a.at("data-value")), ref.overall.count);
+  for (const Attrs& a : Elements(dom, "div")) {
+    if (a.count("id") && a.at("id") == "kpi-total-requests") {
+      EXPECT_EQ(std::stoull(a.at("data-value")), ref.overall.count);
+    }
+  }
   EXPECT_NE(dom.find("id=\"errors-by-type\""), std::string::npos);
 }
 

@@ -133,7 +133,7 @@ TEST(NativeJson, InvalidUtf8IsReplacedNotThrown) {
   GenerationOutcome o = Sample();
   o.text = std::string("ok\xff\xfe", 4);
   std::string text = DumpJson(NativeResponse(o, PromptKind::kText));
-  EXPECT_NO_THROW(json::parse(text));
+  EXPECT_TRUE(json::parse(text).is_object());  // does not throw
 }
 
 }  // namespace

@@ -23,9 +23,14 @@ std::string ExpandWhitespace(const std::string& pattern) {
     if (c == '\\' && i + 1 < pattern.size()) {
       const char e = pattern[++i];
       if (e == 's') {
-        out += in_class ? std::string(kWhitespaceMembers) : "[" + std::string(kWhitespaceMembers) + "]";
+        // Appended piece by piece: GCC 12 warns (-Wrestrict, falsely) about "[" + string.
+        if (!in_class) out += '[';
+        out += kWhitespaceMembers;
+        if (!in_class) out += ']';
       } else if (e == 'S' && !in_class) {
-        out += "[^" + std::string(kWhitespaceMembers) + "]";
+        out += "[^";
+        out += kWhitespaceMembers;
+        out += ']';
       } else {
         out += c;
         out += e;
