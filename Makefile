@@ -10,7 +10,7 @@ DEFAULT_MODEL ?= stories260K.gguf
 FUZZ_SECONDS ?= 30
 CMAKE_FLAGS ?=
 
-.PHONY: all setup build build-asan run test test-release test-asan test-fuzz bench clean
+.PHONY: all setup build build-asan run test test-release test-asan test-fuzz bench bench-compare clean
 
 all: build
 
@@ -56,6 +56,12 @@ test-fuzz: build-asan
 bench: build
 	cmake --build $(BUILD_DIR) -j $(JOBS) --target benchmarks
 	bash bench/run_all.sh
+
+# llama.cpp (llama-bench, llama-server) and ours side by side in one run on the same models, the
+# ratios as two tables (issue 12; bench/compare/run_compare.sh, which builds llama.cpp into
+# ~/.cache on first use; figures go to BENCHMARKS.md by hand). Not part of `make test`.
+bench-compare: build
+	BUILD_DIR=$(BUILD_DIR) bash bench/compare/run_compare.sh
 
 clean:
 	rm -rf $(BUILD_DIR) $(ASAN_DIR)

@@ -8,7 +8,10 @@
 // idle-machine speed when other processes share the cores. --bandwidth also measures the
 // machine's streaming read bandwidth with the same threads. --parallel N adds "tg M x N
 // sequences": M steps of N sequences decoded together, one forward pass per step (the
-// continuous batching of the server's slots), in generated tokens per second in all.
+// continuous batching of the server's slots), in generated tokens per second in all. --json
+// prints the same figures as one JSON array instead (one object per model and test, fields
+// named like llama-bench's `-o json`: avg_ts, stddev_ts, n_prompt, n_gen), for scripts such as
+// bench/compare/run_compare.sh.
 #include <CLI/CLI.hpp>
 
 #include <time.h>
@@ -20,6 +23,7 @@
 #include <memory>
 #include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "engine/model/forward.h"  // EvalSequences (batched generation)
@@ -110,7 +114,8 @@ Timing TimeGeneration(Session& session, const std::vector<int32_t>& tokens, int 
 
 // Streaming read bandwidth (GB/s) over a 1 GiB buffer with the pool's threads: wall-clock
 // and per CPU-second / threads.
-Stats MeasureBandwidth(ThreadPool& pool, Stats* cpu_rate) {
+// The checksum (which keeps the reads from being optimised away) goes to `checksum_to`.
+Stats MeasureBandwidth(ThreadPool& pool, Stats* cpu_rate, std::FILE* checksum_to) {
   std::vector<uint64_t> buffer((size_t{1} << 30) / 8, 1);
   std::vector<uint64_t> sums(static_cast<size_t>(pool.size()));
   std::vector<double> rates, cpu_rates;
@@ -135,7 +140,7 @@ Stats MeasureBandwidth(ThreadPool& pool, Stats* cpu_rate) {
       cpu_rates.push_back(bytes / cpu / 1e9);
     }
   }
-  std::printf("<!-- checksum %llu -->\n", static_cast<unsigned long long>(sums[0]));
+  std::fprintf(checksum_to, "<!-- checksum %llu -->\n", static_cast<unsigned long long>(sums[0]));
   *cpu_rate = Summarize(cpu_rates);
   return Summarize(rates);
 }
@@ -164,8 +169,108 @@ double TimeBatchedGeneration(const Model& model, int n_seq, const std::vector<in
   return static_cast<double>(n_seq) * static_cast<double>(tokens.size()) / t.wall;
 }
 
+// One measured test of one model: printed as a markdown row at once, or kept for the JSON
+// array printed at the end.
+struct Row {
+  std::string model, type, test;
+  double params_b = 0, size_gib = 0;
+  int threads = 0, n_prompt = 0, n_gen = 0, n_seq = 1;
+  Stats wall, cpu;
+  double bytes_per_token = 0;  // tg only: weights read per token
+};
+
+std::string JsonString(const std::string& s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(static_cast<unsigned char>(c)));
+      out += buf;
+    } else {
+      out += c;
+    }
+  }
+  return out + "\"";
+}
+
+class Output {
+ public:
+  explicit Output(bool json) : json_(json) {}
+
+  void Header() const {
+    if (json_) return;
+    std::printf("| model | type | params | size | threads | test | tokens/s (wall) | tokens/s (CPU "
+                "time / threads) | implied bandwidth (CPU-time rate) |\n");
+    std::printf("|---|---|---|---|---|---|---|---|---|\n");
+  }
+
+  void Add(Row row) {
+    if (json_) {
+      rows_.push_back(std::move(row));
+      return;
+    }
+    const Row& r = row;
+    std::printf("| %s | %s | %.3f B | %.2f GiB | %d | %s | ", r.model.c_str(), r.type.c_str(), r.params_b,
+                r.size_gib, r.threads, r.test.c_str());
+    if (r.n_seq > 1) {
+      std::printf("%.2f ± %.2f (in all) | | |\n", r.wall.mean, r.wall.stddev);
+    } else if (r.bytes_per_token > 0) {
+      std::printf("%.2f ± %.2f | %.2f ± %.2f | %.1f MB x %.2f/s = %.2f GB/s |\n", r.wall.mean, r.wall.stddev,
+                  r.cpu.mean, r.cpu.stddev, r.bytes_per_token / 1e6, r.cpu.mean,
+                  r.bytes_per_token * r.cpu.mean / 1e9);
+    } else {
+      std::printf("%.2f ± %.2f | %.2f ± %.2f | |\n", r.wall.mean, r.wall.stddev, r.cpu.mean, r.cpu.stddev);
+    }
+    std::fflush(stdout);
+  }
+
+  void Bandwidth(int threads, const Stats& wall, const Stats& cpu) {
+    if (json_) {
+      bandwidth_ = {threads, wall.mean, cpu.mean};
+      has_bandwidth_ = true;
+      return;
+    }
+    std::printf("\nstreaming read bandwidth (1 GiB), %d threads: %.2f GB/s wall, %.2f GB/s per "
+                "CPU-second / threads\n", threads, wall.mean, cpu.mean);
+  }
+
+  // The JSON array (--json): one object per row, then the bandwidth if measured.
+  void Finish() const {
+    if (!json_) return;
+    std::printf("[\n");
+    for (size_t i = 0; i < rows_.size(); ++i) {
+      const Row& r = rows_[i];
+      std::printf("  {\"model_filename\": %s, \"model_type\": %s, \"params_b\": %.4f, \"size_gib\": %.4f, "
+                  "\"n_threads\": %d, \"test\": %s, \"n_prompt\": %d, \"n_gen\": %d, \"n_seq\": %d, "
+                  "\"avg_ts\": %.4f, \"stddev_ts\": %.4f, \"cpu_avg_ts\": %.4f, \"cpu_stddev_ts\": %.4f, "
+                  "\"weight_bytes_per_token\": %.0f}%s\n",
+                  JsonString(r.model).c_str(), JsonString(r.type).c_str(), r.params_b, r.size_gib, r.threads,
+                  JsonString(r.test).c_str(), r.n_prompt, r.n_gen, r.n_seq, r.wall.mean, r.wall.stddev, r.cpu.mean,
+                  r.cpu.stddev, r.bytes_per_token, i + 1 < rows_.size() || has_bandwidth_ ? "," : "");
+    }
+    if (has_bandwidth_) {
+      std::printf("  {\"test\": \"bandwidth\", \"n_threads\": %d, \"read_gb_s\": %.3f, \"cpu_read_gb_s\": %.3f}\n",
+                  bandwidth_.threads, bandwidth_.wall, bandwidth_.cpu);
+    }
+    std::printf("]\n");
+  }
+
+ private:
+  struct BandwidthFigures {
+    int threads = 0;
+    double wall = 0, cpu = 0;
+  };
+  bool json_;
+  std::vector<Row> rows_;
+  BandwidthFigures bandwidth_;
+  bool has_bandwidth_ = false;
+};
+
 int BenchModel(const std::string& path, int n_prompt, int n_gen, int reps, int parallel, bool no_mmap,
-               ThreadPool& pool) {
+               ThreadPool& pool, Output& out) {
   auto model = Model::Load(path, no_mmap ? llm::LoadMode::kReadIntoMemory : llm::LoadMode::kMap);
   if (!model.ok()) {
     std::fprintf(stderr, "engine-bench: %s\n", model.status().ToString().c_str());
@@ -187,28 +292,36 @@ int BenchModel(const std::string& path, int n_prompt, int n_gen, int reps, int p
     tg.push_back(n_gen / tgn.wall);
     tg_cpu.push_back(n_gen / tgn.cpu_per_thread);
   }
-  const Stats p = Summarize(pp), g = Summarize(tg);
-  const Stats pc = Summarize(pp_cpu), gc = Summarize(tg_cpu);
-  const double bytes = WeightBytesPerToken(m);
   const std::string name = std::filesystem::path(path).filename().string();
-  const double params_b = static_cast<double>(m.info().parameter_count) / 1e9;
-  const double size_gib = static_cast<double>(m.info().file_size) / (1024.0 * 1024 * 1024);
-  std::printf("| %s | %s | %.3f B | %.2f GiB | %d | pp%d | %.2f ± %.2f | %.2f ± %.2f | |\n",
-              name.c_str(), m.info().file_type.c_str(), params_b, size_gib, threads, n_prompt,
-              p.mean, p.stddev, pc.mean, pc.stddev);
-  std::printf("| %s | %s | %.3f B | %.2f GiB | %d | tg%d | %.2f ± %.2f | %.2f ± %.2f | %.1f MB x "
-              "%.2f/s = %.2f GB/s |\n",
-              name.c_str(), m.info().file_type.c_str(), params_b, size_gib, threads, n_gen, g.mean,
-              g.stddev, gc.mean, gc.stddev, bytes / 1e6, gc.mean, bytes * gc.mean / 1e9);
+  Row base;
+  base.model = name;
+  base.type = m.info().file_type;
+  base.params_b = static_cast<double>(m.info().parameter_count) / 1e9;
+  base.size_gib = static_cast<double>(m.info().file_size) / (1024.0 * 1024 * 1024);
+  base.threads = threads;
+  Row p = base;
+  p.test = "pp" + std::to_string(n_prompt);
+  p.n_prompt = n_prompt;
+  p.wall = Summarize(pp);
+  p.cpu = Summarize(pp_cpu);
+  out.Add(p);
+  Row g = base;
+  g.test = "tg" + std::to_string(n_gen);
+  g.n_gen = n_gen;
+  g.wall = Summarize(tg);
+  g.cpu = Summarize(tg_cpu);
+  g.bytes_per_token = WeightBytesPerToken(m);
+  out.Add(g);
   if (parallel > 1) {
     std::vector<double> batched;
     for (int r = 0; r < reps; ++r) batched.push_back(TimeBatchedGeneration(m, parallel, gen, pool));
-    const Stats b = Summarize(batched);
-    std::printf("| %s | %s | %.3f B | %.2f GiB | %d | tg%d x %d sequences | %.2f ± %.2f (in all) | | |\n",
-                name.c_str(), m.info().file_type.c_str(), params_b, size_gib, threads, n_gen, parallel, b.mean,
-                b.stddev);
+    Row b = base;
+    b.test = "tg" + std::to_string(n_gen) + " x " + std::to_string(parallel) + " sequences";
+    b.n_gen = n_gen;
+    b.n_seq = parallel;
+    b.wall = Summarize(batched);
+    out.Add(b);
   }
-  std::fflush(stdout);
   return 0;
 }
 
@@ -230,19 +343,20 @@ int main(int argc, char** argv) {
   int parallel = 1;
   app.add_option("--parallel", parallel, "also time generation of this many sequences batched together")
       ->capture_default_str();
+  bool json = false;
+  app.add_flag("--json", json, "print one JSON array (fields like llama-bench -o json) instead of markdown");
   CLI11_PARSE(app, argc, argv);
   ThreadPool pool(threads);
-  std::printf("| model | type | params | size | threads | test | tokens/s (wall) | tokens/s (CPU "
-              "time / threads) | implied bandwidth (CPU-time rate) |\n");
-  std::printf("|---|---|---|---|---|---|---|---|---|\n");
+  Output out(json);
+  out.Header();
   for (const std::string& path : models) {
-    if (BenchModel(path, n_prompt, n_gen, reps, parallel, no_mmap, pool) != 0) return 1;
+    if (BenchModel(path, n_prompt, n_gen, reps, parallel, no_mmap, pool, out) != 0) return 1;
   }
   if (bandwidth) {
     Stats cpu;
-    const Stats wall = MeasureBandwidth(pool, &cpu);
-    std::printf("\nstreaming read bandwidth (1 GiB), %d threads: %.2f GB/s wall, %.2f GB/s per "
-                "CPU-second / threads\n", threads, wall.mean, cpu.mean);
+    const Stats wall = MeasureBandwidth(pool, &cpu, json ? stderr : stdout);
+    out.Bandwidth(threads, wall, cpu);
   }
+  out.Finish();
   return 0;
 }
