@@ -46,9 +46,9 @@ double QuotaCpus(const std::string& sys_root) {
 
 }  // namespace
 
-CpuTopology DetectCpuTopology(const std::string& sys_root) {
+CpuTopology ReadCpuTopology(const std::vector<int>& cpus, const std::string& sys_root) {
   CpuTopology t;
-  t.cpus = AffinityCpus();
+  t.cpus = cpus;
   std::set<std::pair<long, long>> cores;  // (package, core)
   for (int cpu : t.cpus) {
     const std::string dir = sys_root + "/devices/system/cpu/cpu" + std::to_string(cpu) + "/topology/";
@@ -62,6 +62,8 @@ CpuTopology DetectCpuTopology(const std::string& sys_root) {
   t.quota_cpus = QuotaCpus(sys_root);
   return t;
 }
+
+CpuTopology DetectCpuTopology() { return ReadCpuTopology(AffinityCpus(), "/sys"); }
 
 int DefaultComputeThreads(const CpuTopology& t) {
   int n = static_cast<int>(t.core_leaders.empty() ? t.cpus.size() : t.core_leaders.size());

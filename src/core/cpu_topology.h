@@ -15,10 +15,12 @@ struct CpuTopology {
   double quota_cpus = 0;          // cgroup cpu.max quota / period; 0: no quota
 };
 
-// Reads the affinity mask, /sys/devices/system/cpu/cpuN/topology and the cgroup's cpu.max
+// The topology of `cpus` from /sys/devices/system/cpu/cpuN/topology and the cgroup's cpu.max
 // under `sys_root` (a test passes a fake tree). A CPU whose topology is unreadable counts as a
 // core of its own.
-CpuTopology DetectCpuTopology(const std::string& sys_root = "/sys");
+CpuTopology ReadCpuTopology(const std::vector<int>& cpus, const std::string& sys_root);
+// ReadCpuTopology of this process's affinity mask under /sys.
+CpuTopology DetectCpuTopology();
 
 // The compute threads to use by default: the physical cores of the affinity mask, at most the
 // quota rounded up, at least 1.

@@ -10,8 +10,9 @@ ReplyAssembler::ReplyAssembler(std::function<std::string(int32_t)> token_bytes, 
 }
 
 void ReplyAssembler::OnToken(int32_t id, const engine::TokenLogprob* logprob) {
+  if (logprob == nullptr && !reasoning_stream_) return;  // neither needs the token's text
   std::string bytes = token_bytes_(id);
-  token_sizes_.push_back(bytes.size());
+  if (reasoning_stream_) token_sizes_.push_back(bytes.size());
   if (logprob == nullptr) return;
   OutcomeLogprob entry;
   entry.token = std::move(bytes);

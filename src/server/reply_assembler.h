@@ -56,7 +56,7 @@ class ReplyAssembler {
   std::optional<engine::ReasoningStream> reasoning_stream_;
   std::optional<engine::ToolCallStream> tool_stream_;
   bool hold_all_ = false;
-  std::vector<size_t> token_sizes_;  // bytes of each generated token
+  std::vector<size_t> token_sizes_;  // bytes of each generated token (when telling reasoning apart)
   std::vector<OutcomeLogprob> pending_;  // logprobs not yet sent in a delta
   std::string content_;
   std::string reasoning_;

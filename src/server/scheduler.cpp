@@ -41,32 +41,31 @@ Scheduler::Scheduler(int slots, int max_queue) : max_queue_(std::max(0, max_queu
 
 Scheduler::~Scheduler() = default;
 
+int Scheduler::GrantFreeSlot() {
+  auto it = std::find(busy_.begin(), busy_.end(), false);
+  if (it == busy_.end()) return -1;
+  const int index = static_cast<int>(it - busy_.begin());
+  busy_[index] = true;
+  cancel_[index]->store(false);
+  return index;
+}
+
 Result<SlotLease> Scheduler::TryAcquire() {
   std::lock_guard<std::mutex> lock(mu_);
   if (shutting_down_) return Status::Cancelled("the server is shutting down");
   if (!waiting_.empty()) return Status::ResourceExhausted("requests are queued");
-  for (size_t i = 0; i < busy_.size(); ++i) {
-    if (busy_[i]) continue;
-    busy_[i] = true;
-    cancel_[i]->store(false);
-    return SlotLease(this, static_cast<int>(i), std::chrono::steady_clock::duration::zero());
-  }
-  return Status::ResourceExhausted("every slot is busy");
+  const int index = GrantFreeSlot();
+  if (index < 0) return Status::ResourceExhausted("every slot is busy");
+  return SlotLease(this, index, std::chrono::steady_clock::duration::zero());
 }
 
 Result<SlotLease> Scheduler::Acquire(const std::function<bool()>& should_cancel) {
   const auto start = std::chrono::steady_clock::now();
   std::unique_lock<std::mutex> lock(mu_);
   if (shutting_down_) return Status::Cancelled("the server is shutting down");
-  auto free_slot = [this] {
-    auto it = std::find(busy_.begin(), busy_.end(), false);
-    return it == busy_.end() ? -1 : static_cast<int>(it - busy_.begin());
-  };
-  if (waiting_.empty() && free_slot() >= 0) {
-    int index = free_slot();
-    busy_[index] = true;
-    cancel_[index]->store(false);
-    return SlotLease(this, index, std::chrono::steady_clock::duration::zero());
+  if (waiting_.empty()) {
+    const int index = GrantFreeSlot();
+    if (index >= 0) return SlotLease(this, index, std::chrono::steady_clock::duration::zero());
   }
   if (static_cast<int>(waiting_.size()) >= max_queue_) {
     return Status::ResourceExhausted("all " + std::to_string(busy_.size()) + " generation slots are busy and " +
@@ -81,10 +80,8 @@ Result<SlotLease> Scheduler::Acquire(const std::function<bool()>& should_cancel)
       cv_.notify_all();
       return Status::Cancelled("the server is shutting down");
     }
-    if (waiting_.front() == ticket && free_slot() >= 0) {
-      int index = free_slot();
-      busy_[index] = true;
-      cancel_[index]->store(false);
+    const int index = waiting_.front() == ticket ? GrantFreeSlot() : -1;
+    if (index >= 0) {
       waiting_.pop_front();
       cv_.notify_all();  // the next ticket may take another free slot
       return SlotLease(this, index, std::chrono::steady_clock::now() - start);

@@ -75,6 +75,8 @@ class Scheduler {
  private:
   friend class SlotLease;
   void Release(int index);
+  // Marks the first free slot busy and returns its index, or -1 when none is free (mu_ held).
+  int GrantFreeSlot();
 
   const int max_queue_;
   mutable std::mutex mu_;

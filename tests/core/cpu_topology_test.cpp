@@ -43,37 +43,29 @@ TEST(CpuTopology, TheAffinityMaskIsRead) {
 }
 
 TEST(CpuTopology, SmtSiblingsCountAsOneCore) {
-  CpuTopology t;
-  t.cpus = {0, 1, 2, 3};
-  t.core_leaders = {0, 2};
+  FakeSys sys({0, 0, 1, 1});  // CPUs 0/1 and 2/3 share a core
+  const CpuTopology t = ReadCpuTopology({0, 1, 2, 3}, sys.root());
+  EXPECT_EQ(t.core_leaders, (std::vector<int>{0, 2}));
   EXPECT_EQ(DefaultComputeThreads(t), 2);
-  // From a tree where CPUs 0/1 and 2/3 share cores: read through the real reader when the
-  // process may run on at least two CPUs.
-  FakeSys sys({0, 0, 1, 1});
-  const CpuTopology read = DetectCpuTopology(sys.root());
-  std::vector<int> leaders_in_tree;
-  for (int c : read.core_leaders) {
-    if (c < 4) leaders_in_tree.push_back(c);
-  }
-  for (int c : leaders_in_tree) EXPECT_TRUE(c == 0 || c == 2) << c;
+  // Only the CPUs of the mask count: CPU 1 alone is one core.
+  EXPECT_EQ(ReadCpuTopology({1}, sys.root()).core_leaders, (std::vector<int>{1}));
 }
 
 TEST(CpuTopology, ACgroupQuotaBoundsTheThreads) {
-  FakeSys sys({0, 1}, "150000 100000");
-  EXPECT_DOUBLE_EQ(DetectCpuTopology(sys.root()).quota_cpus, 1.5);
-  CpuTopology t;
-  t.cpus = {0, 1, 2, 3, 4, 5, 6, 7};
-  t.core_leaders = t.cpus;
-  t.quota_cpus = 1.5;
+  FakeSys sys({0, 1, 2, 3, 4, 5, 6, 7}, "150000 100000");
+  const CpuTopology t = ReadCpuTopology({0, 1, 2, 3, 4, 5, 6, 7}, sys.root());
+  EXPECT_DOUBLE_EQ(t.quota_cpus, 1.5);
+  EXPECT_EQ(t.core_leaders.size(), 8u);
   EXPECT_EQ(DefaultComputeThreads(t), 2);
   FakeSys unlimited({0}, "max 100000");
-  EXPECT_EQ(DetectCpuTopology(unlimited.root()).quota_cpus, 0);
+  EXPECT_EQ(ReadCpuTopology({0}, unlimited.root()).quota_cpus, 0);
 }
 
 TEST(CpuTopology, AnUnreadableTopologyCountsEachCpuAsACore) {
   FakeSys empty({});
-  const CpuTopology t = DetectCpuTopology(empty.root());
-  EXPECT_EQ(t.core_leaders.size(), t.cpus.size());
+  const CpuTopology t = ReadCpuTopology({0, 1, 2}, empty.root());
+  EXPECT_EQ(t.core_leaders, (std::vector<int>{0, 1, 2}));
+  EXPECT_EQ(DefaultComputeThreads(t), 3);
 }
 
 }  // namespace

@@ -8,20 +8,6 @@ namespace {
 constexpr std::string_view kOpen = "<think>";
 constexpr std::string_view kClose = "</think>";
 
-size_t LeadingSpace(std::string_view s) {
-  size_t i = 0;
-  while (i < s.size() && IsSpace(s[i])) ++i;
-  return i;
-}
-
-// The length of the longest tail of `s` that is a proper prefix of `tag`.
-size_t TagPrefixTail(std::string_view s, std::string_view tag) {
-  for (size_t n = std::min(s.size(), tag.size() - 1); n > 0; --n) {
-    if (tag.starts_with(s.substr(s.size() - n))) return n;
-  }
-  return 0;
-}
-
 }  // namespace
 
 ReasoningStream::ReasoningStream(bool starts_in_reasoning)
@@ -47,7 +33,7 @@ ReasoningStream::Parts ReasoningStream::Finish() {
 bool ReasoningStream::Step(Parts& out, bool final) {
   switch (state_) {
     case State::kStart: {
-      const std::string_view rest = std::string_view(pending_).substr(LeadingSpace(pending_));
+      const std::string_view rest = std::string_view(pending_).substr(SkipSpaces(pending_, 0));
       if (rest.starts_with(kOpen)) {
         state_ = State::kReasoning;
         thinking_seen_ = true;
@@ -61,7 +47,7 @@ bool ReasoningStream::Step(Parts& out, bool final) {
     }
     case State::kReasoning: {
       if (!reasoning_started_) {
-        pending_.erase(0, LeadingSpace(pending_));
+        pending_.erase(0, SkipSpaces(pending_, 0));
         if (pending_.empty()) return false;
       }
       const size_t close = pending_.find(kClose);
@@ -69,7 +55,7 @@ bool ReasoningStream::Step(Parts& out, bool final) {
       if (close != std::string::npos) body = body.substr(0, close);
       // Held back: a possible start of </think>, and the whitespace before it (dropped if
       // the reasoning ends there).
-      size_t keep = close == std::string::npos && !final ? TagPrefixTail(body, kClose) : 0;
+      size_t keep = close == std::string::npos && !final ? PartialMarkerLength(body, kClose) : 0;
       while (keep < body.size() && IsSpace(body[body.size() - keep - 1])) ++keep;
       const std::string_view sent = body.substr(0, body.size() - keep);
       out.reasoning += sent;
@@ -84,7 +70,7 @@ bool ReasoningStream::Step(Parts& out, bool final) {
       return true;
     }
     case State::kContentStart:
-      pending_.erase(0, LeadingSpace(pending_));
+      pending_.erase(0, SkipSpaces(pending_, 0));
       if (pending_.empty()) return false;
       state_ = State::kContent;
       return true;

@@ -1,5 +1,7 @@
 #include "engine/chat/template_source.h"
 
+#include <algorithm>
+
 namespace llm::engine {
 namespace {
 
@@ -60,6 +62,13 @@ std::string_view LiteralAt(std::string_view source, size_t pos) {
   while (end < source.size() && source[end] != quote) end += source[end] == '\\' ? 2 : 1;
   if (end >= source.size()) return {};
   return source.substr(pos + 1, end - pos - 1);
+}
+
+size_t PartialMarkerLength(std::string_view s, std::string_view marker) {
+  for (size_t n = std::min(s.size(), marker.size() - 1); n > 0; --n) {
+    if (marker.starts_with(s.substr(s.size() - n))) return n;
+  }
+  return 0;
 }
 
 size_t SkipSpaces(std::string_view s, size_t pos) {

@@ -17,6 +17,9 @@ std::string Unescape(std::string_view body);
 // The body of the string literal opening at `pos` (a quote), or empty.
 std::string_view LiteralAt(std::string_view source, size_t pos);
 size_t SkipSpaces(std::string_view s, size_t pos);
+// The length of the longest tail of `s` that is a proper prefix of `marker`: text a stream
+// must hold back because the marker may still be arriving.
+size_t PartialMarkerLength(std::string_view s, std::string_view marker);
 
 // An expression tag `{{ ... }}`: its inner text, the decoded string literal holding the marker
 // it was found by, and whether the template outputs a newline right after the tag (the next

@@ -5,18 +5,6 @@
 #include "engine/chat/template_source.h"
 
 namespace llm::engine {
-namespace {
-
-// The length of the longest tail of `s` that is a proper prefix of `marker`.
-size_t MarkerPrefixTail(std::string_view s, std::string_view marker) {
-  for (size_t n = std::min(s.size(), marker.size() - 1); n > 0; --n) {
-    if (marker.starts_with(s.substr(s.size() - n))) return n;
-  }
-  return 0;
-}
-
-}  // namespace
-
 ToolCallStream::ToolCallStream(ToolCallFormat format) : format_(format) {
   switch (format) {
     case ToolCallFormat::kHermes: markers_ = {"<tool_call>"}; break;
@@ -38,12 +26,8 @@ std::string ToolCallStream::Push(std::string_view text) {
   if (held_) return "";
   pending_ += text;
   if (!started_) {
-    const size_t first = pending_.find_first_not_of(" \n\r\t");
-    if (first == std::string::npos) {
-      pending_.clear();
-      return "";
-    }
-    pending_.erase(0, first);
+    pending_.erase(0, SkipSpaces(pending_, 0));
+    if (pending_.empty()) return "";
     // Llama 3's tag may still be arriving: wait until it is told apart from text.
     constexpr std::string_view kTag = "<|python_tag|>";
     if (format_ == ToolCallFormat::kLlama3Json && pending_.size() < kTag.size() && kTag.starts_with(pending_)) {
@@ -63,7 +47,7 @@ std::string ToolCallStream::Push(std::string_view text) {
   }
   if (!held_) {
     size_t keep = 0;
-    for (std::string_view marker : markers_) keep = std::max(keep, MarkerPrefixTail(pending_, marker));
+    for (std::string_view marker : markers_) keep = std::max(keep, PartialMarkerLength(pending_, marker));
     cut = pending_.size() - keep;
   }
   while (cut > 0 && IsSpace(pending_[cut - 1])) --cut;  // trailing space waits for what follows
