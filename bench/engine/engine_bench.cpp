@@ -57,7 +57,7 @@ Stats Summarize(const std::vector<double>& v) {
 double WeightBytesPerToken(const Model& model) {
   double bytes = 0;
   auto add = [&](const llm::engine::WeightMatrix& w) {
-    bytes += static_cast<double>(w.row_bytes) * static_cast<double>(w.rows);
+    bytes += static_cast<double>(llm::engine::MatrixBytes(w));
   };
   for (const auto& l : model.weights().layers) {
     for (const auto* w : {&l.wq, &l.wk, &l.wv, &l.wo, &l.w_gate, &l.w_up, &l.w_down}) add(*w);

@@ -2,7 +2,9 @@
 // (batched decoding of that many sequences) and 128
 // (a prompt batch), 2048x2048 and 8192x2048 weights (rows x cols), 1 and 2 threads.
 // Counters: GB/s of weight bytes read, GFLOP/s (2 * rows * cols * n_tokens per call).
-// The instruction-set path is the best the CPU has, or LLM_KERNELS=scalar|avx2|avx512.
+// The instruction-set path is the best the CPU has, or LLM_KERNELS=scalar|avx2|avx512; Q4_0 and
+// Q8_0 weights are packed in row groups where the path has a kernel for them (LLM_PACK_WEIGHTS=0:
+// never).
 #include <benchmark/benchmark.h>
 
 #include <cstring>
@@ -73,7 +75,10 @@ void BM_MatMul(benchmark::State& state, const BenchType& t, int64_t rows, int64_
   const int64_t n_tokens = state.range(0);
   const int threads = static_cast<int>(state.range(1));
   const std::vector<uint8_t> weights = RandomWeights(t, rows, cols);
-  const WeightMatrix w{t.type, weights.data(), rows, cols, weights.size() / static_cast<size_t>(rows)};
+  const WeightMatrix rows_w{t.type, weights.data(), rows, cols, weights.size() / static_cast<size_t>(rows)};
+  // Packed into row groups as a loaded model's are, when this CPU has a kernel for that layout.
+  Result<PackedWeights> packed = PackForKernels(rows_w);
+  const WeightMatrix w = packed.ok() ? packed->matrix : rows_w;
   std::vector<float> x(static_cast<size_t>(n_tokens * cols)), y(static_cast<size_t>(n_tokens * rows));
   std::mt19937 rng(1);
   std::normal_distribution<float> normal;
@@ -89,7 +94,7 @@ void BM_MatMul(benchmark::State& state, const BenchType& t, int64_t rows, int64_
                                               benchmark::Counter::kIsRate);
   state.counters["GFLOP/s"] = benchmark::Counter(calls * 2.0 * rows * cols * n_tokens / 1e9,
                                                  benchmark::Counter::kIsRate);
-  state.SetLabel(kernels::PathName(kernels::ActivePath()));
+  state.SetLabel(std::string(kernels::PathName(kernels::ActivePath())) + (packed.ok() ? " packed" : ""));
 }
 
 int RegisterAll() {

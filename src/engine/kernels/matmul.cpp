@@ -10,6 +10,7 @@
 
 #include "engine/kernels/activations.h"
 #include "engine/kernels/matmul_path.h"
+#include "engine/kernels/row_groups.h"
 
 namespace llm::engine {
 namespace kernels {
@@ -65,6 +66,43 @@ struct Job {
   }
 };
 
+// Converts the n_tokens activation rows at x for kernels `k`; a pointer into pool's scratch
+// (or x itself for f32) and the converted rows' stride.
+const uint8_t* ConvertActivations(const TypeKernels& k, int64_t cols, const float* x, int64_t n_tokens,
+                                  ThreadPool& pool, size_t* stride) {
+  if (k.act == ActType::kF32) {
+    *stride = static_cast<size_t>(cols) * sizeof(float);
+    return reinterpret_cast<const uint8_t*>(x);
+  }
+  *stride = ActRowStride(k.act, cols);
+  const size_t row_stride = *stride;
+  auto* buf = static_cast<uint8_t*>(pool.Scratch(row_stride * n_tokens));
+  const auto convert = [&](int64_t begin, int64_t end, int) {
+    for (int64_t t = begin; t < end; ++t) ConvertActivationRow(k.act, x + t * cols, buf + t * row_stride, cols);
+  };
+  if (n_tokens > 1 && n_tokens * cols >= kParallelConvertMin) {
+    pool.ParallelFor(n_tokens, convert);
+  } else {
+    convert(0, n_tokens, 0);
+  }
+  return buf;
+}
+
+// A matrix packed in row groups: each group's 16 rows x every token per kernel call.
+void GroupsMatMul(Path path, const TypeKernels& k, const WeightMatrix& w, const float* x, int64_t n_tokens,
+                  float* y, ThreadPool& pool) {
+  size_t stride = 0;
+  const uint8_t* act = ConvertActivations(k, w.cols, x, n_tokens, pool, &stride);
+  const GroupKernelFn kernel = FindGroupKernel(path);
+  const auto* data = static_cast<const uint8_t*>(w.data);
+  pool.ParallelFor(w.rows / kGroupRows, [&](int64_t begin, int64_t end, int) {
+    for (int64_t g = begin; g < end; ++g) {
+      kernel(w.type, data + g * w.row_bytes, w.cols, act, stride, n_tokens, y + g * kGroupRows,
+             static_cast<size_t>(w.rows));
+    }
+  });
+}
+
 }  // namespace
 
 void MatMulOnPath(Path path, const WeightMatrix& w, const float* x, int64_t n_tokens, float* y,
@@ -72,25 +110,12 @@ void MatMulOnPath(Path path, const WeightMatrix& w, const float* x, int64_t n_to
   const TypeKernels* k = FindKernels(w.type, path);
   assert(k != nullptr && w.cols % k->block_size == 0 && k->rows_max_cols <= k->max_cols);
   if (n_tokens <= 0 || w.rows <= 0) return;
-  Job job{k, &w, nullptr, 0, n_tokens, y};
-  if (k->act == ActType::kF32) {
-    job.act = reinterpret_cast<const uint8_t*>(x);
-    job.act_stride = static_cast<size_t>(w.cols) * sizeof(float);
-  } else {
-    job.act_stride = ActRowStride(k->act, w.cols);
-    auto* buf = static_cast<uint8_t*>(pool.Scratch(job.act_stride * n_tokens));
-    const auto convert = [&](int64_t begin, int64_t end, int) {
-      for (int64_t t = begin; t < end; ++t) {
-        ConvertActivationRow(k->act, x + t * w.cols, buf + t * job.act_stride, w.cols);
-      }
-    };
-    if (n_tokens > 1 && n_tokens * w.cols >= kParallelConvertMin) {
-      pool.ParallelFor(n_tokens, convert);
-    } else {
-      convert(0, n_tokens, 0);
-    }
-    job.act = buf;
+  if (w.layout == WeightLayout::kRowGroups16) {
+    GroupsMatMul(path, *k, w, x, n_tokens, y, pool);
+    return;
   }
+  Job job{k, &w, nullptr, 0, n_tokens, y};
+  job.act = ConvertActivations(*k, w.cols, x, n_tokens, pool, &job.act_stride);
   const int64_t n_tiles = (w.rows + kRowTile - 1) / kRowTile;
   pool.ParallelFor(n_tiles, [&job](int64_t begin, int64_t end, int) { job.RunTiles(begin, end); });
 }

@@ -129,7 +129,8 @@ class Model {
 
  private:
   Model() = default;
-  std::unique_ptr<GgufFile> file_;  // owns the mapping every WeightMatrix points into
+  std::unique_ptr<GgufFile> file_;  // owns the mapping the row-major WeightMatrix views point into
+  std::vector<std::shared_ptr<uint8_t[]>> packed_;  // the memory of the packed ones
   std::unique_ptr<Tokenizer> tokenizer_;
   ModelHparams hparams_;
   ModelWeights weights_;

@@ -156,6 +156,24 @@ Result<ModelWeights> ReadWeights(const GgufFile& file, ModelHparams* hp) {
   return w;
 }
 
+Status PackForKernels(ModelWeights* w, std::vector<std::shared_ptr<uint8_t[]>>* storage) {
+  const auto pack = [storage](WeightMatrix* m) -> Status {
+    Result<PackedWeights> packed = ::llm::engine::PackForKernels(*m);
+    if (!packed.ok()) {
+      return packed.status().code() == StatusCode::kUnsupported ? Status::Ok() : packed.status();
+    }
+    *m = packed->matrix;
+    storage->push_back(std::move(packed->storage));
+    return Status::Ok();
+  };
+  for (LayerWeights& layer : w->layers) {
+    for (WeightMatrix* m : {&layer.wq, &layer.wk, &layer.wv, &layer.wo, &layer.w_gate, &layer.w_up, &layer.w_down}) {
+      LLM_RETURN_IF_ERROR(pack(m));
+    }
+  }
+  return pack(&w->output);
+}
+
 }  // namespace llm::engine::model_internal
 
 namespace llm::engine {
