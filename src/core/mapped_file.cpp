@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <string>
 #include <utility>
@@ -112,6 +113,15 @@ Result<MappedFile> MappedFile::Load(const std::string& path, LoadMode mode) {
 
 void MappedFile::AdviseSequential() const {
   if (data_ != nullptr && size_ > 0) madvise(const_cast<char*>(data_), size_, MADV_SEQUENTIAL);
+}
+
+void MappedFile::Release(const void* begin, size_t bytes) const {
+  const auto page = static_cast<uintptr_t>(sysconf(_SC_PAGESIZE));
+  const auto lo = reinterpret_cast<uintptr_t>(begin), hi = lo + bytes;
+  const auto base = reinterpret_cast<uintptr_t>(data_);
+  if (data_ == nullptr || lo < base || hi > base + size_) return;
+  const uintptr_t first = (lo + page - 1) / page * page, last = hi / page * page;
+  if (first < last) madvise(reinterpret_cast<void*>(first), last - first, MADV_DONTNEED);
 }
 
 }  // namespace llm

@@ -43,6 +43,10 @@ class MappedFile {
   size_t readable() const { return readable_; }
   // Asks the kernel to read ahead sequentially (a hint; failures are ignored).
   void AdviseSequential() const;
+  // Gives back the memory of the whole pages inside [begin, begin + bytes), bytes of this view
+  // the caller will not read again (e.g. weights copied elsewhere). A mapping's pages are read
+  // from the file again if touched; memory read into the process reads as zeros afterwards.
+  void Release(const void* begin, size_t bytes) const;
 
  private:
   void Reset();

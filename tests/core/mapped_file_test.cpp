@@ -1,5 +1,5 @@
 // MappedFile: a file mapped or read into memory gives the same bytes, readable up to the page
-// end, and a missing file is an IOError naming it.
+// end, released pages go only whole, and a missing file is an IOError naming it.
 #include "core/mapped_file.h"
 
 #include <gtest/gtest.h>
@@ -84,6 +84,25 @@ TEST_F(MappedFileTest, AMissingFileIsAnIOErrorNamingIt) {
     EXPECT_EQ(f.status().code(), StatusCode::kIOError);
     EXPECT_NE(f.status().message().find(path), std::string::npos);
   }
+}
+
+TEST_F(MappedFileTest, ReleasedPagesOfAMappingReadTheFileAgainAndOnlyWholePagesGo) {
+  const size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+  std::string bytes(4 * page, '\0');
+  for (size_t i = 0; i < bytes.size(); ++i) bytes[i] = static_cast<char>('a' + i % 26);
+  const std::string path = Write("release.bin", bytes);
+  Result<MappedFile> mapped = MappedFile::Open(path);
+  ASSERT_TRUE(mapped.ok());
+  mapped->Release(mapped->data() + 10, 3 * page);
+  EXPECT_EQ(mapped->view(), bytes);
+  Result<MappedFile> read = MappedFile::ReadIntoMemory(path);
+  ASSERT_TRUE(read.ok());
+  read->Release(read->data() + 10, 3 * page);  // whole pages inside: 1 and 2
+  EXPECT_EQ(read->view().substr(0, page), bytes.substr(0, page));
+  EXPECT_EQ(read->view().substr(page, 2 * page), std::string(2 * page, '\0'));
+  EXPECT_EQ(read->view().substr(3 * page), bytes.substr(3 * page));
+  read->Release(read->data() + 3 * page, 4 * page);  // beyond the view: ignored
+  EXPECT_EQ(read->view().substr(3 * page), bytes.substr(3 * page));
 }
 
 }  // namespace

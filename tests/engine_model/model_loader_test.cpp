@@ -1,11 +1,14 @@
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <cstdlib>
 #include <map>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "engine/gguf/gguf_writer.h"
+#include "engine/kernels/kernel_table.h"
 #include "engine/model/model.h"
 #include "engine/model/session.h"
 #include "engine_model/test_models.h"
@@ -231,6 +234,29 @@ TEST(ModelLoad, ReportsAMissingFile) {
     Result<std::shared_ptr<const Model>> model = Model::Load("/nonexistent/model.gguf", mode);
     ASSERT_FALSE(model.ok());
     EXPECT_NE(model.status().message().find("/nonexistent/model.gguf"), std::string::npos);
+  }
+}
+
+// Matrices of the types with a row-group kernel are packed at load where the CPU runs that
+// kernel (AVX-512 VNNI); the token embedding stays row-major (its rows are looked up).
+TEST(ModelLoad, PacksQ4_0AndQ4_KMatricesForTheKernelsThatWantThem) {
+  const bool packs = std::getenv("LLM_PACK_WEIGHTS") == nullptr && std::getenv("LLM_KERNELS") == nullptr &&
+                     kernels::PathSupported(kernels::Path::kAvx512);
+  for (const char* name : {"synth-tiny-q4_0.gguf", "synth-tiny-q4_k_m.gguf", "synth-tiny-q8_0.gguf"}) {
+    Result<std::shared_ptr<const Model>> model = Model::Load(SharedModelPath(name));
+    ASSERT_TRUE(model.ok()) << model.status().ToString();
+    const ModelWeights& w = (*model)->weights();
+    EXPECT_EQ(w.token_embd.layout, WeightLayout::kRows) << name;
+    int packed = 0, total = 0;
+    for (const LayerWeights& l : w.layers) {
+      for (const WeightMatrix* m : {&l.wq, &l.wk, &l.wv, &l.wo, &l.w_gate, &l.w_up, &l.w_down}) {
+        const bool packable = m->type == GgmlType::kQ4_0 || m->type == GgmlType::kQ4_K;
+        EXPECT_EQ(m->layout == WeightLayout::kRowGroups16, packs && packable) << name << " " << TraitsOf(m->type).name;
+        packed += m->layout == WeightLayout::kRowGroups16;
+        ++total;
+      }
+    }
+    std::printf("%s: %d of %d layer matrices packed\n", name, packed, total);
   }
 }
 

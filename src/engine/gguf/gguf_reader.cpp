@@ -354,6 +354,8 @@ Result<std::unique_ptr<GgufFile>> GgufFile::FromBuffer(std::span<const uint8_t> 
   return std::unique_ptr<GgufFile>(new GgufFile(std::move(impl)));
 }
 
+void GgufFile::ReleaseBytes(const void* begin, size_t bytes) const { impl_->mapping.Release(begin, bytes); }
+
 uint32_t GgufFile::version() const { return impl_->version; }
 size_t GgufFile::alignment() const { return impl_->alignment; }
 size_t GgufFile::file_size() const { return impl_->bytes.size(); }

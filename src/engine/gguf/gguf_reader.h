@@ -53,6 +53,10 @@ class GgufFile {
   static Result<std::unique_ptr<GgufFile>> FromBuffer(std::span<const uint8_t> bytes);
   ~GgufFile();
 
+  // Gives back the memory of whole pages inside [begin, begin + bytes) of the file's data,
+  // which the caller will not read again (MappedFile::Release; a no-op for FromBuffer).
+  void ReleaseBytes(const void* begin, size_t bytes) const;
+
   uint32_t version() const;
   size_t alignment() const;
   size_t file_size() const;

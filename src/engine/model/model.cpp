@@ -65,7 +65,7 @@ Result<std::shared_ptr<const Model>> Model::Load(const std::string& path, LoadMo
   }
   model->info_ = DescribeModel(path, file, model->hparams_, model->weights_);
   model->info_.load_mode = mode;
-  LLM_RETURN_IF_ERROR(model_internal::PackForKernels(&model->weights_, &model->packed_));
+  LLM_RETURN_IF_ERROR(model_internal::PackForKernels(file, &model->weights_, &model->packed_));
   const Vocabulary& vocab = model->tokenizer_->vocabulary();
   model->info_.bos_text = TokenText(vocab, model->tokenizer_->bos_id());
   model->info_.eos_text = TokenText(vocab, model->tokenizer_->eos_id());

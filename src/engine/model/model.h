@@ -1,6 +1,7 @@
 // A transformer model (an architecture of architecture.h) loaded from a GGUF file: hyperparameters, weights (views into the
-// memory-mapped file, in their stored types; quantized weights are never expanded), the
-// tokenizer and descriptive info. A Model is immutable once loaded and shared by threads
+// memory-mapped file, in their stored types; quantized weights are never expanded; matrices
+// whose type this CPU multiplies faster in another layout are packed into it at load, and the
+// file pages they came from given back), the tokenizer and descriptive info. A Model is immutable once loaded and shared by threads
 // (std::shared_ptr<const Model>); per-request state lives in a Session.
 #pragma once
 

@@ -156,14 +156,19 @@ Result<ModelWeights> ReadWeights(const GgufFile& file, ModelHparams* hp) {
   return w;
 }
 
-Status PackForKernels(ModelWeights* w, std::vector<std::shared_ptr<uint8_t[]>>* storage) {
-  const auto pack = [storage](WeightMatrix* m) -> Status {
+Status PackForKernels(const GgufFile& file, ModelWeights* w, std::vector<std::shared_ptr<uint8_t[]>>* storage) {
+  // Matrix views never share bytes, except a tied output with the token embedding.
+  const auto* embd = static_cast<const uint8_t*>(w->token_embd.data);
+  const size_t embd_bytes = MatrixBytes(w->token_embd);
+  const auto pack = [&](WeightMatrix* m) -> Status {
+    const auto* begin = static_cast<const uint8_t*>(m->data);
+    const size_t bytes = MatrixBytes(*m);
     Result<PackedWeights> packed = ::llm::engine::PackForKernels(*m);
-    if (!packed.ok()) {
-      return packed.status().code() == StatusCode::kUnsupported ? Status::Ok() : packed.status();
-    }
+    if (!packed.ok()) return packed.status().code() == StatusCode::kUnsupported ? Status::Ok() : packed.status();
     *m = packed->matrix;
     storage->push_back(std::move(packed->storage));
+    // Given back at once, so that loading never holds both copies of more than one matrix.
+    if (begin >= embd + embd_bytes || embd >= begin + bytes) file.ReleaseBytes(begin, bytes);
     return Status::Ok();
   };
   for (LayerWeights& layer : w->layers) {

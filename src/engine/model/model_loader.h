@@ -19,7 +19,8 @@ Result<ModelWeights> ReadWeights(const GgufFile& file, ModelHparams* hp);
 
 // Replaces each matrix the kernels multiply (not token_embd, whose rows are looked up) by a
 // copy in the layout this CPU's kernels run fastest (PackForKernels), when there is one; the
-// copies' memory is appended to `storage`. ResourceExhausted when memory runs out.
-Status PackForKernels(ModelWeights* w, std::vector<std::shared_ptr<uint8_t[]>>* storage);
+// copies' memory is appended to `storage`, and the file's bytes no view reads any more are
+// given back (GgufFile::ReleaseBytes). ResourceExhausted when memory runs out.
+Status PackForKernels(const GgufFile& file, ModelWeights* w, std::vector<std::shared_ptr<uint8_t[]>>* storage);
 
 }  // namespace llm::engine::model_internal
