@@ -22,6 +22,11 @@ std::string ServingEngine::TokenBytes(const ServedModel& model, int32_t id) cons
   return model.model->tokenizer().TokenToPiece(id, /*render_special=*/false);
 }
 
+int64_t ServingEngine::SlotPreference(int slot, const ServedModel& model,
+                                      const std::vector<int32_t>& prompt_tokens) const {
+  return slots_.Preference(slot, model, prompt_tokens);
+}
+
 Result<engine::GenerateResult> ServingEngine::Run(int slot, const std::shared_ptr<const ServedModel>& model,
                                                   std::vector<int32_t> prompt_tokens,
                                                   const engine::GenerateParams& params,

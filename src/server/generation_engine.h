@@ -32,6 +32,13 @@ class GenerationEngine {
   virtual int32_t VocabSize(const ServedModel& model) const = 0;
   // The bytes token `id` stands for in generated text (may be part of a UTF-8 sequence).
   virtual std::string TokenBytes(const ServedModel& model, int32_t id) const = 0;
+  // What generating `prompt_tokens` of `model` in slot `slot` is worth (GenerationSlots::
+  // Preference: cached prompt tokens reused, less cached tokens thrown away); must not block.
+  // Engines without a cache keep 0 for every slot.
+  virtual int64_t SlotPreference(int /*slot*/, const ServedModel& /*model*/,
+                                 const std::vector<int32_t>& /*prompt_tokens*/) const {
+    return 0;
+  }
   // Generates in slot `slot` (held through the scheduler's lease) from prompt token ids.
   virtual Result<engine::GenerateResult> Run(int slot, const std::shared_ptr<const ServedModel>& model,
                                              std::vector<int32_t> prompt_tokens, const engine::GenerateParams& params,
@@ -48,6 +55,7 @@ class ServingEngine : public GenerationEngine {
   std::string BosText(const ServedModel& model) const override;
   int32_t VocabSize(const ServedModel& model) const override;
   std::string TokenBytes(const ServedModel& model, int32_t id) const override;
+  int64_t SlotPreference(int slot, const ServedModel& model, const std::vector<int32_t>& prompt_tokens) const override;
   Result<engine::GenerateResult> Run(int slot, const std::shared_ptr<const ServedModel>& model,
                                      std::vector<int32_t> prompt_tokens, const engine::GenerateParams& params,
                                      const engine::GenerateCallbacks& callbacks) override;

@@ -41,6 +41,7 @@ struct GenerationOutcome {
   std::string text;           // the generated text (after stop-string cutting)
   engine::FinishReason finish_reason = engine::FinishReason::kStop;
   int64_t prompt_tokens = 0;
+  int64_t cached_tokens = 0;  // prompt tokens whose K/V the slot's cache held already
   int64_t completion_tokens = 0;
   double generation_seconds = 0;  // slot granted -> generation finished
   engine::Timings timings;

@@ -180,7 +180,10 @@ std::optional<Response> GenerationPipeline::Prepare(RequestContext& ctx, Job& jo
 
 std::optional<Response> GenerationPipeline::Admit(RequestContext& ctx, const std::shared_ptr<Job>& job) {
   job->watch = ConnectionWatch(ctx.request().socket_fd);
-  Result<SlotLease> lease = scheduler_.Acquire([job] { return job->watch.PeerClosed(); });
+  // The free slot whose cache holds the most of this prompt (a chat's earlier turns) at the
+  // least cost to other conversations' caches.
+  const auto prefer = [this, &job](int slot) { return engine_.SlotPreference(slot, *job->model, job->tokens); };
+  Result<SlotLease> lease = scheduler_.Acquire([job] { return job->watch.PeerClosed(); }, prefer);
   if (lease.ok()) {
     job->lease = std::move(lease).value();
     return std::nullopt;
@@ -262,6 +265,7 @@ GenerationPipeline::ChoiceRun GenerationPipeline::RunChoice(const Job& job, cons
   o.text = g.text;
   o.finish_reason = g.finish_reason;
   o.prompt_tokens = static_cast<int64_t>(g.prompt_tokens.size());
+  o.cached_tokens = std::max<int64_t>(0, o.prompt_tokens - g.timings.prompt_n);
   o.completion_tokens = static_cast<int64_t>(g.tokens.size());
   o.generation_seconds = run.seconds;
   o.timings = g.timings;
@@ -366,6 +370,7 @@ void GenerationPipeline::Finish(Job& job, RequestContext& ctx, const engine::Tim
                 {"response_length", CodePoints(o.text)},
                 {"generation_time", seconds},
                 {"prompt_tokens", o.prompt_tokens},
+                {"cached_tokens", o.cached_tokens},
                 {"completion_tokens", completion_tokens},
                 {"tokens_per_second", seconds > 0 ? static_cast<double>(completion_tokens) / seconds : 0.0},
                 {"time_to_first_token_ms", timings.time_to_first_token_ms},

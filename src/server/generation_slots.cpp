@@ -57,6 +57,15 @@ Result<engine::GenerateResult> GenerationSlots::Run(int slot, const std::shared_
   return s.session->GenerateFromTokens(std::move(prompt_tokens), params, callbacks);
 }
 
+int64_t GenerationSlots::Preference(int slot, const ServedModel& model, const std::vector<int32_t>& prompt_tokens) const {
+  Slot& s = *slots_.at(slot);
+  std::unique_lock<std::mutex> lock(s.mu, std::try_to_lock);
+  if (!lock.owns_lock() || s.session == nullptr) return 0;
+  const int64_t cached = s.session->n_past();
+  const int64_t kept = s.model.get() == &model ? static_cast<int64_t>(s.session->CachedPrefixLength(prompt_tokens)) : 0;
+  return kept - (cached - kept);
+}
+
 void GenerationSlots::ForgetModelsExcept(const std::function<bool(const std::string& name)>& still_loaded) {
   for (auto& s : slots_) {
     std::unique_lock<std::mutex> lock(s->mu, std::try_to_lock);  // a busy slot keeps its session for now

@@ -33,6 +33,12 @@ class GenerationSlots {
                                      std::vector<int32_t> prompt_tokens, const engine::GenerateParams& params,
                                      const engine::GenerateCallbacks& callbacks);
 
+  // What generating `prompt_tokens` of `model` in slot `slot` is worth, in tokens: the
+  // prompt's start its cache holds already (not evaluated again), less the cached tokens that
+  // generation would throw away (another conversation's, or another model's). 0 for an empty
+  // slot, and when the slot is in use (never waits for it).
+  int64_t Preference(int slot, const ServedModel& model, const std::vector<int32_t>& prompt_tokens) const;
+
   // Forward passes run by the batcher and the generation steps they carried (0, 0 without one).
   int64_t batched_passes() const;
   int64_t batched_steps() const;

@@ -18,6 +18,7 @@ ordered_json UsageJson(const GenerationOutcome& o) {
   return {{"prompt_tokens", o.prompt_tokens},
           {"completion_tokens", o.total_completion_tokens()},
           {"total_tokens", o.prompt_tokens + o.total_completion_tokens()},
+          {"prompt_tokens_details", {{"cached_tokens", o.cached_tokens}}},
           {"completion_tokens_details", {{"reasoning_tokens", o.total_reasoning_tokens()}}}};
 }
 

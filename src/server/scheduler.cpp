@@ -36,15 +36,24 @@ void SlotLease::Release() {
 
 Scheduler::Scheduler(int slots, int max_queue) : max_queue_(std::max(0, max_queue)) {
   busy_.assign(std::max(1, slots), false);
+  released_at_.assign(busy_.size(), 0);
   for (size_t i = 0; i < busy_.size(); ++i) cancel_.push_back(std::make_unique<std::atomic<bool>>(false));
 }
 
 Scheduler::~Scheduler() = default;
 
-int Scheduler::GrantFreeSlot() {
-  auto it = std::find(busy_.begin(), busy_.end(), false);
-  if (it == busy_.end()) return -1;
-  const int index = static_cast<int>(it - busy_.begin());
+int Scheduler::GrantFreeSlot(const SlotPreference& prefer) {
+  int index = -1;
+  int64_t best = 0;
+  for (int i = 0; i < static_cast<int>(busy_.size()); ++i) {
+    if (busy_[i]) continue;
+    const int64_t score = prefer ? prefer(i) : 0;
+    if (index < 0 || score > best || (score == best && released_at_[i] < released_at_[index])) {
+      index = i;
+      best = score;
+    }
+  }
+  if (index < 0) return -1;
   busy_[index] = true;
   cancel_[index]->store(false);
   return index;
@@ -59,12 +68,12 @@ Result<SlotLease> Scheduler::TryAcquire() {
   return SlotLease(this, index, std::chrono::steady_clock::duration::zero());
 }
 
-Result<SlotLease> Scheduler::Acquire(const std::function<bool()>& should_cancel) {
+Result<SlotLease> Scheduler::Acquire(const std::function<bool()>& should_cancel, const SlotPreference& prefer) {
   const auto start = std::chrono::steady_clock::now();
   std::unique_lock<std::mutex> lock(mu_);
   if (shutting_down_) return Status::Cancelled("the server is shutting down");
   if (waiting_.empty()) {
-    const int index = GrantFreeSlot();
+    const int index = GrantFreeSlot(prefer);
     if (index >= 0) return SlotLease(this, index, std::chrono::steady_clock::duration::zero());
   }
   if (static_cast<int>(waiting_.size()) >= max_queue_) {
@@ -80,7 +89,7 @@ Result<SlotLease> Scheduler::Acquire(const std::function<bool()>& should_cancel)
       cv_.notify_all();
       return Status::Cancelled("the server is shutting down");
     }
-    const int index = waiting_.front() == ticket ? GrantFreeSlot() : -1;
+    const int index = waiting_.front() == ticket ? GrantFreeSlot(prefer) : -1;
     if (index >= 0) {
       waiting_.pop_front();
       cv_.notify_all();  // the next ticket may take another free slot
@@ -131,6 +140,7 @@ void Scheduler::CancelRunning() {
 void Scheduler::Release(int index) {
   std::lock_guard<std::mutex> lock(mu_);
   busy_[index] = false;
+  released_at_[index] = ++releases_;
   cancel_[index]->store(false);
   cv_.notify_all();
 }

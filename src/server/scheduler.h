@@ -51,10 +51,16 @@ class Scheduler {
   Scheduler(int slots, int max_queue);
   ~Scheduler();
 
-  // Takes a free slot, or waits in FIFO order. ResourceExhausted when the queue is full
-  // (answer 503), Cancelled when should_cancel() turns true while waiting (polled every
-  // 20 ms) or the scheduler is shutting down.
-  Result<SlotLease> Acquire(const std::function<bool()>& should_cancel = {});
+  // How much a request gains from slot `slot` (e.g. the prompt tokens its cache already
+  // holds); called with the scheduler's lock held, for free slots only: must not block.
+  using SlotPreference = std::function<int64_t(int slot)>;
+
+  // Takes a free slot, or waits in FIFO order. Among free slots, the one `prefer` scores
+  // highest, ties going to the one released longest ago (its cache is the least likely to be
+  // wanted again). ResourceExhausted when the queue is full (answer 503), Cancelled when
+  // should_cancel() turns true while waiting (polled every 20 ms) or the scheduler is
+  // shutting down.
+  Result<SlotLease> Acquire(const std::function<bool()>& should_cancel = {}, const SlotPreference& prefer = {});
 
   // A slot that is free now and wanted by no queued request; ResourceExhausted otherwise
   // (never waits).
@@ -75,13 +81,16 @@ class Scheduler {
  private:
   friend class SlotLease;
   void Release(int index);
-  // Marks the first free slot busy and returns its index, or -1 when none is free (mu_ held).
-  int GrantFreeSlot();
+  // Marks the free slot `prefer` likes best (see Acquire) busy and returns its index, or -1
+  // when none is free (mu_ held).
+  int GrantFreeSlot(const SlotPreference& prefer = {});
 
   const int max_queue_;
   mutable std::mutex mu_;
   std::condition_variable cv_;
   std::vector<bool> busy_;                                    // guarded by mu_
+  std::vector<uint64_t> released_at_;                         // release count at each slot's last release; guarded by mu_
+  uint64_t releases_ = 0;                                     // guarded by mu_
   std::deque<uint64_t> waiting_;                              // tickets, FIFO; guarded by mu_
   uint64_t next_ticket_ = 0;                                  // guarded by mu_
   bool shutting_down_ = false;                                // guarded by mu_

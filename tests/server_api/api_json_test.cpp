@@ -23,6 +23,7 @@ GenerationOutcome Sample() {
   o.generation_seconds = 0.25;
   o.timings.prompt_n = 5;
   o.timings.predicted_n = 3;
+  o.cached_tokens = 2;
   return o;
 }
 
@@ -38,6 +39,7 @@ TEST(OpenAIJson, ChatCompletionHasOpenAIsShape) {
   EXPECT_EQ(j["choices"][0]["message"]["content"], "Once upon");
   EXPECT_EQ(j["choices"][0]["finish_reason"], "length");
   EXPECT_EQ(j["usage"], json::parse(R"({"prompt_tokens":5,"completion_tokens":3,"total_tokens":8,
+                                       "prompt_tokens_details":{"cached_tokens":2},
                                        "completion_tokens_details":{"reasoning_tokens":0}})"));
 }
 

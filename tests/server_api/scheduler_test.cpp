@@ -24,6 +24,25 @@ TEST(Scheduler, GrantsFreeSlotsAtOnceAndCountsThem) {
   EXPECT_EQ(s.busy(), 1);
 }
 
+TEST(Scheduler, GrantsTheFreeSlotPreferredMostThenTheOneReleasedLongestAgo) {
+  Scheduler s(3, 4);
+  const auto prefer_slot = [](int wanted) { return [wanted](int slot) -> int64_t { return slot == wanted ? 5 : -1; }; };
+  auto a = s.Acquire({}, prefer_slot(2));
+  ASSERT_TRUE(a.ok());
+  EXPECT_EQ(a->index(), 2);
+  auto b = s.Acquire({}, prefer_slot(2));  // slot 2 is busy: the best free one
+  ASSERT_TRUE(b.ok());
+  EXPECT_EQ(b->index(), 0);
+  { SlotLease released = std::move(*a); }  // 2 released after 1 (never used): 1 is older
+  auto c = s.Acquire();
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->index(), 1);
+  { SlotLease released = std::move(*b); }  // now 2 was released before 0
+  auto d = s.Acquire();
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d->index(), 2);
+}
+
 TEST(Scheduler, FullQueueIsResourceExhausted) {
   Scheduler s(1, 1);
   auto held = s.Acquire();

@@ -84,6 +84,10 @@ Session::Session(std::shared_ptr<const Model> model, int32_t n_ctx, ThreadPool& 
 
 Session::~Session() = default;
 
+size_t Session::CachedPrefixLength(const std::vector<int32_t>& prompt) const {
+  return CommonPrefix(cached_tokens_, prompt);
+}
+
 int32_t Session::n_past() const { return state_->n_past(); }
 
 void Session::Reset() {

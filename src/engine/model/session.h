@@ -113,6 +113,9 @@ class Session {
 
   int32_t n_ctx() const { return n_ctx_; }
   int32_t n_past() const;  // tokens currently in the KV cache
+  // How many of `prompt`'s first tokens the cache holds already (what a generation from it
+  // would not evaluate again, but for the last prompt token, which is always evaluated).
+  size_t CachedPrefixLength(const std::vector<int32_t>& prompt) const;
   const Model& model() const { return *model_; }
 
  private:
