@@ -29,7 +29,7 @@ std::string AccessControl::KeyName(const HttpRequest& request) const {
 
 bool AccessControl::NeedsKey(const std::string& path) const {
   if (path == "/api/v1/health" || path == "/metrics") return settings_.protect_metrics;
-  return StartsWith(path, "/api/v1/") || StartsWith(path, "/v1/");
+  return StartsWith(path, "/api/") || StartsWith(path, "/v1/");
 }
 
 std::optional<Response> AccessControl::Authorize(RequestContext& ctx) const {
