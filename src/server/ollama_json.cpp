@@ -15,10 +15,10 @@ namespace {
 
 using nlohmann::ordered_json;
 
-int64_t Nanoseconds(double seconds) { return static_cast<int64_t>(std::llround(seconds * 1e9)); }
+int64_t OllamaNanoseconds(double seconds) { return static_cast<int64_t>(std::llround(seconds * 1e9)); }
 
 // "%.Nf" of `x` followed by `suffix`, with no decimals when x is whole (Go's HumanNumber).
-std::string HumanFraction(double x, int decimals, const char* suffix) {
+std::string OllamaHumanFraction(double x, int decimals, const char* suffix) {
   char text[64];
   if (x == std::floor(x)) {
     std::snprintf(text, sizeof text, "%.0f%s", x, suffix);
@@ -30,12 +30,12 @@ std::string HumanFraction(double x, int decimals, const char* suffix) {
 
 // The value of `r`, or `fallback` when it failed.
 template <typename T>
-T ValueOr(Result<T> r, T fallback) {
+T OllamaValueOr(Result<T> r, T fallback) {
   return r.ok() ? std::move(r).value() : std::move(fallback);
 }
 
 // An f32 value as the double its shortest decimal form reads as (1e-05, not 9.99999974e-06).
-double ShortestFloat(float f) {
+double OllamaShortestFloat(float f) {
   char text[32];
   auto [end, ec] = std::to_chars(text, text + sizeof text, f);
   if (ec != std::errc()) return f;
@@ -43,25 +43,25 @@ double ShortestFloat(float f) {
 }
 
 // One metadata value of `file` as JSON (arrays whole).
-ordered_json GgufValueJson(const engine::GgufFile& file, std::string_view key) {
+ordered_json OllamaGgufValueJson(const engine::GgufFile& file, std::string_view key) {
   using T = engine::GgufValueType;
   const std::optional<T> type = file.TypeOf(key);
   if (!type) return nullptr;
   switch (*type) {
-    case T::kString: return ValueOr(file.GetString(key), std::string());
-    case T::kBool: return ValueOr(file.GetBool(key), false);
-    case T::kF32: return ShortestFloat(static_cast<float>(ValueOr(file.GetFloat(key), 0.0)));
-    case T::kF64: return ValueOr(file.GetFloat(key), 0.0);
-    case T::kU64: return ValueOr<uint64_t>(file.GetUInt(key), 0);
+    case T::kString: return OllamaValueOr(file.GetString(key), std::string());
+    case T::kBool: return OllamaValueOr(file.GetBool(key), false);
+    case T::kF32: return OllamaShortestFloat(static_cast<float>(OllamaValueOr(file.GetFloat(key), 0.0)));
+    case T::kF64: return OllamaValueOr(file.GetFloat(key), 0.0);
+    case T::kU64: return OllamaValueOr<uint64_t>(file.GetUInt(key), 0);
     case T::kArray: break;
-    default: return ValueOr<int64_t>(file.GetInt(key), 0);
+    default: return OllamaValueOr<int64_t>(file.GetInt(key), 0);
   }
   const auto info = file.ArrayInfo(key);
   if (!info) return nullptr;
-  if (info->first == T::kString) return ValueOr(file.GetStringArray(key), std::vector<std::string>{});
-  if (info->first == T::kF32 || info->first == T::kF64) return ValueOr(file.GetFloatArray(key), std::vector<float>{});
+  if (info->first == T::kString) return OllamaValueOr(file.GetStringArray(key), std::vector<std::string>{});
+  if (info->first == T::kF32 || info->first == T::kF64) return OllamaValueOr(file.GetFloatArray(key), std::vector<float>{});
   if (info->first == T::kBool || info->first == T::kArray) return nullptr;
-  return ValueOr(file.GetIntArray(key), std::vector<int64_t>{});
+  return OllamaValueOr(file.GetIntArray(key), std::vector<int64_t>{});
 }
 
 }  // namespace
@@ -81,9 +81,9 @@ std::string OllamaTime(std::chrono::system_clock::time_point t) {
 
 std::string OllamaParameterSize(int64_t parameters) {
   const double p = static_cast<double>(parameters);
-  if (p >= 1e9) return HumanFraction(p / 1e9, 1, "B");
-  if (p >= 1e6) return HumanFraction(p / 1e6, 2, "M");
-  if (p >= 1e3) return HumanFraction(std::round(p / 1e3), 0, "K");
+  if (p >= 1e9) return OllamaHumanFraction(p / 1e9, 1, "B");
+  if (p >= 1e6) return OllamaHumanFraction(p / 1e6, 2, "M");
+  if (p >= 1e3) return OllamaHumanFraction(std::round(p / 1e3), 0, "K");
   return std::to_string(parameters);
 }
 
@@ -126,19 +126,19 @@ std::string OllamaDoneReason(engine::FinishReason reason) { return OpenAIFinishR
 
 void AddOllamaEndFields(const GenerationOutcome& o, double total_seconds, ordered_json& obj) {
   obj["done_reason"] = OllamaDoneReason(o.finish_reason);
-  obj["total_duration"] = Nanoseconds(total_seconds);
-  obj["load_duration"] = Nanoseconds(o.load_seconds);
+  obj["total_duration"] = OllamaNanoseconds(total_seconds);
+  obj["load_duration"] = OllamaNanoseconds(o.load_seconds);
   obj["prompt_eval_count"] = o.timings.prompt_n;
-  obj["prompt_eval_duration"] = Nanoseconds(o.timings.prompt_ms / 1000.0);
+  obj["prompt_eval_duration"] = OllamaNanoseconds(o.timings.prompt_ms / 1000.0);
   obj["eval_count"] = o.completion_tokens;
-  obj["eval_duration"] = Nanoseconds(o.timings.predicted_ms / 1000.0);
+  obj["eval_duration"] = OllamaNanoseconds(o.timings.predicted_ms / 1000.0);
 }
 
 ordered_json OllamaModelInfo(const engine::GgufFile& file, bool verbose, int64_t parameters) {
   ordered_json info = ordered_json::object();
   for (std::string_view key : file.keys()) {
     const bool array = file.TypeOf(key) == engine::GgufValueType::kArray;
-    info[std::string(key)] = array && !verbose ? ordered_json(nullptr) : GgufValueJson(file, key);
+    info[std::string(key)] = array && !verbose ? ordered_json(nullptr) : OllamaGgufValueJson(file, key);
   }
   if (!info.contains("general.parameter_count")) info["general.parameter_count"] = parameters;
   return info;

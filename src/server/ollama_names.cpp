@@ -13,13 +13,13 @@ namespace {
 
 constexpr std::string_view kLatest = ":latest";
 
-bool FileExists(const std::string& path) {
+bool OllamaFileExists(const std::string& path) {
   struct stat st {};
   return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
 }
 
 // `name` without a trailing ":latest".
-std::string WithoutLatest(const std::string& name) {
+std::string OllamaWithoutLatest(const std::string& name) {
   if (name.size() > kLatest.size() && name.ends_with(kLatest)) return name.substr(0, name.size() - kLatest.size());
   return name;
 }
@@ -58,7 +58,7 @@ Result<std::map<std::string, std::string>> OllamaModelNames::Aliases() const {
   std::string path = aliases_file_;
   if (path.empty()) {
     path = models_dir_ + "/aliases.json";
-    if (!FileExists(path)) return std::map<std::string, std::string>{};
+    if (!OllamaFileExists(path)) return std::map<std::string, std::string>{};
   }
   std::ifstream in(path, std::ios::binary);
   if (!in) return Status::InvalidArgument("model aliases file " + path + " cannot be read");
@@ -80,7 +80,7 @@ Result<ModelFile> OllamaModelNames::Resolve(const std::string& name) const {
     }
     return file;
   }
-  Result<ModelFile> file = ResolveModelFile(models_dir_, WithoutLatest(name));
+  Result<ModelFile> file = ResolveModelFile(models_dir_, OllamaWithoutLatest(name));
   if (!file.ok()) return Status::NotFound("model '" + name + "' not found");
   return file;
 }

@@ -17,7 +17,7 @@ using nlohmann::json;
 using nlohmann::ordered_json;
 
 // Seconds per unit of a Go duration ("ns", "us", "µs", "ms", "s", "m", "h"); 0 when unknown.
-double GoDurationUnit(std::string_view unit) {
+double OllamaGoDurationUnit(std::string_view unit) {
   if (unit == "ns") return 1e-9;
   if (unit == "us" || unit == "\xC2\xB5s" || unit == "\xCE\xBCs") return 1e-6;
   if (unit == "ms") return 1e-3;
@@ -28,7 +28,7 @@ double GoDurationUnit(std::string_view unit) {
 }
 
 // A Go duration ("1h30m", "-5m", "0") or a bare number of seconds ("300", "-1").
-std::optional<double> ParseDurationText(const std::string& text) {
+std::optional<double> OllamaParseDurationText(const std::string& text) {
   if (text.empty() || text.size() > 64) return std::nullopt;
   char* end = nullptr;
   const double bare = std::strtod(text.c_str(), &end);
@@ -48,20 +48,20 @@ std::optional<double> ParseDurationText(const std::string& text) {
     const double number = std::strtod(text.substr(number_start, i - number_start).c_str(), nullptr);
     const size_t unit_start = i;
     while (i < text.size() && !std::isdigit(static_cast<unsigned char>(text[i])) && text[i] != '.') ++i;
-    const double unit = GoDurationUnit(std::string_view(text).substr(unit_start, i - unit_start));
+    const double unit = OllamaGoDurationUnit(std::string_view(text).substr(unit_start, i - unit_start));
     if (unit == 0) return std::nullopt;
     total += number * unit;
   }
   return sign * total;
 }
 
-std::optional<ApiError> BadKeepAlive() {
+std::optional<ApiError> OllamaBadKeepAlive() {
   return InvalidRequest("'keep_alive' must be a duration such as \"5m\" or \"1h\", a number of seconds, 0 or -1",
                         "keep_alive");
 }
 
 // Prefixes a problem found inside `options` with the object's name.
-ApiError InOptions(ApiError e) {
+ApiError OllamaInOptions(ApiError e) {
   e.message = "options: " + e.message;
   e.param = "options." + e.param;
   return e;
@@ -69,7 +69,7 @@ ApiError InOptions(ApiError e) {
 
 // num_predict: -1 (until the context is full, Ollama's default), -2 (fill the context) or a
 // number of tokens.
-std::optional<ApiError> ReadNumPredict(const json& options, int32_t* max_tokens) {
+std::optional<ApiError> OllamaReadNumPredict(const json& options, int32_t* max_tokens) {
   int64_t n = -1;
   if (auto e = ReadInt(options, "num_predict", -2, kMaxTokensLimit, &n)) return e;
   if (n == 0) return InvalidRequest("'num_predict' must be -1, -2 or at least 1", "num_predict");
@@ -78,29 +78,29 @@ std::optional<ApiError> ReadNumPredict(const json& options, int32_t* max_tokens)
 }
 
 // The `options` object: what it may hold (kOllamaOptions), then the sampling values.
-std::optional<ApiError> ReadOptions(const json& body, GenerationRequest* out) {
+std::optional<ApiError> OllamaReadOptions(const json& body, GenerationRequest* out) {
   const json* given = GivenField(body, "options");
   if (given == nullptr) return std::nullopt;
   if (!given->is_object()) return InvalidRequest("'options' must be an object", "options");
   json options = *given;
-  if (auto e = CheckRequestFields(options, GenerationRoute::kOllamaOptions)) return InOptions(*e);
+  if (auto e = CheckRequestFields(options, GenerationRoute::kOllamaOptions)) return OllamaInOptions(*e);
   // Ollama's seed -1 is "a random seed", this server's default.
   if (auto seed = options.find("seed"); seed != options.end() && seed->is_number() && seed->get<double>() == -1) {
     options.erase(seed);
   }
-  if (auto e = ReadSamplingFields(options, out)) return InOptions(*e);
-  if (auto e = ReadNumPredict(options, &out->max_tokens)) return InOptions(*e);
+  if (auto e = ReadSamplingFields(options, out)) return OllamaInOptions(*e);
+  if (auto e = OllamaReadNumPredict(options, &out->max_tokens)) return OllamaInOptions(*e);
   engine::SamplingParams& s = out->sampling;
   int64_t last_n = s.repeat_last_n;
-  if (auto e = ReadInt(options, "repeat_last_n", -1, 1 << 20, &last_n)) return InOptions(*e);
+  if (auto e = ReadInt(options, "repeat_last_n", -1, 1 << 20, &last_n)) return OllamaInOptions(*e);
   s.repeat_last_n = static_cast<int32_t>(last_n);
-  if (auto e = ReadNumber(options, "presence_penalty", -2, 2, &s.presence_penalty)) return InOptions(*e);
-  if (auto e = ReadNumber(options, "frequency_penalty", -2, 2, &s.frequency_penalty)) return InOptions(*e);
+  if (auto e = ReadNumber(options, "presence_penalty", -2, 2, &s.presence_penalty)) return OllamaInOptions(*e);
+  if (auto e = ReadNumber(options, "frequency_penalty", -2, 2, &s.frequency_penalty)) return OllamaInOptions(*e);
   return std::nullopt;
 }
 
 // `format`: "json" (any JSON object) or a JSON schema, through the constrained decoding.
-std::optional<ApiError> ReadFormat(const json& body, const ordered_json* ordered, GenerationRequest* out) {
+std::optional<ApiError> OllamaReadFormat(const json& body, const ordered_json* ordered, GenerationRequest* out) {
   const json* format = GivenField(body, "format");
   if (format == nullptr) return std::nullopt;
   std::string gbnf;
@@ -126,7 +126,7 @@ std::optional<ApiError> ReadFormat(const json& body, const ordered_json* ordered
 // `think`: true or false switches the template's thinking (enable_thinking) and reports the
 // reasoning apart (`thinking`); not given, a reply's reasoning stays in its text, as Ollama
 // answers without `think`.
-std::optional<ApiError> ReadThink(const json& body, GenerationRequest* out, OllamaRequest* extra) {
+std::optional<ApiError> OllamaReadThink(const json& body, GenerationRequest* out, OllamaRequest* extra) {
   out->reasoning_format = ReasoningFormat::kNone;
   const json* think = GivenField(body, "think");
   if (think == nullptr) return std::nullopt;
@@ -140,7 +140,7 @@ std::optional<ApiError> ReadThink(const json& body, GenerationRequest* out, Olla
 }
 
 // `logprobs` (a boolean) and `top_logprobs` (0..20, needs logprobs).
-std::optional<ApiError> ReadLogprobs(const json& body, GenerationRequest* out) {
+std::optional<ApiError> OllamaReadLogprobs(const json& body, GenerationRequest* out) {
   bool on = false;
   if (auto e = ReadBool(body, "logprobs", &on)) return e;
   int64_t top = 0;
@@ -154,7 +154,7 @@ std::optional<ApiError> ReadLogprobs(const json& body, GenerationRequest* out) {
 
 // What both routes share: the body's shape and fields, model, stream, options, format,
 // think, logprobs, keep_alive.
-std::optional<ApiError> ReadShared(const json& body, GenerationRoute route, const ordered_json* ordered,
+std::optional<ApiError> OllamaReadShared(const json& body, GenerationRoute route, const ordered_json* ordered,
                                    GenerationRequest* out, OllamaRequest* extra) {
   if (!body.is_object()) return InvalidRequest("the request body must be a JSON object");
   if (auto e = CheckRequestFields(body, route)) return e;
@@ -165,25 +165,25 @@ std::optional<ApiError> ReadShared(const json& body, GenerationRoute route, cons
   out->max_tokens = -1;
   out->sampling = OllamaDefaultSampling();
   if (auto e = ReadBool(body, "stream", &out->stream)) return e;
-  if (auto e = ReadOptions(body, out)) return e;
+  if (auto e = OllamaReadOptions(body, out)) return e;
   Status valid = engine::ValidateSamplingParams(out->sampling);
   if (!valid.ok()) return InvalidRequest("options: " + valid.message(), "options");
-  if (auto e = ReadFormat(body, ordered, out)) return e;
-  if (auto e = ReadThink(body, out, extra)) return e;
-  if (auto e = ReadLogprobs(body, out)) return e;
+  if (auto e = OllamaReadFormat(body, ordered, out)) return e;
+  if (auto e = OllamaReadThink(body, out, extra)) return e;
+  if (auto e = OllamaReadLogprobs(body, out)) return e;
   if (const json* keep = GivenField(body, "keep_alive")) return ParseKeepAlive(*keep, &extra->keep_alive);
   return std::nullopt;
 }
 
 // Adds a message to both views of the conversation (the engine's and the template's).
-void AddMessage(GenerationRequest* out, engine::ChatMessage message, ordered_json shaped) {
+void OllamaAddMessage(GenerationRequest* out, engine::ChatMessage message, ordered_json shaped) {
   out->has_tool_messages = out->has_tool_messages || message.role == "tool" || shaped.contains("tool_calls");
   out->template_messages.push_back(std::move(shaped));
   out->messages.push_back(std::move(message));
 }
 
 // The calls of the conversation not yet answered by a tool message, oldest first.
-struct PendingCalls {
+struct OllamaPendingCalls {
   std::deque<std::pair<std::string, std::string>> calls;  // {id, name}
   int next_id = 0;
   // The id of the call a `tool` message answers: the oldest pending call named `name` (or the
@@ -202,7 +202,7 @@ struct PendingCalls {
 
 // Ollama's tool_calls [{function: {name, arguments: {...}}}] in OpenAI's shape (arguments as
 // JSON text, an id per call), which TemplateMessage reads.
-std::optional<ApiError> OpenAIToolCalls(const json& calls, PendingCalls* pending, json* out) {
+std::optional<ApiError> OllamaOpenAIToolCalls(const json& calls, OllamaPendingCalls* pending, json* out) {
   if (!calls.is_array()) return InvalidRequest("a message's 'tool_calls' must be an array", "messages");
   *out = json::array();
   for (const json& call : calls) {
@@ -225,7 +225,7 @@ std::optional<ApiError> OpenAIToolCalls(const json& calls, PendingCalls* pending
 }
 
 // One message of /api/chat: {role, content, tool_calls?, tool_name?, thinking?, images?}.
-std::optional<ApiError> ReadMessage(const json& m, PendingCalls* pending, GenerationRequest* out) {
+std::optional<ApiError> OllamaReadMessage(const json& m, OllamaPendingCalls* pending, GenerationRequest* out) {
   if (!m.is_object()) return InvalidRequest("each message must be an object", "messages");
   engine::ChatMessage message;
   const json* role = GivenField(m, "role");
@@ -243,13 +243,13 @@ std::optional<ApiError> ReadMessage(const json& m, PendingCalls* pending, Genera
   std::string tool_name;
   if (auto e = ReadString(m, "tool_name", &tool_name)) return InvalidRequest(e->message, "messages");
   if (const json* calls = GivenField(m, "tool_calls")) {
-    if (auto e = OpenAIToolCalls(*calls, pending, &openai["tool_calls"])) return e;
+    if (auto e = OllamaOpenAIToolCalls(*calls, pending, &openai["tool_calls"])) return e;
   }
   if (message.role == "tool") openai["tool_call_id"] = pending->Answer(tool_name);
   ordered_json shaped;
   if (auto e = TemplateMessage(openai, message.role, message.content, &shaped)) return e;
   if (!tool_name.empty()) shaped["name"] = tool_name;
-  AddMessage(out, std::move(message), std::move(shaped));
+  OllamaAddMessage(out, std::move(message), std::move(shaped));
   return std::nullopt;
 }
 
@@ -271,13 +271,13 @@ std::optional<ApiError> ParseKeepAlive(const json& value, KeepAlive* out) {
   if (value.is_number()) {
     seconds = value.get<double>();
   } else if (value.is_string()) {
-    std::optional<double> parsed = ParseDurationText(value.get<std::string>());
-    if (!parsed) return BadKeepAlive();
+    std::optional<double> parsed = OllamaParseDurationText(value.get<std::string>());
+    if (!parsed) return OllamaBadKeepAlive();
     seconds = *parsed;
   } else {
-    return BadKeepAlive();
+    return OllamaBadKeepAlive();
   }
-  if (!std::isfinite(seconds)) return BadKeepAlive();
+  if (!std::isfinite(seconds)) return OllamaBadKeepAlive();
   if (seconds < 0) {
     out->kind = KeepAlive::Kind::kForever;
   } else if (seconds == 0) {
@@ -294,7 +294,7 @@ std::optional<ApiError> ParseOllamaGenerate(const json& body, const ordered_json
   *out = GenerationRequest{};
   *extra = OllamaRequest{};
   out->flavor = ApiFlavor::kOllama;
-  if (auto e = ReadShared(body, GenerationRoute::kOllamaGenerate, ordered, out, extra)) return e;
+  if (auto e = OllamaReadShared(body, GenerationRoute::kOllamaGenerate, ordered, out, extra)) return e;
   std::string system;
   bool raw = false;
   if (auto e = ReadString(body, "prompt", &out->prompt)) return e;
@@ -308,8 +308,8 @@ std::optional<ApiError> ParseOllamaGenerate(const json& body, const ordered_json
   }
   out->kind = PromptKind::kChat;
   out->template_messages = ordered_json::array();
-  if (!system.empty()) AddMessage(out, {"system", system}, {{"role", "system"}, {"content", system}});
-  AddMessage(out, {"user", out->prompt}, {{"role", "user"}, {"content", out->prompt}});
+  if (!system.empty()) OllamaAddMessage(out, {"system", system}, {{"role", "system"}, {"content", system}});
+  OllamaAddMessage(out, {"user", out->prompt}, {{"role", "user"}, {"content", out->prompt}});
   return std::nullopt;
 }
 
@@ -319,15 +319,15 @@ std::optional<ApiError> ParseOllamaChat(const json& body, const ordered_json* or
   *extra = OllamaRequest{};
   out->flavor = ApiFlavor::kOllama;
   out->kind = PromptKind::kChat;
-  if (auto e = ReadShared(body, GenerationRoute::kOllamaChat, ordered, out, extra)) return e;
+  if (auto e = OllamaReadShared(body, GenerationRoute::kOllamaChat, ordered, out, extra)) return e;
   out->template_messages = ordered_json::array();
   const json* messages = GivenField(body, "messages");
   if (messages != nullptr && !messages->is_array()) return InvalidRequest("'messages' must be an array", "messages");
   extra->load_only = messages == nullptr || messages->empty();
-  PendingCalls pending;
+  OllamaPendingCalls pending;
   if (messages != nullptr) {
     for (const json& m : *messages) {
-      if (auto e = ReadMessage(m, &pending, out)) return e;
+      if (auto e = OllamaReadMessage(m, &pending, out)) return e;
     }
   }
   return ReadToolFields(body, &out->tools, ordered);
