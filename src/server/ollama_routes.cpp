@@ -145,6 +145,11 @@ std::string OllamaRoutes::ParametersText(const ModelDescription& d) const {
 Response OllamaRoutes::Show(RequestContext& ctx) {
   const nlohmann::json& body = ctx.json();
   if (!body.is_object()) return ErrorResponse(ctx, ApiFlavor::kOllama, InvalidRequest("the request body must be a JSON object"));
+  for (const auto& [field, value] : body.items()) {
+    if (field != "model" && field != "name" && field != "verbose") {
+      return ErrorResponse(ctx, ApiFlavor::kOllama, InvalidRequest("Unrecognized request argument supplied: " + field, field));
+    }
+  }
   std::string name;
   bool verbose = false;
   if (auto e = ReadString(body, "model", &name)) return ErrorResponse(ctx, ApiFlavor::kOllama, *e);

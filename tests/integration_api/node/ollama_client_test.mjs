@@ -88,6 +88,7 @@ await check('show gives details, GGUF model_info, template and parameters', asyn
   assert.match(s.parameters, /^num_ctx \d+$/m);
   const verbose = await ollama.show({ model, verbose: true });
   assert.ok(Array.isArray(verbose.model_info['tokenizer.ggml.tokens']));
+  await assert.rejects(ollama.show({ model, system: 'x' }), (err) => err.status_code === 400 && /system/.test(err.error));
 });
 
 const fixed = { seed: 42, temperature: 0.9, num_predict: 24 };
