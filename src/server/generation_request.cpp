@@ -138,20 +138,6 @@ std::optional<ApiError> ReadPrompt(const json& body, bool openai, std::string* o
   return std::nullopt;
 }
 
-// Chat logprobs (both chat routes and the native generate route): `logprobs` (a boolean) and
-// `top_logprobs` (0..20 alternatives, which needs logprobs true, as OpenAI checks).
-std::optional<ApiError> ReadChatLogprobs(const json& body, GenerationRequest* out) {
-  bool on = false;
-  if (auto e = ReadBool(body, "logprobs", &on)) return e;
-  int64_t top = 0;
-  if (auto e = ReadInt(body, "top_logprobs", 0, engine::kMaxTopLogprobs, &top)) return e;
-  if (GivenField(body, "top_logprobs") != nullptr && !on) {
-    return InvalidRequest("'top_logprobs' needs 'logprobs' set to true", "top_logprobs");
-  }
-  out->logprobs = on ? static_cast<int32_t>(top) : -1;
-  return std::nullopt;
-}
-
 // /v1/completions' legacy `logprobs`: the number of alternatives (0..20) per token.
 std::optional<ApiError> ReadCompletionLogprobs(const json& body, GenerationRequest* out) {
   int64_t top = -1;
@@ -192,6 +178,18 @@ std::optional<ApiError> ReadOpenAIOptions(const json& body, GenerationRequest* o
 }
 
 }  // namespace
+
+std::optional<ApiError> ReadChatLogprobs(const json& body, GenerationRequest* out) {
+  bool on = false;
+  if (auto e = ReadBool(body, "logprobs", &on)) return e;
+  int64_t top = 0;
+  if (auto e = ReadInt(body, "top_logprobs", 0, engine::kMaxTopLogprobs, &top)) return e;
+  if (GivenField(body, "top_logprobs") != nullptr && !on) {
+    return InvalidRequest("'top_logprobs' needs 'logprobs' set to true", "top_logprobs");
+  }
+  out->logprobs = on ? static_cast<int32_t>(top) : -1;
+  return std::nullopt;
+}
 
 std::optional<ApiError> ReadSamplingFields(const json& obj, GenerationRequest* out) {
   engine::SamplingParams& s = out->sampling;

@@ -74,6 +74,10 @@ inline constexpr int64_t kMaxTokensLimit = 1 << 20;
 // top_p, min_p, repeat_penalty, top_k, seed and stop, into out->sampling and out->stop.
 std::optional<ApiError> ReadSamplingFields(const nlohmann::json& obj, GenerationRequest* out);
 
+// `logprobs` (a boolean) and `top_logprobs` (0..20 alternatives, which needs logprobs true,
+// as OpenAI checks) of the chat routes, the native generate route and Ollama's routes.
+std::optional<ApiError> ReadChatLogprobs(const nlohmann::json& body, GenerationRequest* out);
+
 // POST /api/v1/generate: prompt, model, max_tokens, temperature, top_p, top_k, min_p,
 // repeat_penalty, seed, stop, stream, grammar.
 std::optional<ApiError> ParseNativeGenerate(const nlohmann::json& body, GenerationRequest* out,

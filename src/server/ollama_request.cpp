@@ -5,8 +5,7 @@
 #include <deque>
 #include <utility>
 
-#include "engine/grammar/json_schema.h"
-#include "engine/sampling/logprobs.h"
+#include "server/constraint_fields.h"
 #include "server/request_fields.h"
 #include "server/tool_fields.h"
 
@@ -102,25 +101,11 @@ std::optional<ApiError> OllamaReadOptions(const json& body, GenerationRequest* o
 // `format`: "json" (any JSON object) or a JSON schema, through the constrained decoding.
 std::optional<ApiError> OllamaReadFormat(const json& body, const ordered_json* ordered, GenerationRequest* out) {
   const json* format = GivenField(body, "format");
-  if (format == nullptr) return std::nullopt;
-  std::string gbnf;
-  if (format->is_string()) {
-    const std::string f = format->get<std::string>();
-    if (f.empty()) return std::nullopt;
-    if (f != "json") return InvalidRequest("'format' must be \"json\" or a JSON schema object", "format");
-    gbnf = engine::AnyJsonObjectGbnf();
-  } else if (format->is_object()) {
-    const bool in_order = ordered != nullptr && ordered->is_object() && ordered->contains("format");
-    auto converted = engine::JsonSchemaToGbnf(in_order ? ordered->at("format").dump() : format->dump());
-    if (!converted.ok()) return InvalidRequest("format: " + converted.status().message(), "format");
-    gbnf = std::move(converted).value();
-  } else {
-    return InvalidRequest("'format' must be \"json\" or a JSON schema object", "format");
-  }
-  auto grammar = engine::ParseGrammar(gbnf);
-  if (!grammar.ok()) return InvalidRequest("format: the schema's grammar is refused: " + grammar.status().message(), "format");
-  out->grammar = *grammar;
-  return std::nullopt;
+  if (format == nullptr || (format->is_string() && format->get<std::string>().empty())) return std::nullopt;
+  if (*format == "json") return AnyJsonObjectConstraint("format", &out->grammar);
+  if (!format->is_object()) return InvalidRequest("'format' must be \"json\" or a JSON schema object", "format");
+  const bool in_order = ordered != nullptr && ordered->is_object() && ordered->contains("format");
+  return SchemaConstraint(in_order ? ordered->at("format").dump() : format->dump(), "format", &out->grammar);
 }
 
 // `think`: true or false switches the template's thinking (enable_thinking) and reports the
@@ -136,19 +121,6 @@ std::optional<ApiError> OllamaReadThink(const json& body, GenerationRequest* out
   extra->think_given = true;
   out->reasoning_format = ReasoningFormat::kAuto;
   out->template_kwargs = ordered_json{{"enable_thinking", think->get<bool>()}};
-  return std::nullopt;
-}
-
-// `logprobs` (a boolean) and `top_logprobs` (0..20, needs logprobs).
-std::optional<ApiError> OllamaReadLogprobs(const json& body, GenerationRequest* out) {
-  bool on = false;
-  if (auto e = ReadBool(body, "logprobs", &on)) return e;
-  int64_t top = 0;
-  if (auto e = ReadInt(body, "top_logprobs", 0, engine::kMaxTopLogprobs, &top)) return e;
-  if (GivenField(body, "top_logprobs") != nullptr && top > 0 && !on) {
-    return InvalidRequest("'top_logprobs' needs 'logprobs' set to true", "top_logprobs");
-  }
-  out->logprobs = on ? static_cast<int32_t>(top) : -1;
   return std::nullopt;
 }
 
@@ -170,7 +142,7 @@ std::optional<ApiError> OllamaReadShared(const json& body, GenerationRoute route
   if (!valid.ok()) return InvalidRequest("options: " + valid.message(), "options");
   if (auto e = OllamaReadFormat(body, ordered, out)) return e;
   if (auto e = OllamaReadThink(body, out, extra)) return e;
-  if (auto e = OllamaReadLogprobs(body, out)) return e;
+  if (auto e = ReadChatLogprobs(body, out)) return e;
   if (const json* keep = GivenField(body, "keep_alive")) return ParseKeepAlive(*keep, &extra->keep_alive);
   return std::nullopt;
 }
