@@ -11,6 +11,7 @@
 
 #include "core/cpu_topology.h"
 #include "nlohmann/json.hpp"
+#include "server/ollama_names.h"
 
 namespace llm::server {
 namespace {
@@ -120,6 +121,10 @@ Result<ApiSettings> ParseApiSettings(const EnvLookup& env, const ApiFlags& flags
   }
   if (std::optional<std::string> f = env("API_KEYS_FILE")) s.api_keys_file = TrimSpace(*f);
   if (std::optional<std::string> f = env("MODEL_ALIASES_FILE")) s.model_aliases_file = TrimSpace(*f);
+  if (!s.model_aliases_file.empty()) {
+    Result<std::map<std::string, std::string>> aliases = ReadModelAliasesFile(s.model_aliases_file);
+    if (!aliases.ok()) return Status::InvalidArgument("MODEL_ALIASES_FILE: " + aliases.status().message());
+  }
   if (flags.api_keys_file) s.api_keys_file = *flags.api_keys_file;
   LLM_ASSIGN_OR_RETURN(s.keys, LoadConfiguredKeys(s));
   return s;

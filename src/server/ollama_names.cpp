@@ -51,6 +51,16 @@ Result<std::map<std::string, std::string>> ParseModelAliases(const std::string& 
   return aliases;
 }
 
+Result<std::map<std::string, std::string>> ReadModelAliasesFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::InvalidArgument("model aliases file " + path + " cannot be read");
+  std::ostringstream text;
+  text << in.rdbuf();
+  Result<std::map<std::string, std::string>> aliases = ParseModelAliases(text.str());
+  if (!aliases.ok()) return Status::InvalidArgument("model aliases file " + path + ": " + aliases.status().message());
+  return aliases;
+}
+
 OllamaModelNames::OllamaModelNames(std::string models_dir, std::string aliases_file)
     : models_dir_(std::move(models_dir)), aliases_file_(std::move(aliases_file)) {}
 
@@ -60,13 +70,7 @@ Result<std::map<std::string, std::string>> OllamaModelNames::Aliases() const {
     path = models_dir_ + "/aliases.json";
     if (!OllamaFileExists(path)) return std::map<std::string, std::string>{};
   }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::InvalidArgument("model aliases file " + path + " cannot be read");
-  std::ostringstream text;
-  text << in.rdbuf();
-  Result<std::map<std::string, std::string>> aliases = ParseModelAliases(text.str());
-  if (!aliases.ok()) return Status::InvalidArgument("model aliases file " + path + ": " + aliases.status().message());
-  return aliases;
+  return ReadModelAliasesFile(path);
 }
 
 Result<ModelFile> OllamaModelNames::Resolve(const std::string& name) const {

@@ -25,6 +25,10 @@ std::string OllamaNameOfFile(const std::string& file_name);
 // Parses an aliases file's text: a JSON object of strings, keys tagged (OllamaTaggedName).
 Result<std::map<std::string, std::string>> ParseModelAliases(const std::string& text);
 
+// Reads and parses an aliases file; InvalidArgument naming the file when it cannot be read or
+// parsed.
+Result<std::map<std::string, std::string>> ReadModelAliasesFile(const std::string& path);
+
 class OllamaModelNames {
  public:
   // `aliases_file` "" means <models_dir>/aliases.json when that file exists, else no aliases.
