@@ -29,7 +29,7 @@ std::string AccessControl::KeyName(const HttpRequest& request) const {
 
 bool AccessControl::NeedsKey(const std::string& path) const {
   if (path == "/api/v1/health" || path == "/metrics") return settings_.protect_metrics;
-  return StartsWith(path, "/api/v1/") || StartsWith(path, "/v1/");
+  return StartsWith(path, "/api/") || StartsWith(path, "/v1/");
 }
 
 std::optional<Response> AccessControl::Authorize(RequestContext& ctx) const {
@@ -44,8 +44,10 @@ std::optional<Response> AccessControl::Authorize(RequestContext& ctx) const {
                 : "Missing API key: send 'Authorization: Bearer <key>' (client " + client + ")";
   ctx.LogSecurityEvent(security_reason::kAuthFailed, "Authentication failed: " + message,
                        {{"credential", presented ? "invalid" : "missing"}});
-  Response r = ErrorResponse(ctx, StartsWith(path, "/v1/") ? ApiFlavor::kOpenAI : ApiFlavor::kNative,
-                             AuthenticationFailed(message));
+  const ApiFlavor flavor = StartsWith(path, "/v1/") ? ApiFlavor::kOpenAI
+                           : IsOllamaPath(path)      ? ApiFlavor::kOllama
+                                                     : ApiFlavor::kNative;
+  Response r = ErrorResponse(ctx, flavor, AuthenticationFailed(message));
   r.headers.emplace_back("WWW-Authenticate",
                          presented ? "Bearer realm=\"llm-api\", error=\"invalid_token\"" : "Bearer realm=\"llm-api\"");
   return r;

@@ -40,6 +40,9 @@ class AccessControl {
   void Reload();
 
  private:
+  // Whether a request to `path` must carry a key (when keys are configured): the native API
+  // (/api/v1/), the Ollama API (/api/...) and the OpenAI API (/v1/); health and metrics only
+  // with PROTECT_METRICS.
   bool NeedsKey(const std::string& path) const;
 
   const ApiSettings& settings_;

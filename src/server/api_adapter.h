@@ -17,7 +17,7 @@
 
 namespace llm::server {
 
-enum class ApiSurface { kNativeGenerate, kNativeChat, kOpenAIChat, kOpenAICompletion };
+enum class ApiSurface { kNativeGenerate, kNativeChat, kOpenAIChat, kOpenAICompletion, kOllamaGenerate, kOllamaChat };
 
 class ApiAdapter {
  public:
@@ -36,6 +36,9 @@ class ApiAdapter {
   virtual std::string ErrorBody(const ApiError& e, const std::string& request_id) const = 0;
   // The JSON body of a non-streamed answer.
   virtual std::string Complete(const GenerationOutcome& o) = 0;
+  // The content type of a streamed answer (Server-Sent Events unless the surface streams
+  // another way, e.g. Ollama's newline-delimited JSON).
+  virtual std::string StreamContentType() const { return "text/event-stream"; }
   // SSE text sent before the first delta ("" when none).
   virtual std::string StreamStart() = 0;
   // SSE text for one delta of a stream ("" when the surface has nothing to send for it).

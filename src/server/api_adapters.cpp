@@ -1,4 +1,4 @@
-// The native API's and OpenAI's adapters onto the generation pipeline.
+// The native API's and OpenAI's adapters onto the generation pipeline (Ollama's: ollama_adapter.h).
 #include <chrono>
 
 #include "nlohmann/json.hpp"
@@ -6,6 +6,7 @@
 #include "server/api_adapter.h"
 #include "server/error_answer.h"
 #include "server/native_json.h"
+#include "server/ollama_adapter.h"
 #include "server/openai_json.h"
 
 namespace llm::server {
@@ -136,6 +137,8 @@ std::unique_ptr<ApiAdapter> MakeAdapter(ApiSurface surface) {
     case ApiSurface::kNativeGenerate: return std::make_unique<NativeAdapter>(PromptKind::kText, ParseNativeGenerate);
     case ApiSurface::kNativeChat: return std::make_unique<NativeAdapter>(PromptKind::kChat, ParseNativeChat);
     case ApiSurface::kOpenAIChat: return std::make_unique<OpenAIAdapter>(PromptKind::kChat, ParseOpenAIChat);
+    case ApiSurface::kOllamaGenerate: return std::make_unique<OllamaAdapter>(PromptKind::kText);
+    case ApiSurface::kOllamaChat: return std::make_unique<OllamaAdapter>(PromptKind::kChat);
     case ApiSurface::kOpenAICompletion: break;
   }
   return std::make_unique<OpenAIAdapter>(PromptKind::kText, ParseOpenAICompletion);

@@ -30,7 +30,9 @@ ApiService::ApiService(ApiSettings settings, std::string models_dir, logging::Lo
       scheduler_(settings_.parallel, settings_.max_queue),
       slots_(settings_.parallel, settings_.TotalThreads(), settings_.context_size),
       engine_(registry_, slots_),
-      generation_(settings_, engine_, scheduler_, metrics_) {}
+      generation_(settings_, engine_, scheduler_, metrics_),
+      ollama_(settings_, models_dir_, registry_, descriptions_, generation_,
+              [this](RequestContext& ctx, const std::string& name) { WatchModelName(ctx, name); }) {}
 
 ApiService::~ApiService() = default;
 
@@ -74,6 +76,7 @@ void ApiService::Attach(Server& server) {
              [this](RequestContext& c) { return Generation(c, ApiSurface::kOpenAICompletion); }, true});
   routes.Add({"GET", "/v1/models", "openai_list_models", [this](RequestContext& c) { return OpenAIListModels(c); }, false});
   routes.Add({"GET", "/v1/models/{model}", "openai_retrieve_model", [this](RequestContext& c) { return OpenAIRetrieveModel(c); }, false});
+  ollama_.Attach(routes);
   routes.Add({"GET", "/metrics", "metrics", [this](RequestContext& c) { return Metrics(c); }, false});
   routes.Add({"POST", "/api/v1/tokenize", "tokenize", [this](RequestContext& c) { return TokenizeRoute(c); }, true});
   routes.Add({"POST", "/api/v1/detokenize", "detokenize", [this](RequestContext& c) { return DetokenizeRoute(c); }, true});

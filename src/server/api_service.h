@@ -1,7 +1,8 @@
 // ApiService: the generation API of issue 4 on top of the server skeleton -- the model
 // registry, the scheduler (PARALLEL slots, MAX_QUEUE), the native routes (/api/v1/generate,
 // /api/v1/chat, /api/v1/models), the OpenAI routes (/v1/chat/completions, /v1/completions,
-// /v1/models), GET /metrics, access control (LLM_API_KEY) and the shutdown grace period.
+// /v1/models), the Ollama routes (/api/generate, /api/chat, /api/tags, ...: ollama_routes.h),
+// GET /metrics, access control (LLM_API_KEY) and the shutdown grace period.
 //
 //   ApiService api(api_settings, server_settings.models_dir, logger);  // outlives the Server
 //   Server server(server_settings, logger);
@@ -21,6 +22,7 @@
 #include "server/metrics.h"
 #include "server/model_catalog.h"
 #include "server/model_registry.h"
+#include "server/ollama_routes.h"
 #include "server/scheduler.h"
 #include "server/server.h"
 
@@ -79,6 +81,7 @@ class ApiService {
   ModelDescriptionCache descriptions_;
   ServingEngine engine_;
   GenerationPipeline generation_;
+  OllamaRoutes ollama_;
 };
 
 }  // namespace llm::server

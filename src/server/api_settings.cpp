@@ -11,6 +11,7 @@
 
 #include "core/cpu_topology.h"
 #include "nlohmann/json.hpp"
+#include "server/ollama_names.h"
 
 namespace llm::server {
 namespace {
@@ -91,6 +92,7 @@ nlohmann::json ApiSettings::Redacted() const {
           {"default_model", default_model},
           {"api_key", api_key.empty() ? nlohmann::json(nullptr) : nlohmann::json("[REDACTED]")},
           {"api_keys_file", api_keys_file.empty() ? nlohmann::json(nullptr) : nlohmann::json(api_keys_file)},
+          {"model_aliases_file", model_aliases_file.empty() ? nlohmann::json(nullptr) : nlohmann::json(model_aliases_file)},
           {"api_key_names", KeyNames(keys)},
           {"protect_metrics", protect_metrics},
           {"use_mmap", use_mmap}};
@@ -118,6 +120,11 @@ Result<ApiSettings> ParseApiSettings(const EnvLookup& env, const ApiFlags& flags
     LLM_ASSIGN_OR_RETURN(s.api_key, ReadKeyFile(*flags.api_key_file));
   }
   if (std::optional<std::string> f = env("API_KEYS_FILE")) s.api_keys_file = TrimSpace(*f);
+  if (std::optional<std::string> f = env("MODEL_ALIASES_FILE")) s.model_aliases_file = TrimSpace(*f);
+  if (!s.model_aliases_file.empty()) {
+    Result<std::map<std::string, std::string>> aliases = ReadModelAliasesFile(s.model_aliases_file);
+    if (!aliases.ok()) return Status::InvalidArgument("MODEL_ALIASES_FILE: " + aliases.status().message());
+  }
   if (flags.api_keys_file) s.api_keys_file = *flags.api_keys_file;
   LLM_ASSIGN_OR_RETURN(s.keys, LoadConfiguredKeys(s));
   return s;

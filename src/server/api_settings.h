@@ -28,6 +28,8 @@ struct ApiSettings {
   std::vector<NamedKey> keys;          // every accepted key (default + file); empty: open access
   bool protect_metrics = false;        // PROTECT_METRICS: health and metrics need the key too
   bool use_mmap = true;                // USE_MMAP / --no-mmap: map model files, or read them into memory
+  std::string model_aliases_file;      // MODEL_ALIASES_FILE: Ollama model names -> file names ("":
+                                       // <models dir>/aliases.json when that file exists)
 
   // Compute threads in all: THREADS, or the physical cores this process may use
   // (core/cpu_topology.h).

@@ -51,9 +51,7 @@ std::optional<ApiError> ReadJsonSchema(const json& format, std::shared_ptr<const
   if (schema == nullptr || !(schema->is_object() || schema->is_boolean())) {
     return InvalidRequest("'response_format.json_schema.schema' must be a JSON Schema object", "response_format");
   }
-  auto gbnf = engine::JsonSchemaToGbnf(SchemaText(*schema, ordered));
-  if (!gbnf.ok()) return InvalidRequest("response_format: " + gbnf.status().message(), "response_format");
-  return Compile(*gbnf, "response_format: the schema's grammar is refused: ", "response_format", out);
+  return SchemaConstraint(SchemaText(*schema, ordered), "response_format", out);
 }
 
 std::optional<ApiError> ReadResponseFormat(const json& body, std::shared_ptr<const engine::Grammar>* out,
@@ -66,13 +64,24 @@ std::optional<ApiError> ReadResponseFormat(const json& body, std::shared_ptr<con
   }
   const std::string t = type->get<std::string>();
   if (t == "text") return std::nullopt;
-  if (t == "json_object") return Compile(engine::AnyJsonObjectGbnf(), "", "response_format", out);
+  if (t == "json_object") return AnyJsonObjectConstraint("response_format", out);
   if (t == "json_schema") return ReadJsonSchema(*format, out, ordered);
   return InvalidRequest("unsupported response_format type '" + t + "' (use text, json_object or json_schema)",
                         "response_format");
 }
 
 }  // namespace
+
+std::optional<ApiError> SchemaConstraint(const std::string& schema_text, const char* param,
+                                         std::shared_ptr<const engine::Grammar>* out) {
+  auto gbnf = engine::JsonSchemaToGbnf(schema_text);
+  if (!gbnf.ok()) return InvalidRequest(std::string(param) + ": " + gbnf.status().message(), param);
+  return Compile(*gbnf, (std::string(param) + ": the schema's grammar is refused: ").c_str(), param, out);
+}
+
+std::optional<ApiError> AnyJsonObjectConstraint(const char* param, std::shared_ptr<const engine::Grammar>* out) {
+  return Compile(engine::AnyJsonObjectGbnf(), "", param, out);
+}
 
 std::optional<ApiError> ReadConstraint(const json& body, bool openai, std::shared_ptr<const engine::Grammar>* out,
                                        const nlohmann::ordered_json* ordered) {

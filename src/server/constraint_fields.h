@@ -5,12 +5,20 @@
 
 #include <memory>
 #include <optional>
+#include <string>
 
 #include "engine/grammar/grammar.h"
 #include "nlohmann/json_fwd.hpp"
 #include "server/api_error.h"
 
 namespace llm::server {
+
+// The grammar a JSON schema (its text) holds the output to; a 400 naming `param` for a keyword
+// the converter does not support or a grammar it cannot build.
+std::optional<ApiError> SchemaConstraint(const std::string& schema_text, const char* param,
+                                         std::shared_ptr<const engine::Grammar>* out);
+// The grammar of any JSON object (response_format json_object, Ollama's format "json").
+std::optional<ApiError> AnyJsonObjectConstraint(const char* param, std::shared_ptr<const engine::Grammar>* out);
 
 // Reads `grammar` and, when `openai`, `response_format` from `body` into *out (left null when
 // neither constrains the output). A 400 naming the field for a malformed value, an invalid

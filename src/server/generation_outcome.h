@@ -44,6 +44,7 @@ struct GenerationOutcome {
   int64_t cached_tokens = 0;  // prompt tokens whose K/V the slot's cache held already
   int64_t completion_tokens = 0;
   double generation_seconds = 0;  // slot granted -> generation finished
+  double load_seconds = 0;        // getting the model (loading it when it was not in memory)
   engine::Timings timings;
   // The reply split: `content` is the answer -- the text without the reasoning of a thinking
   // model (when it is told apart) and without the tool calls.

@@ -41,6 +41,7 @@ struct GenerationPipeline::Job {
   std::shared_ptr<const ServedModel> model;
   std::vector<int32_t> tokens;
   bool starts_in_reasoning = false;
+  double load_seconds = 0;  // engine_.Acquire() of the model
   engine::GenerateParams params;
   SlotLease lease;
   ConnectionWatch watch;
@@ -135,7 +136,9 @@ Response GenerationPipeline::Handle(RequestContext& ctx, std::unique_ptr<ApiAdap
 std::optional<Response> GenerationPipeline::Prepare(RequestContext& ctx, Job& job) {
   const GenerationRequest& req = job.request;
   auto fail = [&](const ApiError& e) { return Fail(ctx, *job.adapter, job.model_name, e); };
+  const auto acquire_started = Clock::now();
   Result<std::shared_ptr<const ServedModel>> model = engine_.Acquire(job.model_name);
+  job.load_seconds = Seconds(Clock::now() - acquire_started);
   if (!model.ok()) return fail(ModelUnavailable(model.status(), job.model_name));
   job.model = *model;
   job.model_name = job.model->name;
@@ -201,7 +204,7 @@ std::optional<Response> GenerationPipeline::Admit(RequestContext& ctx, const std
 }
 
 Response GenerationPipeline::Stream(const std::shared_ptr<Job>& job) {
-  Response r = Response::Stream("text/event-stream", [this, job](StreamWriter& out, RequestContext& sctx) {
+  Response r = Response::Stream(job->adapter->StreamContentType(), [this, job](StreamWriter& out, RequestContext& sctx) {
     bool connected = true;
     auto send = [&](const GenerationDelta& d) {
       const std::string event = job->adapter->StreamDelta(d);
@@ -352,6 +355,7 @@ void GenerationPipeline::Run(Job& job, RequestContext& ctx, const std::function<
   o.completion_id = job.adapter->completion_id();
   o.model = job.model_name;
   o.generation_seconds = seconds;
+  o.load_seconds = job.load_seconds;
   job.outcome = std::move(o);
   Finish(job, ctx, runs[0].result->timings, seconds);
 }

@@ -14,72 +14,6 @@ namespace {
 
 using nlohmann::json;
 
-std::optional<ApiError> ReadString(const json& body, const char* key, std::string* out) {
-  const json* v = GivenField(body, key);
-  if (v == nullptr) return std::nullopt;
-  if (!v->is_string()) return InvalidRequest(std::string("'") + key + "' must be a string", key);
-  *out = v->get<std::string>();
-  return std::nullopt;
-}
-
-std::optional<ApiError> ReadBool(const json& body, const char* key, bool* out) {
-  const json* v = GivenField(body, key);
-  if (v == nullptr) return std::nullopt;
-  if (!v->is_boolean()) return InvalidRequest(std::string("'") + key + "' must be a boolean", key);
-  *out = v->get<bool>();
-  return std::nullopt;
-}
-
-std::optional<ApiError> ReadInt(const json& body, const char* key, int64_t lo, int64_t hi, int64_t* out) {
-  const json* v = GivenField(body, key);
-  if (v == nullptr) return std::nullopt;
-  bool integral = v->is_number_integer() || (v->is_number_float() && std::floor(v->get<double>()) == v->get<double>() &&
-                                             std::fabs(v->get<double>()) < 9e15);
-  if (!integral) return InvalidRequest(std::string("'") + key + "' must be an integer", key);
-  if (v->is_number_unsigned() && v->get<uint64_t>() > static_cast<uint64_t>(INT64_MAX)) {
-    return InvalidRequest(std::string("'") + key + "' is too large", key);
-  }
-  int64_t x = v->is_number_float() ? static_cast<int64_t>(v->get<double>()) : v->get<int64_t>();
-  if (x < lo || x > hi) {
-    return InvalidRequest(std::string("'") + key + "' must be between " + std::to_string(lo) + " and " +
-                              std::to_string(hi) + ", got " + std::to_string(x),
-                          key);
-  }
-  *out = x;
-  return std::nullopt;
-}
-
-std::optional<ApiError> ReadNumber(const json& body, const char* key, double lo, double hi, float* out) {
-  const json* v = GivenField(body, key);
-  if (v == nullptr) return std::nullopt;
-  if (!v->is_number()) return InvalidRequest(std::string("'") + key + "' must be a number", key);
-  double x = v->get<double>();
-  if (!(x >= lo && x <= hi)) {
-    char range[96];
-    std::snprintf(range, sizeof range, "' must be between %g and %g", lo, hi);
-    return InvalidRequest(std::string("'") + key + range, key);
-  }
-  *out = static_cast<float>(x);
-  return std::nullopt;
-}
-
-// `stop`: a string or an array of up to 16 strings; empty strings are ignored.
-std::optional<ApiError> ReadStop(const json& body, std::vector<std::string>* out) {
-  const json* v = GivenField(body, "stop");
-  if (v == nullptr) return std::nullopt;
-  if (v->is_string()) {
-    if (!v->get<std::string>().empty()) out->push_back(v->get<std::string>());
-    return std::nullopt;
-  }
-  if (!v->is_array()) return InvalidRequest("'stop' must be a string or an array of strings", "stop");
-  if (v->size() > 16) return InvalidRequest("'stop' may hold at most 16 strings", "stop");
-  for (const json& s : *v) {
-    if (!s.is_string()) return InvalidRequest("'stop' must be a string or an array of strings", "stop");
-    if (!s.get<std::string>().empty()) out->push_back(s.get<std::string>());
-  }
-  return std::nullopt;
-}
-
 // `logit_bias`: {"<token id>": bias in -100..100}; -100 bans the token, as OpenAI documents.
 std::optional<ApiError> ReadLogitBias(const json& body, std::vector<std::pair<int32_t, float>>* out) {
   const json* v = GivenField(body, "logit_bias");
@@ -104,17 +38,7 @@ std::optional<ApiError> ReadLogitBias(const json& body, std::vector<std::pair<in
 std::optional<ApiError> ReadCommon(const json& body, GenerationRequest* out, const nlohmann::ordered_json* ordered) {
   if (auto e = ReadString(body, "model", &out->model)) return e;
   engine::SamplingParams& s = out->sampling;
-  if (auto e = ReadNumber(body, "temperature", 0, 2, &s.temperature)) return e;
-  if (auto e = ReadNumber(body, "top_p", 0, 1, &s.top_p)) return e;
-  if (auto e = ReadNumber(body, "min_p", 0, 1, &s.min_p)) return e;
-  if (auto e = ReadNumber(body, "repeat_penalty", 0.01, 10, &s.repeat_penalty)) return e;
-  int64_t top_k = s.top_k;
-  if (auto e = ReadInt(body, "top_k", 0, 1 << 20, &top_k)) return e;
-  s.top_k = static_cast<int32_t>(top_k);
-  int64_t seed = -1;
-  if (auto e = ReadInt(body, "seed", 0, INT64_MAX, &seed)) return e;
-  if (seed >= 0) s.seed = static_cast<uint64_t>(seed);
-  if (auto e = ReadStop(body, &out->stop)) return e;
+  if (auto e = ReadSamplingFields(body, out)) return e;
   if (auto e = ReadLogitBias(body, &s.logit_bias)) return e;
   if (auto e = ReadBool(body, "stream", &out->stream)) return e;
   if (auto e = ReadConstraint(body, out->flavor == ApiFlavor::kOpenAI, &out->grammar, ordered)) return e;
@@ -214,20 +138,6 @@ std::optional<ApiError> ReadPrompt(const json& body, bool openai, std::string* o
   return std::nullopt;
 }
 
-// Chat logprobs (both chat routes and the native generate route): `logprobs` (a boolean) and
-// `top_logprobs` (0..20 alternatives, which needs logprobs true, as OpenAI checks).
-std::optional<ApiError> ReadChatLogprobs(const json& body, GenerationRequest* out) {
-  bool on = false;
-  if (auto e = ReadBool(body, "logprobs", &on)) return e;
-  int64_t top = 0;
-  if (auto e = ReadInt(body, "top_logprobs", 0, engine::kMaxTopLogprobs, &top)) return e;
-  if (GivenField(body, "top_logprobs") != nullptr && !on) {
-    return InvalidRequest("'top_logprobs' needs 'logprobs' set to true", "top_logprobs");
-  }
-  out->logprobs = on ? static_cast<int32_t>(top) : -1;
-  return std::nullopt;
-}
-
 // /v1/completions' legacy `logprobs`: the number of alternatives (0..20) per token.
 std::optional<ApiError> ReadCompletionLogprobs(const json& body, GenerationRequest* out) {
   int64_t top = -1;
@@ -268,6 +178,33 @@ std::optional<ApiError> ReadOpenAIOptions(const json& body, GenerationRequest* o
 }
 
 }  // namespace
+
+std::optional<ApiError> ReadChatLogprobs(const json& body, GenerationRequest* out) {
+  bool on = false;
+  if (auto e = ReadBool(body, "logprobs", &on)) return e;
+  int64_t top = 0;
+  if (auto e = ReadInt(body, "top_logprobs", 0, engine::kMaxTopLogprobs, &top)) return e;
+  if (GivenField(body, "top_logprobs") != nullptr && !on) {
+    return InvalidRequest("'top_logprobs' needs 'logprobs' set to true", "top_logprobs");
+  }
+  out->logprobs = on ? static_cast<int32_t>(top) : -1;
+  return std::nullopt;
+}
+
+std::optional<ApiError> ReadSamplingFields(const json& obj, GenerationRequest* out) {
+  engine::SamplingParams& s = out->sampling;
+  if (auto e = ReadNumber(obj, "temperature", 0, 2, &s.temperature)) return e;
+  if (auto e = ReadNumber(obj, "top_p", 0, 1, &s.top_p)) return e;
+  if (auto e = ReadNumber(obj, "min_p", 0, 1, &s.min_p)) return e;
+  if (auto e = ReadNumber(obj, "repeat_penalty", 0.01, 10, &s.repeat_penalty)) return e;
+  int64_t top_k = s.top_k;
+  if (auto e = ReadInt(obj, "top_k", 0, 1 << 20, &top_k)) return e;
+  s.top_k = static_cast<int32_t>(top_k);
+  int64_t seed = -1;
+  if (auto e = ReadInt(obj, "seed", 0, INT64_MAX, &seed)) return e;
+  if (seed >= 0) s.seed = static_cast<uint64_t>(seed);
+  return ReadStop(obj, &out->stop);
+}
 
 std::optional<ApiError> ParseNativeGenerate(const json& body, GenerationRequest* out, const nlohmann::ordered_json* ordered) {
   *out = GenerationRequest{};

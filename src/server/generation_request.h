@@ -18,7 +18,7 @@
 
 namespace llm::server {
 
-enum class ApiFlavor { kNative, kOpenAI };
+enum class ApiFlavor { kNative, kOpenAI, kOllama };
 enum class PromptKind { kText, kChat };
 // How a chat reply's <think> reasoning is reported (llama-server's reasoning_format): kAuto
 // ("auto" or "deepseek") moves it to reasoning_content, kNone leaves it in the content.
@@ -69,6 +69,14 @@ inline constexpr int64_t kMaxTokensLimit = 1 << 20;
 
 // Each parser reads a body; `ordered` (may be null) is the same body with its keys in the
 // client's order, from which JSON schemas and tools are taken (see ReadConstraint).
+
+// The sampling fields of `obj` (a request body, or an Ollama `options` object): temperature,
+// top_p, min_p, repeat_penalty, top_k, seed and stop, into out->sampling and out->stop.
+std::optional<ApiError> ReadSamplingFields(const nlohmann::json& obj, GenerationRequest* out);
+
+// `logprobs` (a boolean) and `top_logprobs` (0..20 alternatives, which needs logprobs true,
+// as OpenAI checks) of the chat routes, the native generate route and Ollama's routes.
+std::optional<ApiError> ReadChatLogprobs(const nlohmann::json& body, GenerationRequest* out);
 
 // POST /api/v1/generate: prompt, model, max_tokens, temperature, top_p, top_k, min_p,
 // repeat_penalty, seed, stop, stream, grammar.

@@ -12,8 +12,11 @@ nlohmann::json ErrorBody(int status, std::string_view error_type, std::string_vi
           {"status_code", status}};
 }
 
+bool IsOllamaPath(std::string_view path) { return path.starts_with("/api/") && !path.starts_with("/api/v1/"); }
+
 nlohmann::json ErrorBodyFor(std::string_view path, int status, std::string_view error_type,
                             std::string_view message, std::string_view request_id) {
+  if (IsOllamaPath(path)) return {{"error", message}};
   if (!path.starts_with("/v1/")) return ErrorBody(status, error_type, message, request_id);
   ApiError e;
   e.status = status;

@@ -33,9 +33,13 @@ inline constexpr std::string_view kInjection = "injection";             // NUL, 
 nlohmann::json ErrorBody(int status, std::string_view error_type, std::string_view message,
                          std::string_view request_id);
 
+// Whether `path` belongs to the Ollama-compatible API: under /api/ but not /api/v1/.
+bool IsOllamaPath(std::string_view path);
+
 // The error body for a request to `path`: OpenAI's shape
 //   {"error": {"message", "type", "param", "code"}}
-// under /v1/ (the OpenAI-compatible API), the native ErrorBody everywhere else.
+// under /v1/ (the OpenAI-compatible API), Ollama's {"error": message} on its paths
+// (IsOllamaPath), the native ErrorBody everywhere else.
 nlohmann::json ErrorBodyFor(std::string_view path, int status, std::string_view error_type,
                             std::string_view message, std::string_view request_id);
 

@@ -4,7 +4,9 @@
 // argument", as OpenAI answers), so nothing a client sends is ever ignored silently.
 #pragma once
 
+#include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -29,11 +31,25 @@ struct RequestField {
 // nulls for "not given").
 const nlohmann::json* GivenField(const nlohmann::json& body, const char* key);
 
+// Readers of one field of a JSON object: nothing when it is absent or null, a 400 naming the
+// field when it has the wrong type or is out of range.
+std::optional<ApiError> ReadString(const nlohmann::json& body, const char* key, std::string* out);
+std::optional<ApiError> ReadBool(const nlohmann::json& body, const char* key, bool* out);
+// An integer in lo..hi (a float with an integral value is accepted).
+std::optional<ApiError> ReadInt(const nlohmann::json& body, const char* key, int64_t lo, int64_t hi, int64_t* out);
+// A number in lo..hi.
+std::optional<ApiError> ReadNumber(const nlohmann::json& body, const char* key, double lo, double hi, float* out);
+// `stop`: a string or an array of up to 16 strings; empty strings are dropped.
+std::optional<ApiError> ReadStop(const nlohmann::json& body, std::vector<std::string>* out);
+
 enum class GenerationRoute {
   kNativeGenerate,    // POST /api/v1/generate
   kNativeChat,        // POST /api/v1/chat
   kOpenAICompletion,  // POST /v1/completions
   kOpenAIChat,        // POST /v1/chat/completions
+  kOllamaGenerate,    // POST /api/generate
+  kOllamaChat,        // POST /api/chat
+  kOllamaOptions,     // the `options` object of both Ollama routes
 };
 
 // Every field `route` knows, with what it does with it.

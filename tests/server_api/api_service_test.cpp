@@ -6,6 +6,7 @@
 
 #include <cstdlib>
 #include <map>
+#include <set>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -320,6 +321,51 @@ TEST_F(ApiServiceTest, HealthReportsSlotsAndQueue) {
   EXPECT_EQ(h["generation"]["slots_total"], 2);
   EXPECT_EQ(h["generation"]["slots_busy"], 0);
   EXPECT_EQ(h["generation"]["requests_queued"], 0);
+}
+
+// The Ollama routes in-process: the key guards them too (401 in Ollama's shape), every record
+// of a request names its route's endpoint, and /metrics counts requests by that endpoint.
+TEST_F(ApiServiceTest, OllamaRoutesNeedTheKeyAndAreNamedInRecordsAndMetrics) {
+  ApiSettings s;
+  s.api_key = "sk-ollama-7";
+  Start(s);
+  const httplib::Headers key = {{"Authorization", "Bearer sk-ollama-7"}};
+  auto none = client_->Get("/api/tags");
+  EXPECT_EQ(none->status, 401);
+  EXPECT_EQ(json::parse(none->body), json({{"error", json::parse(none->body)["error"]}}));
+  EXPECT_EQ(client_->Get("/api/tags", key)->status, 200);
+  auto gen = Post("/api/generate", R"({"model":"stories260K","prompt":"Once","stream":false,"options":{"num_predict":3}})", key);
+  ASSERT_EQ(gen->status, 200) << gen->body;
+  EXPECT_EQ(json::parse(gen->body)["eval_count"], 3);
+  auto missing = Post("/api/chat", R"({"model":"nope:7b","messages":[{"role":"user","content":"x"}]})", key);
+  EXPECT_EQ(missing->status, 404);
+  EXPECT_EQ(json::parse(missing->body), json({{"error", "model 'nope:7b' not found"}}));
+  auto bad_json = Post("/api/chat", "{", key);
+  EXPECT_EQ(bad_json->status, 400);
+  EXPECT_TRUE(json::parse(bad_json->body)["error"].is_string());
+  auto pull = Post("/api/pull", R"({"model":"llama3"})", key);
+  EXPECT_EQ(pull->status, 501);
+  EXPECT_NE(json::parse(pull->body)["error"].get<std::string>().find("pull is not supported"), std::string::npos);
+  const std::string metrics = client_->Get("/metrics")->body;
+  EXPECT_NE(metrics.find(R"(endpoint="ollama_generate")"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find(R"(endpoint="ollama_chat")"), std::string::npos);
+  EXPECT_NE(metrics.find(R"(endpoint="ollama_pull")"), std::string::npos);
+  std::map<std::string, std::set<std::string>> endpoints;  // request id -> endpoint values
+  std::set<std::string> record_types;
+  for (const json& r : StopAndReadLog()) {
+    if (!r.contains("request_id")) continue;
+    endpoints[r["request_id"].get<std::string>()].insert(r.value("endpoint", ""));
+    if (r.value("endpoint", "") == "ollama_generate") record_types.insert(r.value("event_type", r.value("type", "")));
+  }
+  std::set<std::string> named;
+  for (const auto& [id, names] : endpoints) {
+    EXPECT_EQ(names.size(), 1u) << id;  // every record of a request names the same endpoint
+    named.insert(names.begin(), names.end());
+  }
+  for (const char* e : {"ollama_tags", "ollama_generate", "ollama_chat", "ollama_pull"}) {
+    EXPECT_TRUE(named.count(e)) << e;
+  }
+  EXPECT_TRUE(record_types.count("text_generation_success")) << json(record_types).dump();
 }
 
 }  // namespace

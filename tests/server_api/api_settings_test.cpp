@@ -72,6 +72,20 @@ TEST(ParseApiSettings, UnreadableOrEmptyKeyFileIsAnError) {
   EXPECT_FALSE(ParseApiSettings(MapEnv({}), ApiFlags{.api_key_file = empty}).ok());
 }
 
+TEST(ParseApiSettings, ABrokenModelAliasesFileStopsTheStartNamingIt) {
+  const std::string path = ::testing::TempDir() + "aliases_broken.json";
+  std::ofstream(path) << "{\"tiny\": 3}";
+  auto broken = ParseApiSettings(MapEnv({{"MODEL_ALIASES_FILE", path}}), ApiFlags{});
+  ASSERT_FALSE(broken.ok());
+  EXPECT_NE(broken.status().message().find("MODEL_ALIASES_FILE"), std::string::npos) << broken.status().message();
+  auto missing = ParseApiSettings(MapEnv({{"MODEL_ALIASES_FILE", path + ".missing"}}), ApiFlags{});
+  EXPECT_FALSE(missing.ok());
+  std::ofstream(path) << "{\"tiny\": \"stories260K.gguf\"}";
+  auto good = ParseApiSettings(MapEnv({{"MODEL_ALIASES_FILE", path}}), ApiFlags{});
+  ASSERT_TRUE(good.ok()) << good.status().ToString();
+  EXPECT_EQ(good->model_aliases_file, path);
+}
+
 TEST(ParseApiSettings, RedactedNeverShowsTheKey) {
   auto s = ParseApiSettings(MapEnv({{"LLM_API_KEY", "sk-secret-123"}}), {});
   ASSERT_TRUE(s.ok());
