@@ -112,6 +112,24 @@ Status DecodeBatcher::EvalChunk(ForwardState& state, std::span<const int32_t> to
   return me.status;
 }
 
+Status DecodeBatcher::EvalExclusive(std::span<const SequenceBatch> batch) {
+  std::unique_lock<std::mutex> lock(mu_);
+  cv_.wait(lock, [this] { return !running_; });
+  running_ = true;
+  lock.unlock();
+  Status status;
+  try {
+    EvalSequences(batch, pool_, *scratch_);
+  } catch (const std::exception& e) {
+    status = Status::Internal(std::string("embedding forward pass failed: ") + e.what());
+  }
+  lock.lock();
+  running_ = false;
+  idle_since_ = Clock::now();
+  cv_.notify_all();
+  return status;
+}
+
 int64_t DecodeBatcher::passes() const {
   std::lock_guard<std::mutex> lock(mu_);
   return passes_;

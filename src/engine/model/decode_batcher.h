@@ -32,6 +32,7 @@ namespace llm::engine {
 
 class ForwardState;
 struct ForwardScratch;
+struct SequenceBatch;
 class Model;
 
 class DecodeBatcher {
@@ -63,6 +64,12 @@ class DecodeBatcher {
   // Members' pending steps; a long prompt goes in chunks of kChunkTokens, so that running
   // generations advance between them. Blocks until done. The errors of ForwardState::Eval.
   Status Eval(ForwardState& state, std::span<const int32_t> tokens, float* logits);
+
+  // Runs `batch` (sequences of one model, as EvalSequences takes them) as one forward pass of
+  // its own on the batcher's pool, between the shared passes of the generations: it waits for
+  // a running pass, and their next pass waits for it. Embeddings use it. Not counted in
+  // passes() / steps(). Internal when the pass throws.
+  Status EvalExclusive(std::span<const SequenceBatch> batch);
 
   // The most tokens of one sequence in one pass.
   static constexpr int32_t kChunkTokens = 64;

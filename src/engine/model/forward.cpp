@@ -94,6 +94,7 @@ class BatchPass {
     Embed();
     for (int32_t l = 0; l < hp_.n_layer; ++l) Layer(l);
     for (const SequenceBatch& seq : batch_) seq.state->n_past_ += static_cast<int32_t>(seq.tokens.size());
+    Hidden();
     Logits();
   }
 
@@ -216,6 +217,7 @@ class BatchPass {
     shape.scale = hp_.arch->query_prescale ? 1.0f : hp_.attention_scale;
     shape.softcap = hp_.attn_softcap;
     shape.window = hp_.IsLocalLayer(l) ? hp_.n_swa : 0;
+    shape.causal = hp_.causal_attention;
     for (size_t i = 0; i < batch_.size(); ++i) {
       const SequenceBatch& seq = batch_[i];
       const int64_t row0 = row0_[i];
@@ -224,6 +226,20 @@ class BatchPass {
       model_internal::Attention(&s_.q[static_cast<size_t>(row0 * q_dim)], static_cast<int32_t>(seq.tokens.size()),
                                 seq.state->n_past_, cache.k_layer(l), cache.v_layer(l), shape,
                                 &s_.att[static_cast<size_t>(row0 * q_dim)], pool_, s_.attention);
+    }
+  }
+
+  // hidden = rmsnorm(x) * output_norm, every row of each sequence that wants them (the same
+  // normed rows Logits() multiplies by the output matrix).
+  void Hidden() {
+    const int64_t d = hp_.n_embd;
+    for (size_t i = 0; i < batch_.size(); ++i) {
+      float* hidden = batch_[i].hidden;
+      if (hidden == nullptr) continue;
+      const float* x = &s_.x[static_cast<size_t>(row0_[i] * d)];
+      ParallelRows(pool_, static_cast<int64_t>(batch_[i].tokens.size()), [&](int64_t t) {
+        RmsNorm(&x[t * d], w_.output_norm.data(), &hidden[t * d], d, hp_.rms_eps);
+      });
     }
   }
 

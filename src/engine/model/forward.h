@@ -69,16 +69,21 @@ class ForwardState {
 
 // One sequence's part of a batched forward pass: `tokens` are evaluated after the tokens in
 // `state`, and the logits after the last one go to `logits` (n_vocab floats) unless null.
+// `hidden` (unless null) gets the final hidden state of every token, after the output norm
+// and before the output matrix: [tokens x n_embd] (what embeddings pool).
 struct SequenceBatch {
   ForwardState* state;
   std::span<const int32_t> tokens;
   float* logits;
+  float* hidden = nullptr;
 };
 
 // Evaluates the tokens of several sequences of one model in one forward pass: every weight
 // matrix is read once for all of them, and each sequence attends only to its own cache. Each
 // sequence's results equal those of its own ForwardState::Eval, bit for bit. The states must
 // be distinct and of one model, each passing CheckAppend, with at most kMaxBatch tokens in all.
+// A model without causal attention (hparams causal_attention false) lets each token see the
+// later tokens of its own sequence in the same pass (not those of a later pass).
 void EvalSequences(std::span<const SequenceBatch> batch, ThreadPool& pool, ForwardScratch& scratch);
 
 }  // namespace llm::engine
