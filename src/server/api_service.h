@@ -15,6 +15,7 @@
 #include "logging/logger.h"
 #include "server/access_control.h"
 #include "server/api_settings.h"
+#include "server/embedding_routes.h"
 #include "server/generation_engine.h"
 #include "server/generation_pipeline.h"
 #include "server/generation_slots.h"
@@ -79,6 +80,7 @@ class ApiService {
   ModelDescriptionCache descriptions_;
   ServingEngine engine_;
   GenerationPipeline generation_;
+  EmbeddingRoutes embeddings_;
 };
 
 }  // namespace llm::server

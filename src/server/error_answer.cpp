@@ -19,6 +19,7 @@ Response ErrorAnswer(RequestContext& ctx, const ApiError& e, std::string body) {
 
 std::string ErrorBodyText(ApiFlavor flavor, const ApiError& e, const std::string& request_id) {
   if (flavor == ApiFlavor::kOpenAI) return DumpJson(OpenAIErrorBody(e));
+  if (flavor == ApiFlavor::kOllama) return DumpJson(nlohmann::ordered_json{{"error", e.message}});
   return ErrorBody(e.status, e.error_type, e.message, request_id).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 

@@ -18,7 +18,7 @@
 
 namespace llm::server {
 
-enum class ApiFlavor { kNative, kOpenAI };
+enum class ApiFlavor { kNative, kOpenAI, kOllama };
 enum class PromptKind { kText, kChat };
 // How a chat reply's <think> reasoning is reported (llama-server's reasoning_format): kAuto
 // ("auto" or "deepseek") moves it to reasoning_content, kNone leaves it in the content.

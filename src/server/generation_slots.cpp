@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <mutex>
 
+#include "engine/model/embedding.h"
+
 namespace llm::server {
 
 // Below this many parameters a token is computed faster by one thread than by a pool whose
@@ -55,6 +57,16 @@ Result<engine::GenerateResult> GenerationSlots::Run(int slot, const std::shared_
     s.model = model;
   }
   return s.session->GenerateFromTokens(std::move(prompt_tokens), params, callbacks);
+}
+
+Result<std::vector<std::vector<float>>> GenerationSlots::Embed(int slot, const std::shared_ptr<const ServedModel>& model,
+                                                               std::span<const std::vector<int32_t>> inputs) {
+  Slot& s = *slots_.at(slot);
+  std::lock_guard<std::mutex> lock(s.mu);
+  const bool small = model->description.parameters < kSingleThreadParameters;
+  const int32_t n_ctx = ContextLength(*model);
+  if (!small && batcher_ != nullptr) return engine::Embedder(model->model, n_ctx, *batcher_).Embed(inputs);
+  return engine::Embedder(model->model, n_ctx, small ? s.single : s.pool).Embed(inputs);
 }
 
 void GenerationSlots::ForgetModelsExcept(const std::function<bool(const std::string& name)>& still_loaded) {

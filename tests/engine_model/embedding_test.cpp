@@ -20,34 +20,34 @@
 namespace llm::engine {
 namespace {
 
-std::shared_ptr<const Model> LoadModel(const std::string& path) {
+std::shared_ptr<const Model> LoadEmbeddingTestModel(const std::string& path) {
   Result<std::shared_ptr<const Model>> model = Model::Load(path);
   EXPECT_TRUE(model.ok()) << path << ": " << model.status().ToString();
   return model.ok() ? *model : nullptr;
 }
 
-std::shared_ptr<const Model> LoadShared(const std::string& name) {
-  return LoadModel(testing_util::SharedModelPath(name));
+std::shared_ptr<const Model> LoadSharedEmbeddingModel(const std::string& name) {
+  return LoadEmbeddingTestModel(testing_util::SharedModelPath(name));
 }
 
-std::vector<int32_t> Tokens(const Model& model, const std::string& text) {
+std::vector<int32_t> EmbeddingTokens(const Model& model, const std::string& text) {
   return model.tokenizer().Encode(text, /*add_bos=*/true, /*parse_special=*/true);
 }
 
-double Norm(const std::vector<float>& v) {
+double EmbeddingNorm(const std::vector<float>& v) {
   double sq = 0;
   for (float x : v) sq += static_cast<double>(x) * x;
   return std::sqrt(sq);
 }
 
-double MaxAbsDiff(const std::vector<float>& a, const std::vector<float>& b) {
+double EmbeddingMaxDiff(const std::vector<float>& a, const std::vector<float>& b) {
   EXPECT_EQ(a.size(), b.size());
   double m = 0;
   for (size_t i = 0; i < a.size() && i < b.size(); ++i) m = std::max(m, std::fabs(static_cast<double>(a[i]) - b[i]));
   return m;
 }
 
-bool SameBits(const std::vector<float>& a, const std::vector<float>& b) {
+bool SameEmbeddingBits(const std::vector<float>& a, const std::vector<float>& b) {
   return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0;
 }
 
@@ -116,11 +116,11 @@ TEST(ModelPooling, FollowsLlamaCppsPoolingTypeEnum) {
 }
 
 TEST(Embedder, VectorsAreDeterministicUnitLengthAndDifferByText) {
-  std::shared_ptr<const Model> model = LoadShared("stories260K.gguf");
+  std::shared_ptr<const Model> model = LoadSharedEmbeddingModel("stories260K.gguf");
   ASSERT_NE(model, nullptr);
   ThreadPool pool(2);
   Embedder embedder(model, 0, pool);
-  const std::vector<std::vector<int32_t>> inputs = {Tokens(*model, "Once upon a time"), Tokens(*model, "The dog ran")};
+  const std::vector<std::vector<int32_t>> inputs = {EmbeddingTokens(*model, "Once upon a time"), EmbeddingTokens(*model, "The dog ran")};
   auto first = embedder.Embed(inputs);
   auto second = embedder.Embed(inputs);
   ASSERT_TRUE(first.ok()) << first.status().ToString();
@@ -128,16 +128,16 @@ TEST(Embedder, VectorsAreDeterministicUnitLengthAndDifferByText) {
   ASSERT_EQ(first->size(), 2u);
   for (size_t i = 0; i < 2; ++i) {
     EXPECT_EQ((*first)[i].size(), static_cast<size_t>(model->hparams().n_embd));
-    EXPECT_NEAR(Norm((*first)[i]), 1.0, 1e-6);
-    EXPECT_TRUE(SameBits((*first)[i], (*second)[i]));
+    EXPECT_NEAR(EmbeddingNorm((*first)[i]), 1.0, 1e-6);
+    EXPECT_TRUE(SameEmbeddingBits((*first)[i], (*second)[i]));
   }
-  EXPECT_GT(MaxAbsDiff((*first)[0], (*first)[1]), 1e-3);
+  EXPECT_GT(EmbeddingMaxDiff((*first)[0], (*first)[1]), 1e-3);
 }
 
 // EvalSequences keeps the sequences of a pass apart bit for bit, so an input's vector does not
 // depend on the inputs packed with it (nor on whether a long one needs passes of its own).
 TEST(Embedder, EachInputOfABatchGetsTheBitsItGetsAlone) {
-  std::shared_ptr<const Model> model = LoadShared("synth-tiny-q8_0.gguf");
+  std::shared_ptr<const Model> model = LoadSharedEmbeddingModel("synth-tiny-q8_0.gguf");
   ASSERT_NE(model, nullptr);
   ThreadPool pool(2);
   Embedder embedder(model, 0, pool);
@@ -149,17 +149,17 @@ TEST(Embedder, EachInputOfABatchGetsTheBitsItGetsAlone) {
   for (size_t i = 0; i < inputs.size(); ++i) {
     auto alone = embedder.Embed(std::span(&inputs[i], 1));
     ASSERT_TRUE(alone.ok());
-    EXPECT_TRUE(SameBits((*together)[i], (*alone)[0])) << "input " << i;
+    EXPECT_TRUE(SameEmbeddingBits((*together)[i], (*alone)[0])) << "input " << i;
   }
 }
 
 // The last token's pooled state (not normalised) times the tied output matrix (token_embd)
 // is the logit vector the generation path computes: the state is the one before the LM head.
 TEST(Embedder, LastHiddenStateTimesTheOutputMatrixGivesTheLogits) {
-  std::shared_ptr<const Model> model = LoadShared("synth-tiny-tied-f32.gguf");
+  std::shared_ptr<const Model> model = LoadSharedEmbeddingModel("synth-tiny-tied-f32.gguf");
   ASSERT_NE(model, nullptr);
   ThreadPool pool(1);
-  const std::vector<int32_t> tokens = Tokens(*model, "Tom and Sue went to the park");
+  const std::vector<int32_t> tokens = EmbeddingTokens(*model, "Tom and Sue went to the park");
   Embedder embedder(model, 0, pool);
   auto last = embedder.Embed(std::span(&tokens, 1), {.pooling = Pooling::kLast, .normalize = false});
   ASSERT_TRUE(last.ok());
@@ -182,11 +182,11 @@ TEST(Embedder, LastHiddenStateTimesTheOutputMatrixGivesTheLogits) {
 // a text's states is the mean of its prefixes' last states. Not bit for bit: a one-token pass
 // sums attention in ggml's vec_dot order, a longer one in tinyBLAS order (float rounding).
 TEST(Embedder, MeanPoolingIsTheMeanOfEachPrefixsLastState) {
-  std::shared_ptr<const Model> model = LoadShared("stories260K.gguf");
+  std::shared_ptr<const Model> model = LoadSharedEmbeddingModel("stories260K.gguf");
   ASSERT_NE(model, nullptr);
   ThreadPool pool(1);
   Embedder embedder(model, 0, pool);
-  const std::vector<int32_t> tokens = Tokens(*model, "Lily saw a big red ball in the garden");
+  const std::vector<int32_t> tokens = EmbeddingTokens(*model, "Lily saw a big red ball in the garden");
   auto mean = embedder.Embed(std::span(&tokens, 1), {.pooling = Pooling::kMean, .normalize = false});
   ASSERT_TRUE(mean.ok());
   std::vector<double> sum(static_cast<size_t>(model->hparams().n_embd), 0.0);
@@ -198,11 +198,11 @@ TEST(Embedder, MeanPoolingIsTheMeanOfEachPrefixsLastState) {
   }
   std::vector<float> expected(sum.size());
   for (size_t i = 0; i < sum.size(); ++i) expected[i] = static_cast<float>(sum[i] / static_cast<double>(tokens.size()));
-  EXPECT_LT(MaxAbsDiff((*mean)[0], expected), 1e-4);
+  EXPECT_LT(EmbeddingMaxDiff((*mean)[0], expected), 1e-4);
 }
 
 TEST(Embedder, PoolingTypeOfTheGgufIsTheDefault) {
-  std::shared_ptr<const Model> model = LoadModel(WriteEmbeddingModel("pooling-last", 3, false));
+  std::shared_ptr<const Model> model = LoadEmbeddingTestModel(WriteEmbeddingModel("pooling-last", 3, false));
   ASSERT_NE(model, nullptr);
   EXPECT_EQ(model->hparams().pooling_type, 3);
   ThreadPool pool(1);
@@ -212,10 +212,10 @@ TEST(Embedder, PoolingTypeOfTheGgufIsTheDefault) {
   auto last = embedder.Embed(inputs, {.pooling = Pooling::kLast});
   auto mean = embedder.Embed(inputs, {.pooling = Pooling::kMean});
   ASSERT_TRUE(by_default.ok() && last.ok() && mean.ok());
-  EXPECT_TRUE(SameBits((*by_default)[0], (*last)[0]));
-  EXPECT_FALSE(SameBits((*by_default)[0], (*mean)[0]));
+  EXPECT_TRUE(SameEmbeddingBits((*by_default)[0], (*last)[0]));
+  EXPECT_FALSE(SameEmbeddingBits((*by_default)[0], (*mean)[0]));
 
-  std::shared_ptr<const Model> ranker = LoadModel(WriteEmbeddingModel("pooling-rank", 4, false));
+  std::shared_ptr<const Model> ranker = LoadEmbeddingTestModel(WriteEmbeddingModel("pooling-rank", 4, false));
   ASSERT_NE(ranker, nullptr);
   Embedder rank_embedder(ranker, 0, pool);
   EXPECT_EQ(rank_embedder.Embed(inputs).status().code(), StatusCode::kUnsupported);
@@ -224,8 +224,8 @@ TEST(Embedder, PoolingTypeOfTheGgufIsTheDefault) {
 // attention.causal = false: the first token sees the tokens after it, so its state depends on
 // them; with causal attention it does not.
 TEST(Embedder, NonCausalModelLetsTheFirstTokenSeeTheRest) {
-  std::shared_ptr<const Model> causal = LoadModel(WriteEmbeddingModel("causal", 2, false));
-  std::shared_ptr<const Model> bidirectional = LoadModel(WriteEmbeddingModel("non-causal", 2, true));
+  std::shared_ptr<const Model> causal = LoadEmbeddingTestModel(WriteEmbeddingModel("causal", 2, false));
+  std::shared_ptr<const Model> bidirectional = LoadEmbeddingTestModel(WriteEmbeddingModel("non-causal", 2, true));
   ASSERT_NE(causal, nullptr);
   ASSERT_NE(bidirectional, nullptr);
   EXPECT_TRUE(causal->hparams().causal_attention);
@@ -236,8 +236,8 @@ TEST(Embedder, NonCausalModelLetsTheFirstTokenSeeTheRest) {
   auto cls_causal = c.Embed(inputs);
   auto cls_bidirectional = b.Embed(inputs);
   ASSERT_TRUE(cls_causal.ok() && cls_bidirectional.ok());
-  EXPECT_TRUE(SameBits((*cls_causal)[0], (*cls_causal)[1]));
-  EXPECT_GT(MaxAbsDiff((*cls_bidirectional)[0], (*cls_bidirectional)[1]), 1e-4);
+  EXPECT_TRUE(SameEmbeddingBits((*cls_causal)[0], (*cls_causal)[1]));
+  EXPECT_GT(EmbeddingMaxDiff((*cls_bidirectional)[0], (*cls_bidirectional)[1]), 1e-4);
   // A bidirectional input must fit one pass.
   const std::vector<int32_t> too_long(600, 450);
   EXPECT_EQ(b.Embed(std::span(&too_long, 1)).status().code(), StatusCode::kOutOfRange);
@@ -245,7 +245,7 @@ TEST(Embedder, NonCausalModelLetsTheFirstTokenSeeTheRest) {
 }
 
 TEST(Embedder, RefusesEmptyInputsUnknownIdsAndInputsLongerThanTheContext) {
-  std::shared_ptr<const Model> model = LoadShared("stories260K.gguf");
+  std::shared_ptr<const Model> model = LoadSharedEmbeddingModel("stories260K.gguf");
   ASSERT_NE(model, nullptr);
   ThreadPool pool(1);
   Embedder embedder(model, 16, pool);
@@ -262,9 +262,9 @@ TEST(Embedder, RefusesEmptyInputsUnknownIdsAndInputsLongerThanTheContext) {
 // Through a DecodeBatcher the vectors are those of a plain pool, and a generation running on
 // the batcher at the same time generates exactly what it generates alone.
 TEST(Embedder, BatcherPassesGiveTheSameVectorsAndLeaveGenerationsUnchanged) {
-  std::shared_ptr<const Model> model = LoadShared("stories260K.gguf");
+  std::shared_ptr<const Model> model = LoadSharedEmbeddingModel("stories260K.gguf");
   ASSERT_NE(model, nullptr);
-  const std::vector<std::vector<int32_t>> inputs = {Tokens(*model, "A cat"), Tokens(*model, "Once upon a time")};
+  const std::vector<std::vector<int32_t>> inputs = {EmbeddingTokens(*model, "A cat"), EmbeddingTokens(*model, "Once upon a time")};
   ThreadPool pool(2);
   auto plain = Embedder(model, 0, pool).Embed(inputs);
   ASSERT_TRUE(plain.ok());
@@ -272,7 +272,7 @@ TEST(Embedder, BatcherPassesGiveTheSameVectorsAndLeaveGenerationsUnchanged) {
   Embedder through_batcher(model, 0, batcher);
   auto batched = through_batcher.Embed(inputs);
   ASSERT_TRUE(batched.ok());
-  for (size_t i = 0; i < inputs.size(); ++i) EXPECT_TRUE(SameBits((*plain)[i], (*batched)[i]));
+  for (size_t i = 0; i < inputs.size(); ++i) EXPECT_TRUE(SameEmbeddingBits((*plain)[i], (*batched)[i]));
 
   GenerateParams params;
   params.max_tokens = 40;
@@ -288,7 +288,7 @@ TEST(Embedder, BatcherPassesGiveTheSameVectorsAndLeaveGenerationsUnchanged) {
   for (int i = 0; i < 20; ++i) {
     auto again = through_batcher.Embed(inputs);
     ASSERT_TRUE(again.ok());
-    EXPECT_TRUE(SameBits((*again)[0], (*plain)[0]));
+    EXPECT_TRUE(SameEmbeddingBits((*again)[0], (*plain)[0]));
   }
   generation.join();
   ASSERT_TRUE(got.ok());
