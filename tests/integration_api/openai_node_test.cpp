@@ -34,6 +34,12 @@ TEST(OpenAINodeClient, OfficialClientPassesAgainstTheServer) {
   RunNodeScript("openai_client_test.mjs", "LLM_API_MODEL=stories260K.gguf");
 }
 
+// Embeddings: float and base64 agree, array input keeps its order, usage counts tokens, and
+// Ollama's /api/embed and /api/embeddings (plain fetch) carry the same vectors.
+TEST(OpenAINodeClient, EmbeddingsAgreeAcrossEncodingsAndSurfaces) {
+  RunNodeScript("embeddings_test.mjs", "LLM_API_MODEL=stories260K.gguf");
+}
+
 // response_format json_schema on 20 schemas, greedy on stories260K and random sampling on the
 // random-weight synth-tiny model, each output validated with ajv.
 TEST(OpenAINodeClient, StructuredOutputValidatesWithAjvOnTwentySchemas) {
