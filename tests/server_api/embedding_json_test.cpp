@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <cstring>
 
 #include "nlohmann/json.hpp"
@@ -98,6 +99,31 @@ TEST(EmbeddingJson, OllamaLegacyTakesAPrompt) {
   EXPECT_EQ(r.texts, (std::vector<std::string>{"hello"}));
   EXPECT_EQ(RefusedParam(EmbeddingSurface::kOllamaLegacy, R"({"prompt":["a"]})"), "prompt");
   EXPECT_EQ(RefusedParam(EmbeddingSurface::kOllamaLegacy, R"({"input":"a"})"), "input");
+}
+
+// Every field of every surface with values of every type: a 400 or an accepted request, never
+// an exception.
+TEST(EmbeddingJson, WrongTypesInEveryFieldAreRefusedWithoutThrowing) {
+  const std::vector<json> values = {nullptr, true, 0, -1, 1.5, 1e300, json(INT64_MIN), json(UINT64_MAX), "",
+                                    "x", json::array(), json::object(), json::parse("[[[]]]"), json::parse("[null]"),
+                                    json::parse(R"([{"a":1}])"), json::parse("[1,[2]]"), json::parse(R"(["a",[1]])")};
+  const std::vector<std::string> fields = {"model", "input", "prompt", "encoding_format", "dimensions", "user",
+                                           "truncate", "options", "keep_alive"};
+  for (EmbeddingSurface surface :
+       {EmbeddingSurface::kOpenAI, EmbeddingSurface::kOllamaEmbed, EmbeddingSurface::kOllamaLegacy}) {
+    for (const std::string& field : fields) {
+      for (const json& v : values) {
+        json body = {{"input", "a"}, {"prompt", "a"}};
+        if (surface == EmbeddingSurface::kOpenAI) body.erase("prompt");
+        if (surface == EmbeddingSurface::kOllamaLegacy) body.erase("input");
+        body[field] = v;
+        EmbeddingRequest r;
+        std::optional<ApiError> e;
+        ASSERT_NO_THROW(e = ParseEmbeddingRequest(surface, body, &r)) << field << " = " << v.dump();
+        if (e) EXPECT_EQ(e->status, 400) << field << " = " << v.dump();
+      }
+    }
+  }
 }
 
 TEST(Base64Floats, EncodesLittleEndianFloat32AsOpenAIDoes) {
