@@ -38,6 +38,7 @@ class EmbeddingRoutesTest : public ::testing::Test {
     logger_ = std::move(logger).value();
     ApiSettings api;
     api.default_model = "stories260K.gguf";
+    api.context_size = 512;  // CONTEXT_SIZE below the model's 2048: what inputs are checked and cut against
     ServerSettings ss;
     ss.port = 0;
     ss.models_dir = models;
@@ -169,6 +170,7 @@ TEST_F(EmbeddingRoutesTest, OllamaRoutesAnswerInOllamasShapes) {
   auto [s3, cut] = Post("/api/embed", {{"input", LongEmbeddingText()}});
   ASSERT_EQ(s3, 200) << cut;
   EXPECT_EQ(cut["embeddings"].size(), 1u);
+  EXPECT_EQ(cut["prompt_eval_count"], 512);
   auto [s4, none] = Post("/api/embed", {{"model", "stories260K.gguf"}, {"input", ""}});
   ASSERT_EQ(s4, 200);
   EXPECT_EQ(none["embeddings"], json::array());
