@@ -1,84 +1,34 @@
 // The embedding routes in-process: a real Server on a loopback port with stories260K, the
 // OpenAI and Ollama shapes, batches against single inputs, refusals, records and metrics, and a
 // generation slot's cache left intact.
-#include "server/api_service.h"
-
-#include <httplib.h>
-
 #include <cmath>
-#include <cstring>
-#include <filesystem>
-#include <fstream>
 #include <set>
 
 #include <gtest/gtest.h>
 
-#include "common/shared_dir.h"
 #include "nlohmann/json.hpp"
-#include "server/builtin_routes.h"
 #include "server/embedding_json.h"
+#include "server_api/in_process_api.h"
 
 namespace llm::server {
 namespace {
 
 using nlohmann::json;
 
-class EmbeddingRoutesTest : public ::testing::Test {
+class EmbeddingRoutesTest : public InProcessApiTest {
  protected:
   void SetUp() override {
-    const std::string models = (test_support::SharedDir() / "models").string();
-    ASSERT_TRUE(std::filesystem::exists(models + "/stories260K.gguf")) << models;
-    log_dir_ = ::testing::TempDir() + "embedding_routes_" +
-               ::testing::UnitTest::GetInstance()->current_test_info()->name();
-    std::filesystem::remove_all(log_dir_);
-    logging::LogSettings ls;
-    ls.dir = log_dir_;
-    auto logger = logging::Logger::Open(ls);
-    ASSERT_TRUE(logger.ok()) << logger.status().ToString();
-    logger_ = std::move(logger).value();
     ApiSettings api;
-    api.default_model = "stories260K.gguf";
     api.context_size = 512;  // CONTEXT_SIZE below the model's 2048: what inputs are checked and cut against
-    ServerSettings ss;
-    ss.port = 0;
-    ss.models_dir = models;
-    ss.http_threads = RequiredHttpThreads(api);
-    api_ = std::make_unique<ApiService>(api, ss.models_dir, *logger_);
-    server_ = std::make_unique<Server>(ss, *logger_);
-    AddBuiltinRoutes(*server_);
-    api_->Attach(*server_);
-    ASSERT_TRUE(server_->Start().ok());
-    client_ = std::make_unique<httplib::Client>("127.0.0.1", server_->port());
-    client_->set_read_timeout(60, 0);
+    Start(api);
   }
 
-  void TearDown() override {
-    if (server_) server_->Shutdown();
-  }
-
-  // The status and parsed body of a POST.
-  std::pair<int, json> Post(const std::string& path, const json& body) {
-    auto r = client_->Post(path.c_str(), body.dump(), "application/json");
+  // The status and parsed body of a POST of `body`.
+  std::pair<int, json> PostJson(const std::string& path, const json& body) {
+    auto r = Post(path, body.dump());
     if (!r) return {0, json()};
     return {r->status, json::parse(r->body, nullptr, false)};
   }
-
-  std::vector<json> StopAndReadLog() {
-    server_->Shutdown();
-    server_.reset();
-    api_.reset();
-    logger_.reset();
-    std::vector<json> records;
-    std::ifstream in(log_dir_ + "/api.log");
-    for (std::string line; std::getline(in, line);) records.push_back(json::parse(line));
-    return records;
-  }
-
-  std::string log_dir_;
-  std::unique_ptr<logging::Logger> logger_;
-  std::unique_ptr<ApiService> api_;
-  std::unique_ptr<Server> server_;
-  std::unique_ptr<httplib::Client> client_;
 };
 
 std::vector<float> EmbeddingFloats(const json& a) {
@@ -100,14 +50,15 @@ std::string LongEmbeddingText() {
 }
 
 TEST_F(EmbeddingRoutesTest, OpenAIAnswersOrderedUnitVectorsAndCountsTokens) {
-  auto [status, j] = Post("/v1/embeddings", {{"input", {"Once upon a time", "The dog"}}, {"model", "stories260K.gguf"}});
+  auto [status, j] =
+      PostJson("/v1/embeddings", {{"input", {"Once upon a time", "The dog"}}, {"model", "stories260K.gguf"}});
   ASSERT_EQ(status, 200) << j;
   EXPECT_EQ(j["object"], "list");
   EXPECT_EQ(j["model"], "stories260K.gguf");
   ASSERT_EQ(j["data"].size(), 2u);
   int64_t tokens = 0;
   for (const char* text : {"Once upon a time", "The dog"}) {
-    auto [s, t] = Post("/api/v1/tokenize", {{"text", text}});
+    auto [s, t] = PostJson("/api/v1/tokenize", {{"text", text}});
     ASSERT_EQ(s, 200);
     tokens += static_cast<int64_t>(t["tokens"].size());
   }
@@ -119,79 +70,79 @@ TEST_F(EmbeddingRoutesTest, OpenAIAnswersOrderedUnitVectorsAndCountsTokens) {
     EXPECT_NEAR(EmbeddingNorm(EmbeddingFloats(j["data"][i]["embedding"])), 1.0, 1e-5);
   }
   // The second input alone gets the same bits; base64 carries the same floats.
-  auto [s2, alone] = Post("/v1/embeddings", {{"input", "The dog"}, {"encoding_format", "base64"}});
+  auto [s2, alone] = PostJson("/v1/embeddings", {{"input", "The dog"}, {"encoding_format", "base64"}});
   ASSERT_EQ(s2, 200);
   EXPECT_EQ(alone["data"][0]["embedding"], Base64Floats(EmbeddingFloats(j["data"][1]["embedding"])));
 }
 
 TEST_F(EmbeddingRoutesTest, TokenArraysEmbedLikeTheirText) {
-  auto [s, t] = Post("/api/v1/tokenize", {{"text", "Lily and Tom"}});
+  auto [s, t] = PostJson("/api/v1/tokenize", {{"text", "Lily and Tom"}});
   ASSERT_EQ(s, 200);
-  auto [s1, by_text] = Post("/v1/embeddings", {{"input", "Lily and Tom"}});
-  auto [s2, by_ids] = Post("/v1/embeddings", {{"input", json::array({t["tokens"]})}});
+  auto [s1, by_text] = PostJson("/v1/embeddings", {{"input", "Lily and Tom"}});
+  auto [s2, by_ids] = PostJson("/v1/embeddings", {{"input", json::array({t["tokens"]})}});
   ASSERT_EQ(s1, 200);
   ASSERT_EQ(s2, 200) << by_ids;
   EXPECT_EQ(by_text["data"][0]["embedding"], by_ids["data"][0]["embedding"]);
-  auto [s3, bad] = Post("/v1/embeddings", {{"input", {1, 99999}}});
+  auto [s3, bad] = PostJson("/v1/embeddings", {{"input", {1, 99999}}});
   EXPECT_EQ(s3, 400);
   EXPECT_EQ(bad["error"]["param"], "input");
 }
 
 TEST_F(EmbeddingRoutesTest, RefusalsComeInEachSurfacesShape) {
-  auto [s1, dims] = Post("/v1/embeddings", {{"input", "a"}, {"dimensions", 7}});
+  auto [s1, dims] = PostJson("/v1/embeddings", {{"input", "a"}, {"dimensions", 7}});
   EXPECT_EQ(s1, 400);
   EXPECT_EQ(dims["error"]["param"], "dimensions");
-  auto [s2, too_long] = Post("/v1/embeddings", {{"input", LongEmbeddingText()}});
+  auto [s2, too_long] = PostJson("/v1/embeddings", {{"input", LongEmbeddingText()}});
   EXPECT_EQ(s2, 400);
   EXPECT_EQ(too_long["error"]["code"], "context_length_exceeded");
-  auto [s3, missing] = Post("/v1/embeddings", {{"input", "a"}, {"model", "no-such-model"}});
+  auto [s3, missing] = PostJson("/v1/embeddings", {{"input", "a"}, {"model", "no-such-model"}});
   EXPECT_EQ(s3, 404);
   EXPECT_EQ(missing["error"]["code"], "model_not_found");
-  auto [s4, strict] = Post("/api/embed", {{"input", LongEmbeddingText()}, {"truncate", false}});
+  auto [s4, strict] = PostJson("/api/embed", {{"input", LongEmbeddingText()}, {"truncate", false}});
   EXPECT_EQ(s4, 400);
   EXPECT_TRUE(strict["error"].is_string()) << strict;  // Ollama's {"error": "..."}
-  auto [s5, unknown] = Post("/api/embeddings", {{"prompt", "a"}, {"stream", true}});
+  auto [s5, unknown] = PostJson("/api/embeddings", {{"prompt", "a"}, {"stream", true}});
   EXPECT_EQ(s5, 400);
   EXPECT_TRUE(unknown["error"].is_string());
 }
 
 TEST_F(EmbeddingRoutesTest, OllamaRoutesAnswerInOllamasShapes) {
-  auto [s1, embed] = Post("/api/embed", {{"model", "stories260K.gguf:latest"}, {"input", {"Once upon a time", "A cat"}}});
+  auto [s1, embed] = PostJson("/api/embed", {{"model", "stories260K.gguf:latest"}, {"input", {"Once upon a time", "A cat"}}});
   ASSERT_EQ(s1, 200) << embed;
   EXPECT_EQ(embed["model"], "stories260K.gguf");
   ASSERT_EQ(embed["embeddings"].size(), 2u);
   EXPECT_GT(embed["prompt_eval_count"].get<int64_t>(), 4);
   EXPECT_GT(embed["total_duration"].get<int64_t>(), 0);
   EXPECT_TRUE(embed["load_duration"].is_number_integer());
-  auto [s2, legacy] = Post("/api/embeddings", {{"model", "stories260K.gguf"}, {"prompt", "A cat"}});
+  auto [s2, legacy] = PostJson("/api/embeddings", {{"model", "stories260K.gguf"}, {"prompt", "A cat"}});
   ASSERT_EQ(s2, 200);
   EXPECT_EQ(legacy["embedding"], embed["embeddings"][1]);
   // Truncation (the default) cuts a long input to the context instead of refusing it.
-  auto [s3, cut] = Post("/api/embed", {{"input", LongEmbeddingText()}});
+  auto [s3, cut] = PostJson("/api/embed", {{"input", LongEmbeddingText()}});
   ASSERT_EQ(s3, 200) << cut;
   EXPECT_EQ(cut["embeddings"].size(), 1u);
   EXPECT_EQ(cut["prompt_eval_count"], 512);
-  auto [s4, none] = Post("/api/embed", {{"model", "stories260K.gguf"}, {"input", ""}});
+  auto [s4, none] = PostJson("/api/embed", {{"model", "stories260K.gguf"}, {"input", ""}});
   ASSERT_EQ(s4, 200);
   EXPECT_EQ(none["embeddings"], json::array());
 }
 
 TEST_F(EmbeddingRoutesTest, EmbeddingLeavesTheGenerationCacheAndOutputIntact) {
   const json gen = {{"prompt", "Once upon a time"}, {"max_tokens", 24}, {"temperature", 0}};
-  auto [s1, first] = Post("/api/v1/generate", gen);
+  auto [s1, first] = PostJson("/api/v1/generate", gen);
   ASSERT_EQ(s1, 200);
-  auto [s2, e] = Post("/v1/embeddings", {{"input", {"The little dog was", "Tom and Sue"}}});
+  auto [s2, e] = PostJson("/v1/embeddings", {{"input", {"The little dog was", "Tom and Sue"}}});
   ASSERT_EQ(s2, 200);
-  auto [s3, second] = Post("/api/v1/generate", gen);
+  auto [s3, second] = PostJson("/api/v1/generate", gen);
   ASSERT_EQ(s3, 200);
   EXPECT_EQ(first["response"], second["response"]);
 }
 
 TEST_F(EmbeddingRoutesTest, RecordsAndMetricsNameTheEmbeddingEndpoints) {
-  ASSERT_EQ(Post("/v1/embeddings", {{"input", {"a b", "c"}}}).first, 200);
-  ASSERT_EQ(Post("/api/embed", {{"input", "a b"}}).first, 200);
-  ASSERT_EQ(Post("/api/embeddings", {{"prompt", "a b"}}).first, 200);
-  ASSERT_EQ(Post("/v1/embeddings", {{"input", "a"}, {"dimensions", 3}}).first, 400);
+  ASSERT_EQ(PostJson("/v1/embeddings", {{"input", {"a b", "c"}}}).first, 200);
+  ASSERT_EQ(PostJson("/api/embed", {{"input", "a b"}}).first, 200);
+  ASSERT_EQ(PostJson("/api/embeddings", {{"prompt", "a b"}}).first, 200);
+  ASSERT_EQ(PostJson("/v1/embeddings", {{"input", "a"}, {"dimensions", 3}}).first, 400);
   auto metrics = client_->Get("/metrics");
   ASSERT_TRUE(metrics);
   for (const char* line : {"llm_api_http_requests_total{endpoint=\"openai_embeddings\",status=\"200\"} 1",
