@@ -86,6 +86,11 @@ class DecodeBatcher {
   // Takes the pending steps of `model` (the caller becomes the leader of their pass).
   std::vector<Step*> TakePending(const Model& model);
   bool ReadyToRun(const Model& model, std::chrono::steady_clock::time_point deadline) const;
+  // One forward pass on the pool, by the thread that set running_ (mu_ not held); Internal
+  // when it throws.
+  Status RunPass(std::span<const SequenceBatch> batch);
+  // Marks the pass over and wakes the waiting steps (mu_ held).
+  void EndPass();
 
   const std::chrono::microseconds max_wait_;
   ThreadPool pool_;
