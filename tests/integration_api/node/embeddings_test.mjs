@@ -1,15 +1,17 @@
-// Embeddings through the official `openai` npm package (POST /v1/embeddings) and Ollama's
-// /api/embed and /api/embeddings with plain fetch: float and base64 agree, array input keeps
-// its order, usage counts the tokens, and the Ollama routes carry the same vectors.
+// Embeddings through the official `openai` npm package (POST /v1/embeddings) and the official
+// `ollama` package (/api/embed, /api/embeddings): float and base64 agree, array input keeps its
+// order, usage counts the tokens, and the Ollama routes carry the same vectors.
 // Env: LLM_API_BASE_URL (http://127.0.0.1:PORT/v1), LLM_API_MODEL, LLM_API_KEY (optional).
 // Prints one line per check and "N passed, N failed"; exits 1 on any failure.
 import { check, finish, makeClient } from './harness.mjs';
 import assert from 'node:assert/strict';
+import { Ollama } from 'ollama';
 
 const model = process.env.LLM_API_MODEL ?? 'stories260K.gguf';
 const client = makeClient();
 const root = process.env.LLM_API_BASE_URL.replace(/\/v1\/?$/, '');
 const headers = { 'Content-Type': 'application/json', Authorization: `Bearer ${process.env.LLM_API_KEY ?? ''}` };
+const ollama = new Ollama({ host: root, headers: { Authorization: headers.Authorization } });
 const texts = ['Once upon a time there was a cat.', 'The dog ran to the park.', 'Lily ate a red apple.'];
 
 async function post(path, body) {
@@ -74,28 +76,38 @@ await check('dimensions other than the model size is a 400 naming it', async () 
   });
 });
 
-await check('Ollama /api/embed answers the same vectors with its counters', async () => {
-  const r = await post('/api/embed', { model, input: texts });
-  assert.equal(r.status, 200);
-  assert.equal(r.body.model, model);
-  assert.equal(r.body.embeddings.length, texts.length);
-  r.body.embeddings.forEach((v, i) => assert.deepEqual(v, floats.data[i].embedding));
-  assert.equal(r.body.prompt_eval_count, floats.usage.prompt_tokens);
-  assert.ok(Number.isInteger(r.body.total_duration) && r.body.total_duration > 0);
-  assert.ok(Number.isInteger(r.body.load_duration) && r.body.load_duration >= 0);
+await check('ollama client: embed answers the same vectors with its counters', async () => {
+  const r = await ollama.embed({ model: `${model}:latest`, input: texts, truncate: true, keep_alive: '5m' });
+  assert.equal(r.model, model);
+  assert.equal(r.embeddings.length, texts.length);
+  r.embeddings.forEach((v, i) => assert.deepEqual(v, floats.data[i].embedding));
+  assert.equal(r.prompt_eval_count, floats.usage.prompt_tokens);
+  assert.ok(Number.isInteger(r.total_duration) && r.total_duration > 0);
+  assert.ok(Number.isInteger(r.load_duration) && r.load_duration >= 0);
 });
 
-await check('Ollama /api/embeddings (legacy) answers {embedding}', async () => {
-  const r = await post('/api/embeddings', { model, prompt: texts[2] });
-  assert.equal(r.status, 200);
-  assert.deepEqual(Object.keys(r.body), ['embedding']);
-  assert.deepEqual(r.body.embedding, floats.data[2].embedding);
+await check('ollama client: embed of one string, and dimensions other than the size refused', async () => {
+  const r = await ollama.embed({ model, input: texts[0] });
+  assert.deepEqual(r.embeddings, [floats.data[0].embedding]);
+  await assert.rejects(ollama.embed({ model, input: 'a', dimensions: 3 }), (err) => {
+    assert.equal(err.status_code, 400);
+    assert.match(err.error, /dimensions/);
+    return true;
+  });
 });
 
-await check("Ollama errors are {error: message}", async () => {
+await check('ollama client: embeddings (legacy) answers {embedding}', async () => {
+  const r = await ollama.embeddings({ model, prompt: texts[2] });
+  assert.deepEqual(Object.keys(r), ['embedding']);
+  assert.deepEqual(r.embedding, floats.data[2].embedding);
+});
+
+await check('Ollama errors are {error: message}', async () => {
   const r = await post('/api/embed', { model: 'no-such-model', input: 'a' });
   assert.equal(r.status, 404);
+  assert.deepEqual(Object.keys(r.body), ['error']);
   assert.equal(typeof r.body.error, 'string');
+  await assert.rejects(ollama.embed({ model: 'no-such-model', input: 'a' }), (err) => err.status_code === 404);
 });
 
 finish();
