@@ -13,6 +13,7 @@
 #include "common/shared_dir.h"
 #include "engine/model/decode_batcher.h"
 #include "engine/model/embedding.h"
+#include "engine/model/forward.h"
 #include "engine/model/session.h"
 #include "engine_model/test_models.h"
 #include "synthetic_gguf/model_synth.h"
@@ -242,6 +243,21 @@ TEST(Embedder, NonCausalModelLetsTheFirstTokenSeeTheRest) {
   const std::vector<int32_t> too_long(600, 450);
   EXPECT_EQ(b.Embed(std::span(&too_long, 1)).status().code(), StatusCode::kOutOfRange);
   EXPECT_TRUE(c.Embed(std::span(&too_long, 1)).ok());
+}
+
+// An embedding input's state holds its own positions only (a state of the whole context
+// reserves 256 positions at least).
+TEST(Embedder, AStateSizedToItsInputHoldsOnlyItsPositions) {
+  std::shared_ptr<const Model> model = LoadSharedEmbeddingModel("synth-phi3-q8_0.gguf");
+  ASSERT_NE(model, nullptr);
+  const ModelHparams& hp = model->hparams();
+  ThreadPool pool(1);
+  const std::vector<int32_t> tokens = {1, 450, 2217};
+  ForwardState sized(*model, 3, true, hp.n_ctx_train), whole(*model, hp.n_ctx_train);
+  ASSERT_TRUE(sized.Eval(tokens, pool, nullptr).ok());
+  ASSERT_TRUE(whole.Eval(tokens, pool, nullptr).ok());
+  EXPECT_EQ(sized.cache_bytes(), size_t{2} * hp.n_layer * 3 * hp.n_head_kv * hp.head_dim * sizeof(uint16_t));
+  EXPECT_GT(whole.cache_bytes(), sized.cache_bytes() * 80);
 }
 
 TEST(Embedder, RefusesEmptyInputsUnknownIdsAndInputsLongerThanTheContext) {

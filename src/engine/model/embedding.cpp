@@ -141,7 +141,9 @@ Status Embedder::EmbedGroup(std::span<const std::vector<int32_t>> inputs, Poolin
   std::vector<SequenceBatch> batch;
   size_t row = 0;
   for (const std::vector<int32_t>& input : inputs) {
-    states.push_back(std::make_unique<ForwardState>(*model_, n_ctx_));
+    // A cache of the input's own size (a cache of n_ctx would reserve 256 positions at least).
+    const auto size = static_cast<int32_t>(input.size());
+    states.push_back(std::make_unique<ForwardState>(*model_, size, /*bound_local_layers=*/true, n_ctx_));
     batch.push_back({states.back().get(), input, nullptr, &hidden[row * static_cast<size_t>(d)]});
     row += input.size();
   }
@@ -157,7 +159,7 @@ Status Embedder::EmbedGroup(std::span<const std::vector<int32_t>> inputs, Poolin
 Status Embedder::EmbedLong(std::span<const int32_t> input, Pooling pooling, std::vector<float>* out) {
   const int64_t d = model_->hparams().n_embd;
   constexpr size_t kPass = ForwardState::kMaxBatch;
-  ForwardState state(*model_, n_ctx_);
+  ForwardState state(*model_, static_cast<int32_t>(input.size()), /*bound_local_layers=*/true, n_ctx_);
   std::vector<float> hidden(kPass * static_cast<size_t>(d));
   HiddenPool pool(pooling, static_cast<int32_t>(d));
   for (size_t begin = 0; begin < input.size(); begin += kPass) {

@@ -7,8 +7,8 @@
 // Attention is the model's: causal for the decoder models (each token sees the tokens before
 // it, so mean pooling weighs early tokens' context less than an encoder would), bidirectional
 // within the input when the GGUF says `{arch}.attention.causal = false`.
-// Every input gets its own KV cache (ForwardState), so embedding never touches the cache of
-// a generation session. Inputs are packed into forward passes of at most
+// Every input gets a KV cache (ForwardState) of its own, sized to the input, so embedding never
+// touches the cache of a generation session and many short inputs cost little memory. Inputs are packed into forward passes of at most
 // ForwardState::kMaxBatch tokens; each input's vector is bit-identical whatever the other
 // inputs of the call (EvalSequences keeps the sequences of a pass apart).
 #pragma once

@@ -279,12 +279,12 @@ class BatchPass {
   std::vector<int32_t> tokens_, seq_of_row_, pos_of_row_, row0_;
 };
 
-ForwardState::ForwardState(const Model& model, int32_t n_ctx, bool bound_local_layers)
+ForwardState::ForwardState(const Model& model, int32_t n_ctx, bool bound_local_layers, int32_t rope_ctx)
     : model_(model),
       cache_(model.hparams().n_layer, model.hparams().n_head_kv * model.hparams().head_dim, n_ctx,
              model.hparams().swa_layers,
              bound_local_layers && model.hparams().n_swa > 0 ? model.hparams().n_swa + kMaxBatch : 0),
-      rope_factors_(&SelectRopeFactors(model, n_ctx)) {}
+      rope_factors_(&SelectRopeFactors(model, rope_ctx > 0 ? rope_ctx : n_ctx)) {}
 
 void ForwardState::Truncate(int32_t n) {
   n = std::min(n, n_past_);

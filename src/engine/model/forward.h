@@ -32,8 +32,10 @@ class ForwardState {
  public:
   // n_ctx: positions the cache may hold (1 <= n_ctx). With bound_local_layers, the cache of a
   // sliding-window layer keeps only its last window + kMaxBatch positions (what any token of a
-  // batch can see); false keeps every position.
-  ForwardState(const Model& model, int32_t n_ctx, bool bound_local_layers = true);
+  // batch can see); false keeps every position. rope_ctx: the context length whose RoPE factors
+  // are used (LongRoPE picks long or short ones by it; 0: n_ctx), for a state that holds fewer
+  // positions than the context it stands for (an embedding input).
+  ForwardState(const Model& model, int32_t n_ctx, bool bound_local_layers = true, int32_t rope_ctx = 0);
 
   const Model& model() const { return model_; }
   int32_t n_past() const { return n_past_; }
