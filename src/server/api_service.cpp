@@ -32,7 +32,9 @@ ApiService::ApiService(ApiSettings settings, std::string models_dir, logging::Lo
       engine_(registry_, slots_),
       generation_(settings_, engine_, scheduler_, metrics_),
       ollama_(settings_, models_dir_, registry_, descriptions_, generation_,
-              [this](RequestContext& ctx, const std::string& name) { WatchModelName(ctx, name); }) {}
+              [this](RequestContext& ctx, const std::string& name) { WatchModelName(ctx, name); }),
+      embeddings_(settings_, models_dir_, engine_, slots_, scheduler_, metrics_,
+                  [this](RequestContext& ctx, const std::string& name) { WatchModelName(ctx, name); }) {}
 
 ApiService::~ApiService() = default;
 
@@ -80,6 +82,7 @@ void ApiService::Attach(Server& server) {
   routes.Add({"GET", "/metrics", "metrics", [this](RequestContext& c) { return Metrics(c); }, false});
   routes.Add({"POST", "/api/v1/tokenize", "tokenize", [this](RequestContext& c) { return TokenizeRoute(c); }, true});
   routes.Add({"POST", "/api/v1/detokenize", "detokenize", [this](RequestContext& c) { return DetokenizeRoute(c); }, true});
+  embeddings_.Attach(routes);
   server.AddHealthContributor([this](nlohmann::json& h) {
     h["generation"] = {{"slots_total", scheduler_.slots()},
                        {"slots_busy", scheduler_.busy()},

@@ -16,6 +16,7 @@
 #include "logging/logger.h"
 #include "server/access_control.h"
 #include "server/api_settings.h"
+#include "server/embedding_routes.h"
 #include "server/generation_engine.h"
 #include "server/generation_pipeline.h"
 #include "server/generation_slots.h"
@@ -82,6 +83,7 @@ class ApiService {
   ServingEngine engine_;
   GenerationPipeline generation_;
   OllamaRoutes ollama_;
+  EmbeddingRoutes embeddings_;
 };
 
 }  // namespace llm::server

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <mutex>
 
+#include "engine/model/embedding.h"
+
 namespace llm::server {
 
 // Below this many parameters a token is computed faster by one thread than by a pool whose
@@ -64,6 +66,16 @@ int64_t GenerationSlots::Preference(int slot, const ServedModel& model, const st
   const int64_t cached = s.session->n_past();
   const int64_t kept = s.model.get() == &model ? static_cast<int64_t>(s.session->CachedPrefixLength(prompt_tokens)) : 0;
   return kept - (cached - kept);
+}
+
+Result<std::vector<std::vector<float>>> GenerationSlots::Embed(int slot, const std::shared_ptr<const ServedModel>& model,
+                                                               std::span<const std::vector<int32_t>> inputs) {
+  Slot& s = *slots_.at(slot);
+  std::lock_guard<std::mutex> lock(s.mu);
+  const bool small = model->description.parameters < kSingleThreadParameters;
+  const int32_t n_ctx = ContextLength(*model);
+  if (!small && batcher_ != nullptr) return engine::Embedder(model->model, n_ctx, *batcher_).Embed(inputs);
+  return engine::Embedder(model->model, n_ctx, small ? s.single : s.pool).Embed(inputs);
 }
 
 void GenerationSlots::ForgetModelsExcept(const std::function<bool(const std::string& name)>& still_loaded) {

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <memory>
+#include <span>
 #include <vector>
 
 #include "core/status.h"
@@ -38,6 +39,12 @@ class GenerationSlots {
   // generation would throw away (another conversation's, or another model's). 0 for an empty
   // slot, and when the slot is in use (never waits for it).
   int64_t Preference(int slot, const ServedModel& model, const std::vector<int32_t>& prompt_tokens) const;
+
+  // Embeds token sequences (engine::Embedder, the model's pooling, L2-normalised) on slot
+  // `slot`'s compute -- the batcher's passes when the slot's generations are batched, else
+  // the slot's pool -- in KV caches of their own: the slot's session is left as it was.
+  Result<std::vector<std::vector<float>>> Embed(int slot, const std::shared_ptr<const ServedModel>& model,
+                                                std::span<const std::vector<int32_t>> inputs);
 
   // Forward passes run by the batcher and the generation steps they carried (0, 0 without one).
   int64_t batched_passes() const;

@@ -125,6 +125,13 @@ void ApiMetrics::ObserveGeneration(std::string_view model, int64_t prompt_tokens
   if (tpot_seconds >= 0) tpot_[std::string(model)].Observe(kTimePerOutputTokenBuckets, tpot_seconds);
 }
 
+void ApiMetrics::ObserveEmbedding(std::string_view model, int64_t inputs, int64_t tokens) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto& e = embeddings_[std::string(model)];
+  e.first += static_cast<uint64_t>(std::max<int64_t>(0, inputs));
+  e.second += static_cast<uint64_t>(std::max<int64_t>(0, tokens));
+}
+
 std::string ApiMetrics::Render(const MetricsGauges& gauges) const {
   std::string out;
   out.reserve(8192);
@@ -153,6 +160,14 @@ std::string ApiMetrics::Render(const MetricsGauges& gauges) const {
   RenderHistograms(out, "llm_api_time_per_output_token_seconds",
                    "Mean time per generated token after the first, by model.", "model", tpot_,
                    kTimePerOutputTokenBuckets);
+  Header(out, "llm_api_embedding_inputs_total", "counter", "Inputs embedded (texts or token arrays), by model.");
+  for (const auto& [model, e] : embeddings_) {
+    Sample(out, "llm_api_embedding_inputs_total", Label("model", model), std::to_string(e.first));
+  }
+  Header(out, "llm_api_embedding_tokens_total", "counter", "Tokens of the embedded inputs, by model.");
+  for (const auto& [model, e] : embeddings_) {
+    Sample(out, "llm_api_embedding_tokens_total", Label("model", model), std::to_string(e.second));
+  }
   Header(out, "llm_api_requests_running", "gauge", "Generations running in a slot.");
   Sample(out, "llm_api_requests_running", "", std::to_string(gauges.requests_running));
   Header(out, "llm_api_requests_queued", "gauge", "Generation requests waiting for a slot.");

@@ -48,6 +48,8 @@ class ApiMetrics {
   // One finished generation. ttft_seconds < 0 or tpot_seconds < 0: not observed.
   void ObserveGeneration(std::string_view model, int64_t prompt_tokens, int64_t generated_tokens,
                          double ttft_seconds, double tpot_seconds);
+  // One answered embedding request: its inputs and the tokens they had.
+  void ObserveEmbedding(std::string_view model, int64_t inputs, int64_t tokens);
   // The whole exposition, ending with a newline.
   std::string Render(const MetricsGauges& gauges) const;
 
@@ -59,6 +61,7 @@ class ApiMetrics {
   std::map<std::string, std::pair<uint64_t, uint64_t>> tokens_;  // model -> (prompt, generated)
   std::map<std::string, HistogramData> ttft_;                 // model
   std::map<std::string, HistogramData> tpot_;                 // model
+  std::map<std::string, std::pair<uint64_t, uint64_t>> embeddings_;  // model -> (inputs, tokens)
 };
 
 // Escapes a label value: backslash, double quote and newline.

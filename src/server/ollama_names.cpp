@@ -73,6 +73,11 @@ Result<std::map<std::string, std::string>> OllamaModelNames::Aliases() const {
   return ReadModelAliasesFile(path);
 }
 
+ApiError OllamaNameError(const Status& status) {
+  if (status.code() == StatusCode::kNotFound) return ModelNotFound(status.message());
+  return ApiError{500, "ModelAliasesError", status.message(), "model", "model_aliases_error", 0};
+}
+
 Result<ModelFile> OllamaModelNames::Resolve(const std::string& name) const {
   LLM_ASSIGN_OR_RETURN(auto aliases, Aliases());
   auto alias = aliases.find(OllamaTaggedName(name));

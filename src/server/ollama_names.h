@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "server/api_error.h"
 #include "server/model_catalog.h"
 
 namespace llm::server {
@@ -28,6 +29,10 @@ Result<std::map<std::string, std::string>> ParseModelAliases(const std::string& 
 // Reads and parses an aliases file; InvalidArgument naming the file when it cannot be read or
 // parsed.
 Result<std::map<std::string, std::string>> ReadModelAliasesFile(const std::string& path);
+
+// The error of a name Resolve could not map: 404 for an unknown name (as Ollama answers),
+// 500 when the aliases file is broken.
+ApiError OllamaNameError(const Status& status);
 
 class OllamaModelNames {
  public:

@@ -43,13 +43,6 @@ Response OllamaJsonAnswer(const ordered_json& body) {
   return r;
 }
 
-// A model name that could not be mapped: 404 for an unknown name (as Ollama answers), 500
-// when the aliases file is broken.
-ApiError OllamaNameError(const Status& status) {
-  if (status.code() == StatusCode::kNotFound) return ModelNotFound(status.message());
-  return ApiError{500, "ModelAliasesError", status.message(), "model", "model_aliases_error", 0};
-}
-
 }  // namespace
 
 OllamaRoutes::OllamaRoutes(const ApiSettings& settings, const std::string& models_dir, ModelRegistry& registry,

@@ -236,8 +236,11 @@ const std::vector<RequestField>& FieldsOf(GenerationRoute route) {
 }
 
 std::optional<ApiError> CheckRequestFields(const nlohmann::json& body, GenerationRoute route) {
+  return CheckRequestFields(body, FieldsOf(route));
+}
+
+std::optional<ApiError> CheckRequestFields(const nlohmann::json& body, std::span<const RequestField> fields) {
   if (!body.is_object()) return std::nullopt;
-  const std::vector<RequestField>& fields = FieldsOf(route);
   for (const auto& [name, value] : body.items()) {
     const RequestField* known = nullptr;
     for (const RequestField& f : fields) {

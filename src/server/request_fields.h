@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -58,5 +59,8 @@ const std::vector<RequestField>& FieldsOf(GenerationRoute route);
 // The first field of the JSON object `body` that `route` refuses -- unknown, or unsupported
 // with a value other than its off value -- as a 400 naming it; nullopt when all are accepted.
 std::optional<ApiError> CheckRequestFields(const nlohmann::json& body, GenerationRoute route);
+
+// The same check against the field table of another route (the embedding routes).
+std::optional<ApiError> CheckRequestFields(const nlohmann::json& body, std::span<const RequestField> fields);
 
 }  // namespace llm::server

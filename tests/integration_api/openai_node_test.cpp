@@ -10,7 +10,7 @@ namespace {
 
 // `npm ci` once (from the npm cache when offline), so a fresh clone works too.
 int EnsureNodeModules(const std::string& node_dir, std::string* out) {
-  return RunCommand("cd " + node_dir + " && (test -d node_modules/openai -a -d node_modules/ajv-formats || npm ci --prefer-offline --no-audit --no-fund) 2>&1", out);
+  return RunCommand("cd " + node_dir + " && (test -d node_modules/openai -a -d node_modules/ajv-formats -a -d node_modules/ollama || npm ci --prefer-offline --no-audit --no-fund) 2>&1", out);
 }
 
 // Runs `script` of tests/integration_api/node against a fresh server with the API key set;
@@ -32,6 +32,12 @@ void RunNodeScript(const std::string& script, const std::string& models) {
 
 TEST(OpenAINodeClient, OfficialClientPassesAgainstTheServer) {
   RunNodeScript("openai_client_test.mjs", "LLM_API_MODEL=stories260K.gguf");
+}
+
+// Embeddings: float and base64 agree, array input keeps its order, usage counts tokens, and
+// Ollama's /api/embed and /api/embeddings (the official ollama client) carry the same vectors.
+TEST(OpenAINodeClient, EmbeddingsAgreeAcrossEncodingsAndSurfaces) {
+  RunNodeScript("embeddings_test.mjs", "LLM_API_MODEL=stories260K.gguf");
 }
 
 // response_format json_schema on 20 schemas, greedy on stories260K and random sampling on the

@@ -15,6 +15,7 @@
 
 #include "nlohmann/json.hpp"
 #include "server/builtin_routes.h"
+#include "server_api/in_process_api.h"
 #include "common/shared_dir.h"
 
 namespace llm::server {
@@ -22,59 +23,7 @@ namespace {
 
 using nlohmann::json;
 
-std::string SharedModels() { return (test_support::SharedDir() / "models").string(); }
-
-class ApiServiceTest : public ::testing::Test {
- protected:
-  void Start(ApiSettings api = {}) {
-    ASSERT_TRUE(std::filesystem::exists(SharedModels() + "/stories260K.gguf")) << SharedModels();
-    log_dir_ = ::testing::TempDir() + "api_service_" + ::testing::UnitTest::GetInstance()->current_test_info()->name();
-    std::filesystem::remove_all(log_dir_);
-    logging::LogSettings ls;
-    ls.dir = log_dir_;
-    auto logger = logging::Logger::Open(ls);
-    ASSERT_TRUE(logger.ok()) << logger.status().ToString();
-    logger_ = std::move(logger).value();
-    if (api.default_model.empty()) api.default_model = "stories260K.gguf";
-    ServerSettings ss;
-    ss.port = 0;
-    ss.models_dir = SharedModels();
-    ss.http_threads = RequiredHttpThreads(api);
-    api_ = std::make_unique<ApiService>(api, ss.models_dir, *logger_);
-    server_ = std::make_unique<Server>(ss, *logger_);
-    AddBuiltinRoutes(*server_);
-    api_->Attach(*server_);
-    ASSERT_TRUE(server_->Start().ok());
-    client_ = std::make_unique<httplib::Client>("127.0.0.1", server_->port());
-    client_->set_read_timeout(60, 0);
-  }
-
-  // Stops everything and returns the records of api.log.
-  std::vector<json> StopAndReadLog() {
-    server_->Shutdown();
-    server_.reset();
-    api_.reset();
-    logger_.reset();
-    std::vector<json> records;
-    std::ifstream in(log_dir_ + "/api.log");
-    for (std::string line; std::getline(in, line);) records.push_back(json::parse(line));
-    return records;
-  }
-
-  httplib::Result Post(const std::string& path, const std::string& body, const httplib::Headers& h = {}) {
-    return client_->Post(path.c_str(), h, body, "application/json");
-  }
-
-  void TearDown() override {
-    if (server_) server_->Shutdown();
-  }
-
-  std::string log_dir_;
-  std::unique_ptr<logging::Logger> logger_;
-  std::unique_ptr<ApiService> api_;
-  std::unique_ptr<Server> server_;
-  std::unique_ptr<httplib::Client> client_;
-};
+class ApiServiceTest : public InProcessApiTest {};
 
 std::vector<json> SseEvents(const std::string& body) {
   std::vector<json> events;

@@ -119,6 +119,8 @@ void AddHyperparameters(const SynthConfig& c, const engine::ArchSpec& spec, int6
   if (spec.swa_pattern > 0) w.AddU32(a + "attention.sliding_window", u32(c.sliding_window));
   if (spec.swa_rope_base) w.AddF32(a + "rope.freq_base_swa", 10000.0f);
   if (spec.long_rope_factors) w.AddU32(a + "rope.scaling.original_context_length", u32(c.ctx));
+  if (c.pooling_type >= 0) w.AddU32(a + "pooling_type", u32(c.pooling_type));
+  if (c.non_causal) w.AddBool(a + "attention.causal", false);
   if (c.type == GgmlType::kQ8_0 || c.type == GgmlType::kQ4_0) {
     w.AddU32("general.quantization_version", 2);
   }

@@ -31,6 +31,8 @@ struct SynthConfig {
   float rope_freq_base = 10000.0f;
   float rms_eps = 1e-5f;
   int threads = 0;          // 0: all cores
+  int64_t pooling_type = -1;  // >= 0: written as {arch}.pooling_type (embedding models)
+  bool non_causal = false;    // writes {arch}.attention.causal = false (bidirectional attention)
 };
 
 // Checks the architecture and the shape (divisibility, supported type) without writing anything.

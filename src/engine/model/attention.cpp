@@ -205,7 +205,8 @@ void Attention(const float* q, int32_t n_tokens, int32_t pos0, const uint16_t* k
       const int64_t kv_offset = int64_t{h / group} * hd;
       const int32_t pos = pos0 + t;
       const int32_t first = shape.window > 0 ? std::max(0, pos - shape.window + 1) : 0;
-      const HeadJob job{q + t * q_stride + int64_t{h} * hd, first, pos, n_kv, n_tokens >= 2,
+      const int32_t last = shape.causal ? pos : used - 1;
+      const HeadJob job{q + t * q_stride + int64_t{h} * hd, first, last, n_kv, n_tokens >= 2,
                         k_cache + kv_offset, v_cache + kv_offset, kv_stride, rows, hd, scale,
                         shape.softcap, out + t * q_stride + int64_t{h} * hd};
       AttendOneHead(job, scratch.per_thread[static_cast<size_t>(thread)]);

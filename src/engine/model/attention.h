@@ -26,6 +26,7 @@ struct AttentionShape {
   float softcap = 0.0f;  // attention-logit soft-capping (0: none)
   int32_t window = 0;    // sliding window: a token sees its last `window` positions (0: all)
   int32_t cache_rows = 0;  // rows of a ring-buffer cache: position p in row p % cache_rows (0: row p)
+  bool causal = true;      // false: every token of the call also sees the later tokens of the call
 };
 
 // Per-thread scratch of Attention (grown on demand).
@@ -38,8 +39,8 @@ struct AttentionScratch {
 };
 
 // For token t in [0, n_tokens) at position p = pos0 + t and head h, with f = 0 (or
-// max(0, p - window + 1) with a window):
-//   out[t][h] = softmax(cap(q[t][h] . K[f..p]) * scale) . V[f..p]
+// max(0, p - window + 1) with a window) and e = p (non-causal: e = pos0 + n_tokens - 1):
+//   out[t][h] = softmax(cap(q[t][h] . K[f..e]) * scale) . V[f..e]
 // q and out are n_tokens x (n_head*head_dim); k_cache/v_cache hold one f16 row of
 // n_head_kv*head_dim per position (in row p % cache_rows for a ring buffer), up to position
 // pos0 + n_tokens - 1; a ring must hold every visible position. Parallel over

@@ -92,24 +92,43 @@ Status DecodeBatcher::EvalChunk(ForwardState& state, std::span<const int32_t> to
     lock.unlock();
     std::vector<SequenceBatch> batch;
     for (Step* s : steps) batch.push_back({s->state, s->tokens, s->logits});
-    Status status;
-    try {
-      EvalSequences(batch, pool_, *scratch_);
-    } catch (const std::exception& e) {
-      status = Status::Internal(std::string("batched decode failed: ") + e.what());
-    }
+    const Status status = RunPass(batch);
     lock.lock();
     for (Step* s : steps) {
       s->status = status;
       s->done = true;
     }
-    running_ = false;
-    idle_since_ = Clock::now();
     ++passes_;
     steps_ += static_cast<int64_t>(steps.size());
-    cv_.notify_all();
+    EndPass();
   }
   return me.status;
+}
+
+Status DecodeBatcher::EvalExclusive(std::span<const SequenceBatch> batch) {
+  std::unique_lock<std::mutex> lock(mu_);
+  cv_.wait(lock, [this] { return !running_; });
+  running_ = true;
+  lock.unlock();
+  const Status status = RunPass(batch);
+  lock.lock();
+  EndPass();
+  return status;
+}
+
+Status DecodeBatcher::RunPass(std::span<const SequenceBatch> batch) {
+  try {
+    EvalSequences(batch, pool_, *scratch_);
+  } catch (const std::exception& e) {
+    return Status::Internal(std::string("batched forward pass failed: ") + e.what());
+  }
+  return Status::Ok();
+}
+
+void DecodeBatcher::EndPass() {
+  running_ = false;
+  idle_since_ = Clock::now();
+  cv_.notify_all();
 }
 
 int64_t DecodeBatcher::passes() const {

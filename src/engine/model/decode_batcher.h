@@ -32,6 +32,7 @@ namespace llm::engine {
 
 class ForwardState;
 struct ForwardScratch;
+struct SequenceBatch;
 class Model;
 
 class DecodeBatcher {
@@ -64,6 +65,12 @@ class DecodeBatcher {
   // generations advance between them. Blocks until done. The errors of ForwardState::Eval.
   Status Eval(ForwardState& state, std::span<const int32_t> tokens, float* logits);
 
+  // Runs `batch` (sequences of one model, as EvalSequences takes them) as one forward pass of
+  // its own on the batcher's pool, between the shared passes of the generations: it waits for
+  // a running pass, and their next pass waits for it. Embeddings use it. Not counted in
+  // passes() / steps(). Internal when the pass throws.
+  Status EvalExclusive(std::span<const SequenceBatch> batch);
+
   // The most tokens of one sequence in one pass.
   static constexpr int32_t kChunkTokens = 64;
 
@@ -79,6 +86,11 @@ class DecodeBatcher {
   // Takes the pending steps of `model` (the caller becomes the leader of their pass).
   std::vector<Step*> TakePending(const Model& model);
   bool ReadyToRun(const Model& model, std::chrono::steady_clock::time_point deadline) const;
+  // One forward pass on the pool, by the thread that set running_ (mu_ not held); Internal
+  // when it throws.
+  Status RunPass(std::span<const SequenceBatch> batch);
+  // Marks the pass over and wakes the waiting steps (mu_ held).
+  void EndPass();
 
   const std::chrono::microseconds max_wait_;
   ThreadPool pool_;

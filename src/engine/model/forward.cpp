@@ -94,6 +94,7 @@ class BatchPass {
     Embed();
     for (int32_t l = 0; l < hp_.n_layer; ++l) Layer(l);
     for (const SequenceBatch& seq : batch_) seq.state->n_past_ += static_cast<int32_t>(seq.tokens.size());
+    Hidden();
     Logits();
   }
 
@@ -216,6 +217,7 @@ class BatchPass {
     shape.scale = hp_.arch->query_prescale ? 1.0f : hp_.attention_scale;
     shape.softcap = hp_.attn_softcap;
     shape.window = hp_.IsLocalLayer(l) ? hp_.n_swa : 0;
+    shape.causal = hp_.causal_attention;
     for (size_t i = 0; i < batch_.size(); ++i) {
       const SequenceBatch& seq = batch_[i];
       const int64_t row0 = row0_[i];
@@ -224,6 +226,20 @@ class BatchPass {
       model_internal::Attention(&s_.q[static_cast<size_t>(row0 * q_dim)], static_cast<int32_t>(seq.tokens.size()),
                                 seq.state->n_past_, cache.k_layer(l), cache.v_layer(l), shape,
                                 &s_.att[static_cast<size_t>(row0 * q_dim)], pool_, s_.attention);
+    }
+  }
+
+  // hidden = rmsnorm(x) * output_norm, every row of each sequence that wants them (the same
+  // normed rows Logits() multiplies by the output matrix).
+  void Hidden() {
+    const int64_t d = hp_.n_embd;
+    for (size_t i = 0; i < batch_.size(); ++i) {
+      float* hidden = batch_[i].hidden;
+      if (hidden == nullptr) continue;
+      const float* x = &s_.x[static_cast<size_t>(row0_[i] * d)];
+      ParallelRows(pool_, static_cast<int64_t>(batch_[i].tokens.size()), [&](int64_t t) {
+        RmsNorm(&x[t * d], w_.output_norm.data(), &hidden[t * d], d, hp_.rms_eps);
+      });
     }
   }
 
@@ -263,12 +279,12 @@ class BatchPass {
   std::vector<int32_t> tokens_, seq_of_row_, pos_of_row_, row0_;
 };
 
-ForwardState::ForwardState(const Model& model, int32_t n_ctx, bool bound_local_layers)
+ForwardState::ForwardState(const Model& model, int32_t n_ctx, bool bound_local_layers, int32_t rope_ctx)
     : model_(model),
       cache_(model.hparams().n_layer, model.hparams().n_head_kv * model.hparams().head_dim, n_ctx,
              model.hparams().swa_layers,
              bound_local_layers && model.hparams().n_swa > 0 ? model.hparams().n_swa + kMaxBatch : 0),
-      rope_factors_(&SelectRopeFactors(model, n_ctx)) {}
+      rope_factors_(&SelectRopeFactors(model, rope_ctx > 0 ? rope_ctx : n_ctx)) {}
 
 void ForwardState::Truncate(int32_t n) {
   n = std::min(n, n_past_);

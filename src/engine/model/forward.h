@@ -32,8 +32,10 @@ class ForwardState {
  public:
   // n_ctx: positions the cache may hold (1 <= n_ctx). With bound_local_layers, the cache of a
   // sliding-window layer keeps only its last window + kMaxBatch positions (what any token of a
-  // batch can see); false keeps every position.
-  ForwardState(const Model& model, int32_t n_ctx, bool bound_local_layers = true);
+  // batch can see); false keeps every position. rope_ctx: the context length whose RoPE factors
+  // are used (LongRoPE picks long or short ones by it; 0: n_ctx), for a state that holds fewer
+  // positions than the context it stands for (an embedding input).
+  ForwardState(const Model& model, int32_t n_ctx, bool bound_local_layers = true, int32_t rope_ctx = 0);
 
   const Model& model() const { return model_; }
   int32_t n_past() const { return n_past_; }
@@ -69,16 +71,21 @@ class ForwardState {
 
 // One sequence's part of a batched forward pass: `tokens` are evaluated after the tokens in
 // `state`, and the logits after the last one go to `logits` (n_vocab floats) unless null.
+// `hidden` (unless null) gets the final hidden state of every token, after the output norm
+// and before the output matrix: [tokens x n_embd] (what embeddings pool).
 struct SequenceBatch {
   ForwardState* state;
   std::span<const int32_t> tokens;
   float* logits;
+  float* hidden = nullptr;
 };
 
 // Evaluates the tokens of several sequences of one model in one forward pass: every weight
 // matrix is read once for all of them, and each sequence attends only to its own cache. Each
 // sequence's results equal those of its own ForwardState::Eval, bit for bit. The states must
 // be distinct and of one model, each passing CheckAppend, with at most kMaxBatch tokens in all.
+// A model without causal attention (hparams causal_attention false) lets each token see the
+// later tokens of its own sequence in the same pass (not those of a later pass).
 void EvalSequences(std::span<const SequenceBatch> batch, ThreadPool& pool, ForwardScratch& scratch);
 
 }  // namespace llm::engine

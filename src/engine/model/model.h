@@ -46,6 +46,12 @@ struct ModelHparams {
   float rope_freq_base_swa = 10000.0f;  // {arch}.rope.freq_base_swa: base of local layers
   float rope_freq_scale_swa = 1.0f;     // linear rope scaling of local layers
   std::vector<uint8_t> swa_layers;  // [n_layer]: 1 for a sliding-window (local) layer
+  // {arch}.pooling_type (llama.cpp's enum: 0 none, 1 mean, 2 CLS, 3 last, 4 rank; default 0):
+  // how an embedding model pools its hidden states. Read for embeddings only.
+  int32_t pooling_type = 0;
+  // {arch}.attention.causal (default true): false for a model trained with bidirectional
+  // attention (an embedding model), which then sees the whole input from every token.
+  bool causal_attention = true;
 
   bool IsLocalLayer(int32_t il) const { return n_swa > 0 && swa_layers[static_cast<size_t>(il)] != 0; }
 };

@@ -123,6 +123,26 @@ Status ReadArchitectureScalars(const GgufFile& file, ModelHparams& hp) {
   return Status::Ok();
 }
 
+// The embedding switches: pooling_type (0..4, llama.cpp's enum) and attention.causal.
+Status ReadEmbeddingKeys(const GgufFile& file, ModelHparams& hp) {
+  const std::string pooling = Key(hp, "pooling_type");
+  if (file.Has(pooling)) {
+    Result<int64_t> v = file.GetInt(pooling);
+    if (!v.ok()) return Status::Corruption("model metadata: " + v.status().message());
+    if (*v < 0 || *v > 4) {
+      return Status::Corruption("model metadata: " + pooling + " = " + std::to_string(*v) + " is out of range");
+    }
+    hp.pooling_type = static_cast<int32_t>(*v);
+  }
+  const std::string causal = Key(hp, "attention.causal");
+  if (file.Has(causal)) {
+    Result<bool> v = file.GetBool(causal);
+    if (!v.ok()) return Status::Corruption("model metadata: " + v.status().message());
+    hp.causal_attention = *v;
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<ModelHparams> ReadHparams(const GgufFile& file) {
@@ -140,6 +160,7 @@ Result<ModelHparams> ReadHparams(const GgufFile& file) {
   LLM_ASSIGN_OR_RETURN(hp.rms_eps,
                        ReadFloatOr(file, Key(hp, "attention.layer_norm_rms_epsilon"), 1e-5f));
   LLM_RETURN_IF_ERROR(ReadArchitectureScalars(file, hp));
+  LLM_RETURN_IF_ERROR(ReadEmbeddingKeys(file, hp));
   return hp;
 }
 
