@@ -14,55 +14,6 @@ namespace {
 
 using nlohmann::json;
 
-std::optional<ApiError> ReadString(const json& body, const char* key, std::string* out) {
-  const json* v = GivenField(body, key);
-  if (v == nullptr) return std::nullopt;
-  if (!v->is_string()) return InvalidRequest(std::string("'") + key + "' must be a string", key);
-  *out = v->get<std::string>();
-  return std::nullopt;
-}
-
-std::optional<ApiError> ReadBool(const json& body, const char* key, bool* out) {
-  const json* v = GivenField(body, key);
-  if (v == nullptr) return std::nullopt;
-  if (!v->is_boolean()) return InvalidRequest(std::string("'") + key + "' must be a boolean", key);
-  *out = v->get<bool>();
-  return std::nullopt;
-}
-
-std::optional<ApiError> ReadInt(const json& body, const char* key, int64_t lo, int64_t hi, int64_t* out) {
-  const json* v = GivenField(body, key);
-  if (v == nullptr) return std::nullopt;
-  bool integral = v->is_number_integer() || (v->is_number_float() && std::floor(v->get<double>()) == v->get<double>() &&
-                                             std::fabs(v->get<double>()) < 9e15);
-  if (!integral) return InvalidRequest(std::string("'") + key + "' must be an integer", key);
-  if (v->is_number_unsigned() && v->get<uint64_t>() > static_cast<uint64_t>(INT64_MAX)) {
-    return InvalidRequest(std::string("'") + key + "' is too large", key);
-  }
-  int64_t x = v->is_number_float() ? static_cast<int64_t>(v->get<double>()) : v->get<int64_t>();
-  if (x < lo || x > hi) {
-    return InvalidRequest(std::string("'") + key + "' must be between " + std::to_string(lo) + " and " +
-                              std::to_string(hi) + ", got " + std::to_string(x),
-                          key);
-  }
-  *out = x;
-  return std::nullopt;
-}
-
-std::optional<ApiError> ReadNumber(const json& body, const char* key, double lo, double hi, float* out) {
-  const json* v = GivenField(body, key);
-  if (v == nullptr) return std::nullopt;
-  if (!v->is_number()) return InvalidRequest(std::string("'") + key + "' must be a number", key);
-  double x = v->get<double>();
-  if (!(x >= lo && x <= hi)) {
-    char range[96];
-    std::snprintf(range, sizeof range, "' must be between %g and %g", lo, hi);
-    return InvalidRequest(std::string("'") + key + range, key);
-  }
-  *out = static_cast<float>(x);
-  return std::nullopt;
-}
-
 // `stop`: a string or an array of up to 16 strings; empty strings are ignored.
 std::optional<ApiError> ReadStop(const json& body, std::vector<std::string>* out) {
   const json* v = GivenField(body, "stop");
@@ -102,21 +53,21 @@ std::optional<ApiError> ReadLogitBias(const json& body, std::vector<std::pair<in
 
 // The options common to every generation request.
 std::optional<ApiError> ReadCommon(const json& body, GenerationRequest* out, const nlohmann::ordered_json* ordered) {
-  if (auto e = ReadString(body, "model", &out->model)) return e;
+  if (auto e = ReadStringField(body, "model", &out->model)) return e;
   engine::SamplingParams& s = out->sampling;
-  if (auto e = ReadNumber(body, "temperature", 0, 2, &s.temperature)) return e;
-  if (auto e = ReadNumber(body, "top_p", 0, 1, &s.top_p)) return e;
-  if (auto e = ReadNumber(body, "min_p", 0, 1, &s.min_p)) return e;
-  if (auto e = ReadNumber(body, "repeat_penalty", 0.01, 10, &s.repeat_penalty)) return e;
+  if (auto e = ReadNumberField(body, "temperature", 0, 2, &s.temperature)) return e;
+  if (auto e = ReadNumberField(body, "top_p", 0, 1, &s.top_p)) return e;
+  if (auto e = ReadNumberField(body, "min_p", 0, 1, &s.min_p)) return e;
+  if (auto e = ReadNumberField(body, "repeat_penalty", 0.01, 10, &s.repeat_penalty)) return e;
   int64_t top_k = s.top_k;
-  if (auto e = ReadInt(body, "top_k", 0, 1 << 20, &top_k)) return e;
+  if (auto e = ReadIntField(body, "top_k", 0, 1 << 20, &top_k)) return e;
   s.top_k = static_cast<int32_t>(top_k);
   int64_t seed = -1;
-  if (auto e = ReadInt(body, "seed", 0, INT64_MAX, &seed)) return e;
+  if (auto e = ReadIntField(body, "seed", 0, INT64_MAX, &seed)) return e;
   if (seed >= 0) s.seed = static_cast<uint64_t>(seed);
   if (auto e = ReadStop(body, &out->stop)) return e;
   if (auto e = ReadLogitBias(body, &s.logit_bias)) return e;
-  if (auto e = ReadBool(body, "stream", &out->stream)) return e;
+  if (auto e = ReadBoolField(body, "stream", &out->stream)) return e;
   if (auto e = ReadConstraint(body, out->flavor == ApiFlavor::kOpenAI, &out->grammar, ordered)) return e;
   Status valid = engine::ValidateSamplingParams(s);
   if (!valid.ok()) return InvalidRequest(valid.message());
@@ -125,7 +76,7 @@ std::optional<ApiError> ReadCommon(const json& body, GenerationRequest* out, con
 
 std::optional<ApiError> ReadMaxTokens(const json& body, const char* key, int32_t* out) {
   int64_t n = *out;
-  if (auto e = ReadInt(body, key, 1, kMaxTokensLimit, &n)) return e;
+  if (auto e = ReadIntField(body, key, 1, kMaxTokensLimit, &n)) return e;
   *out = static_cast<int32_t>(n);
   return std::nullopt;
 }
@@ -218,9 +169,9 @@ std::optional<ApiError> ReadPrompt(const json& body, bool openai, std::string* o
 // `top_logprobs` (0..20 alternatives, which needs logprobs true, as OpenAI checks).
 std::optional<ApiError> ReadChatLogprobs(const json& body, GenerationRequest* out) {
   bool on = false;
-  if (auto e = ReadBool(body, "logprobs", &on)) return e;
+  if (auto e = ReadBoolField(body, "logprobs", &on)) return e;
   int64_t top = 0;
-  if (auto e = ReadInt(body, "top_logprobs", 0, engine::kMaxTopLogprobs, &top)) return e;
+  if (auto e = ReadIntField(body, "top_logprobs", 0, engine::kMaxTopLogprobs, &top)) return e;
   if (GivenField(body, "top_logprobs") != nullptr && !on) {
     return InvalidRequest("'top_logprobs' needs 'logprobs' set to true", "top_logprobs");
   }
@@ -231,7 +182,7 @@ std::optional<ApiError> ReadChatLogprobs(const json& body, GenerationRequest* ou
 // /v1/completions' legacy `logprobs`: the number of alternatives (0..20) per token.
 std::optional<ApiError> ReadCompletionLogprobs(const json& body, GenerationRequest* out) {
   int64_t top = -1;
-  if (auto e = ReadInt(body, "logprobs", 0, engine::kMaxTopLogprobs, &top)) return e;
+  if (auto e = ReadIntField(body, "logprobs", 0, engine::kMaxTopLogprobs, &top)) return e;
   out->logprobs = static_cast<int32_t>(top);
   return std::nullopt;
 }
@@ -243,7 +194,7 @@ std::optional<ApiError> ReadReasoningOptions(const json& body, GenerationRequest
     out->template_kwargs = nlohmann::ordered_json::parse(kwargs->dump());
   }
   std::string format = "auto";
-  if (auto e = ReadString(body, "reasoning_format", &format)) return e;
+  if (auto e = ReadStringField(body, "reasoning_format", &format)) return e;
   if (format == "none") {
     out->reasoning_format = ReasoningFormat::kNone;
   } else if (format != "auto" && format != "deepseek") {
@@ -255,14 +206,14 @@ std::optional<ApiError> ReadReasoningOptions(const json& body, GenerationRequest
 // OpenAI's options: n (1..kMaxChoices, not streamed above 1), the penalties, stream_options.
 std::optional<ApiError> ReadOpenAIOptions(const json& body, GenerationRequest* out) {
   int64_t n = 1;
-  if (auto e = ReadInt(body, "n", 1, kMaxChoices, &n)) return e;
+  if (auto e = ReadIntField(body, "n", 1, kMaxChoices, &n)) return e;
   if (n > 1 && out->stream) return InvalidRequest("'n' above 1 cannot be streamed; send stream false", "n");
   out->n = static_cast<int32_t>(n);
-  if (auto e = ReadNumber(body, "frequency_penalty", -2, 2, &out->sampling.frequency_penalty)) return e;
-  if (auto e = ReadNumber(body, "presence_penalty", -2, 2, &out->sampling.presence_penalty)) return e;
+  if (auto e = ReadNumberField(body, "frequency_penalty", -2, 2, &out->sampling.frequency_penalty)) return e;
+  if (auto e = ReadNumberField(body, "presence_penalty", -2, 2, &out->sampling.presence_penalty)) return e;
   if (const json* so = GivenField(body, "stream_options")) {
     if (!so->is_object()) return InvalidRequest("'stream_options' must be an object", "stream_options");
-    if (auto e = ReadBool(*so, "include_usage", &out->include_usage)) return e;
+    if (auto e = ReadBoolField(*so, "include_usage", &out->include_usage)) return e;
   }
   return std::nullopt;
 }

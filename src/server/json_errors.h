@@ -33,9 +33,15 @@ inline constexpr std::string_view kInjection = "injection";             // NUL, 
 nlohmann::json ErrorBody(int status, std::string_view error_type, std::string_view message,
                          std::string_view request_id);
 
-// The error body for a request to `path`: OpenAI's shape
+// Whether `path` is one of Anthropic's Messages API (/v1/messages and below), whose errors
+// have Anthropic's shape.
+bool IsAnthropicPath(std::string_view path);
+
+// The error body for a request to `path`: Anthropic's shape
+//   {"type": "error", "error": {"type", "message"}, "request_id"}
+// under /v1/messages, OpenAI's shape
 //   {"error": {"message", "type", "param", "code"}}
-// under /v1/ (the OpenAI-compatible API), the native ErrorBody everywhere else.
+// elsewhere under /v1/ (the OpenAI-compatible API), the native ErrorBody everywhere else.
 nlohmann::json ErrorBodyFor(std::string_view path, int status, std::string_view error_type,
                             std::string_view message, std::string_view request_id);
 

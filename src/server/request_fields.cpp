@@ -1,5 +1,7 @@
 #include "server/request_fields.h"
 
+#include <cmath>
+#include <cstdio>
 #include <initializer_list>
 #include <span>
 
@@ -70,6 +72,22 @@ constexpr RequestField kChatOnly[] = {
     {"verbosity", U::kUnsupported, "verbosity is not supported"},
 };
 
+// Anthropic's Messages API (/v1/messages; count_tokens takes the prompt's fields only).
+constexpr RequestField kAnthropicPrompt[] = {
+    {"model", U::kHonoured, ""},       {"messages", U::kHonoured, ""}, {"system", U::kHonoured, ""},
+    {"tools", U::kHonoured, ""},       {"tool_choice", U::kHonoured, ""}, {"thinking", U::kHonoured, ""},
+    {"mcp_servers", U::kUnsupported, "MCP connectors are not supported; run the tools on the client"},
+};
+
+constexpr RequestField kAnthropicGeneration[] = {
+    {"max_tokens", U::kHonoured, ""},  {"stop_sequences", U::kHonoured, ""}, {"temperature", U::kHonoured, ""},
+    {"top_p", U::kHonoured, ""},       {"top_k", U::kHonoured, ""},          {"stream", U::kHonoured, ""},
+    {"metadata", U::kIgnored, kNoUserState},
+    {"service_tier", U::kIgnored, "this server has one tier"},
+    {"container", U::kUnsupported, "code execution containers are not supported"},
+    {"context_management", U::kUnsupported, "context management (clearing old tool results) is not supported"},
+};
+
 std::vector<RequestField> Join(std::initializer_list<std::span<const RequestField>> parts) {
   std::vector<RequestField> all;
   for (auto part : parts) all.insert(all.end(), part.begin(), part.end());
@@ -100,13 +118,66 @@ const std::vector<RequestField>& FieldsOf(GenerationRoute route) {
   static const std::vector<RequestField> completion = Join({kPrompt, kCommon, kOpenAIShared, kCompletionOnly});
   static const std::vector<RequestField> chat =
       Join({kMessages, kCommon, kTools, kOpenAIShared, kChatOnly, kChatLogprobs, kReasoning});
+  static const std::vector<RequestField> anthropic = Join({kAnthropicPrompt, kAnthropicGeneration});
+  static const std::vector<RequestField> anthropic_count = Join({kAnthropicPrompt});
   switch (route) {
+    case GenerationRoute::kAnthropicMessages: return anthropic;
+    case GenerationRoute::kAnthropicCountTokens: return anthropic_count;
     case GenerationRoute::kNativeGenerate: return native_generate;
     case GenerationRoute::kNativeChat: return native_chat;
     case GenerationRoute::kOpenAICompletion: return completion;
     case GenerationRoute::kOpenAIChat: break;
   }
   return chat;
+}
+
+std::optional<ApiError> ReadStringField(const nlohmann::json& body, const char* key, std::string* out) {
+  const nlohmann::json* v = GivenField(body, key);
+  if (v == nullptr) return std::nullopt;
+  if (!v->is_string()) return InvalidRequest(std::string("'") + key + "' must be a string", key);
+  *out = v->get<std::string>();
+  return std::nullopt;
+}
+
+std::optional<ApiError> ReadBoolField(const nlohmann::json& body, const char* key, bool* out) {
+  const nlohmann::json* v = GivenField(body, key);
+  if (v == nullptr) return std::nullopt;
+  if (!v->is_boolean()) return InvalidRequest(std::string("'") + key + "' must be a boolean", key);
+  *out = v->get<bool>();
+  return std::nullopt;
+}
+
+std::optional<ApiError> ReadIntField(const nlohmann::json& body, const char* key, int64_t lo, int64_t hi, int64_t* out) {
+  const nlohmann::json* v = GivenField(body, key);
+  if (v == nullptr) return std::nullopt;
+  bool integral = v->is_number_integer() || (v->is_number_float() && std::floor(v->get<double>()) == v->get<double>() &&
+                                             std::fabs(v->get<double>()) < 9e15);
+  if (!integral) return InvalidRequest(std::string("'") + key + "' must be an integer", key);
+  if (v->is_number_unsigned() && v->get<uint64_t>() > static_cast<uint64_t>(INT64_MAX)) {
+    return InvalidRequest(std::string("'") + key + "' is too large", key);
+  }
+  int64_t x = v->is_number_float() ? static_cast<int64_t>(v->get<double>()) : v->get<int64_t>();
+  if (x < lo || x > hi) {
+    return InvalidRequest(std::string("'") + key + "' must be between " + std::to_string(lo) + " and " +
+                              std::to_string(hi) + ", got " + std::to_string(x),
+                          key);
+  }
+  *out = x;
+  return std::nullopt;
+}
+
+std::optional<ApiError> ReadNumberField(const nlohmann::json& body, const char* key, double lo, double hi, float* out) {
+  const nlohmann::json* v = GivenField(body, key);
+  if (v == nullptr) return std::nullopt;
+  if (!v->is_number()) return InvalidRequest(std::string("'") + key + "' must be a number", key);
+  double x = v->get<double>();
+  if (!(x >= lo && x <= hi)) {
+    char range[96];
+    std::snprintf(range, sizeof range, "' must be between %g and %g", lo, hi);
+    return InvalidRequest(std::string("'") + key + range, key);
+  }
+  *out = static_cast<float>(x);
+  return std::nullopt;
 }
 
 std::optional<ApiError> CheckRequestFields(const nlohmann::json& body, GenerationRoute route) {

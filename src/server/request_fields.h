@@ -4,7 +4,9 @@
 // argument", as OpenAI answers), so nothing a client sends is ever ignored silently.
 #pragma once
 
+#include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -29,11 +31,23 @@ struct RequestField {
 // nulls for "not given").
 const nlohmann::json* GivenField(const nlohmann::json& body, const char* key);
 
+// Readers of one optional field of the object `body`: absent or null leaves *out as it is; a
+// 400 naming the field when its value has the wrong type or lies outside [lo, hi].
+std::optional<ApiError> ReadStringField(const nlohmann::json& body, const char* key, std::string* out);
+std::optional<ApiError> ReadBoolField(const nlohmann::json& body, const char* key, bool* out);
+// An integer (a float with an integral value too).
+std::optional<ApiError> ReadIntField(const nlohmann::json& body, const char* key, int64_t lo, int64_t hi,
+                                     int64_t* out);
+std::optional<ApiError> ReadNumberField(const nlohmann::json& body, const char* key, double lo, double hi,
+                                        float* out);
+
 enum class GenerationRoute {
   kNativeGenerate,    // POST /api/v1/generate
   kNativeChat,        // POST /api/v1/chat
   kOpenAICompletion,  // POST /v1/completions
   kOpenAIChat,        // POST /v1/chat/completions
+  kAnthropicMessages,     // POST /v1/messages
+  kAnthropicCountTokens,  // POST /v1/messages/count_tokens
 };
 
 // Every field `route` knows, with what it does with it.
