@@ -18,7 +18,11 @@ if (!baseURL) {
 const apiKey = process.env.LLM_API_KEY ?? '';
 const model = process.env.LLM_API_MODEL ?? 'stories260K.gguf';
 const toolModel = process.env.LLM_API_TOOL_MODEL ?? 'synth-qwen3-q8_0.gguf';
-const client = new Anthropic({ baseURL, apiKey, maxRetries: 0, timeout: 120_000 });
+// The key goes in x-api-key, Anthropic's header (this SDK version sends `apiKey` as a Bearer
+// token, which the last check covers).
+const client = new Anthropic({
+  baseURL, apiKey: null, authToken: null, defaultHeaders: { 'x-api-key': apiKey }, maxRetries: 0, timeout: 120_000,
+});
 
 const greedy = {
   model,
@@ -168,10 +172,16 @@ await check('a missing max_tokens and an image block are 400 invalid_request_err
                        isAnthropicError(Anthropic.BadRequestError, 'invalid_request_error'));
 });
 
-await check('without the key the answer is 401 authentication_error; a Bearer token works too', async () => {
-  const anonymous = new Anthropic({ baseURL, apiKey: 'wrong-key', maxRetries: 0 });
-  await assert.rejects(anonymous.messages.create(greedy), isAnthropicError(Anthropic.AuthenticationError, 'authentication_error'));
-  const bearer = new Anthropic({ baseURL, apiKey: null, authToken: apiKey, maxRetries: 0 });
+await check('a wrong or missing key is 401 authentication_error; a Bearer token works too', async () => {
+  const wrong = new Anthropic({ baseURL, apiKey: null, defaultHeaders: { 'x-api-key': 'wrong-key' }, maxRetries: 0 });
+  await assert.rejects(wrong.messages.create(greedy), isAnthropicError(Anthropic.AuthenticationError, 'authentication_error'));
+  const response = await fetch(`${baseURL}/v1/messages/count_tokens`, {
+    method: 'POST', headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01' },
+    body: JSON.stringify({ model, messages: greedy.messages }),
+  });
+  assert.equal(response.status, 401);
+  assert.equal((await response.json()).error.type, 'authentication_error');
+  const bearer = new Anthropic({ baseURL, apiKey, maxRetries: 0 });
   const counted = await bearer.messages.countTokens({ model, messages: greedy.messages });
   assert.ok(counted.input_tokens > 0);
 });
