@@ -40,7 +40,7 @@ std::string AnthropicToolUseId(const std::string& call_id) {
 namespace {
 
 // A call's arguments (a JSON object as text) as the tool_use block's input object.
-ordered_json ToolInput(const std::string& arguments) {
+ordered_json ToolUseInput(const std::string& arguments) {
   ordered_json input = ordered_json::parse(arguments, nullptr, /*allow_exceptions=*/false);
   return input.is_object() ? input : ordered_json::object();
 }
@@ -57,7 +57,7 @@ ordered_json AnthropicContent(const GenerationOutcome& o) {
     content.push_back({{"type", "tool_use"},
                        {"id", AnthropicToolUseId(call.id)},
                        {"name", call.name},
-                       {"input", ToolInput(call.arguments)}});
+                       {"input", ToolUseInput(call.arguments)}});
   }
   return content;
 }

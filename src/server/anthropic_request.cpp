@@ -20,7 +20,7 @@ constexpr size_t kMaxStopSequences = 16;
 constexpr std::string_view kBlockSeparator = "\n\n";
 
 // The `type` string of an object ("" when it has none).
-std::string TypeOf(const json& v) {
+std::string BlockTypeOf(const json& v) {
   const json* t = v.is_object() ? GivenField(v, "type") : nullptr;
   return t != nullptr && t->is_string() ? t->get<std::string>() : "";
 }
@@ -32,7 +32,7 @@ void AppendBlockText(std::string* to, const std::string& text) {
 
 // The text of a {"type": "text", "text"} block (cache_control and citations have no effect:
 // prefixes are reused automatically and nothing is cited).
-std::optional<ApiError> ReadTextBlock(const json& block, const char* field, std::string* out) {
+std::optional<ApiError> ReadTextBlockText(const json& block, const char* field, std::string* out) {
   const json* text = GivenField(block, "text");
   if (text == nullptr || !text->is_string()) {
     return InvalidRequest(std::string("a text block in '") + field + "' needs a 'text' string", field);
@@ -51,7 +51,7 @@ ApiError UnsupportedBlock(const std::string& type, const char* field) {
 }
 
 // `system`: a string or an array of text blocks.
-std::optional<ApiError> ReadSystem(const json& body, std::string* out) {
+std::optional<ApiError> ReadSystemPrompt(const json& body, std::string* out) {
   const json* v = GivenField(body, "system");
   if (v == nullptr) return std::nullopt;
   if (v->is_string()) {
@@ -60,25 +60,25 @@ std::optional<ApiError> ReadSystem(const json& body, std::string* out) {
   }
   if (!v->is_array()) return InvalidRequest("'system' must be a string or an array of text blocks", "system");
   for (const json& block : *v) {
-    const std::string type = TypeOf(block);
+    const std::string type = BlockTypeOf(block);
     if (type != "text") return UnsupportedBlock(type, "system");
-    if (auto e = ReadTextBlock(block, "system", out)) return e;
+    if (auto e = ReadTextBlockText(block, "system", out)) return e;
   }
   return std::nullopt;
 }
 
 // The element `key` / `index` of an ordered document that mirrors the json being read (null
 // when there is none).
-const ordered_json* OrderedAt(const ordered_json* doc, const char* key) {
+const ordered_json* OrderedChild(const ordered_json* doc, const char* key) {
   if (doc == nullptr || !doc->is_object() || !doc->contains(key)) return nullptr;
   return &doc->at(key);
 }
-const ordered_json* OrderedAt(const ordered_json* doc, size_t index) {
+const ordered_json* OrderedChild(const ordered_json* doc, size_t index) {
   if (doc == nullptr || !doc->is_array() || index >= doc->size()) return nullptr;
   return &doc->at(index);
 }
 
-void AddMessage(GenerationRequest* out, const std::string& role, const std::string& content, ordered_json shaped) {
+void PushChatMessage(GenerationRequest* out, const std::string& role, const std::string& content, ordered_json shaped) {
   out->messages.push_back(engine::ChatMessage{role, content});
   out->template_messages.push_back(std::move(shaped));
 }
@@ -94,9 +94,9 @@ std::optional<ApiError> AddToolResult(const json& block, GenerationRequest* out)
       text = content->get<std::string>();
     } else if (content->is_array()) {
       for (const json& part : *content) {
-        const std::string type = TypeOf(part);
+        const std::string type = BlockTypeOf(part);
         if (type != "text") return UnsupportedBlock(type, "messages");
-        if (auto e = ReadTextBlock(part, "messages", &text)) return e;
+        if (auto e = ReadTextBlockText(part, "messages", &text)) return e;
       }
     } else {
       return InvalidRequest("a tool_result's 'content' must be a string or an array of text blocks", "messages");
@@ -105,7 +105,7 @@ std::optional<ApiError> AddToolResult(const json& block, GenerationRequest* out)
   const json* is_error = GivenField(block, "is_error");
   if (is_error != nullptr && !is_error->is_boolean()) return InvalidRequest("a tool_result's 'is_error' must be a boolean", "messages");
   if (is_error != nullptr && is_error->get<bool>()) text = "Error: " + text;
-  AddMessage(out, "tool", text, {{"role", "tool"}, {"content", text}, {"tool_call_id", id->get<std::string>()}});
+  PushChatMessage(out, "tool", text, {{"role", "tool"}, {"content", text}, {"tool_call_id", id->get<std::string>()}});
   out->has_tool_messages = true;
   return std::nullopt;
 }
@@ -116,9 +116,9 @@ std::optional<ApiError> AddUserBlocks(const json& blocks, GenerationRequest* out
   std::string text;
   bool results = false;
   for (const json& block : blocks) {
-    const std::string type = TypeOf(block);
+    const std::string type = BlockTypeOf(block);
     if (type == "text") {
-      if (auto e = ReadTextBlock(block, "messages", &text)) return e;
+      if (auto e = ReadTextBlockText(block, "messages", &text)) return e;
     } else if (type == "tool_result") {
       if (auto e = AddToolResult(block, out)) return e;
       results = true;
@@ -126,7 +126,7 @@ std::optional<ApiError> AddUserBlocks(const json& blocks, GenerationRequest* out
       return UnsupportedBlock(type, "messages");
     }
   }
-  if (!text.empty() || !results) AddMessage(out, "user", text, {{"role", "user"}, {"content", text}});
+  if (!text.empty() || !results) PushChatMessage(out, "user", text, {{"role", "user"}, {"content", text}});
   return std::nullopt;
 }
 
@@ -140,7 +140,7 @@ std::optional<ApiError> ToolUseCall(const json& block, const ordered_json* order
       input == nullptr || !input->is_object()) {
     return InvalidRequest(shape, "messages");
   }
-  const ordered_json* ordered_input = OrderedAt(ordered, "input");
+  const ordered_json* ordered_input = OrderedChild(ordered, "input");
   ordered_json arguments = ordered_input != nullptr && ordered_input->is_object() ? *ordered_input
                                                                                    : ordered_json::parse(input->dump());
   *out = {{"id", *id}, {"type", "function"}, {"function", {{"name", *name}, {"arguments", std::move(arguments)}}}};
@@ -153,12 +153,12 @@ std::optional<ApiError> AddAssistantBlocks(const json& blocks, const ordered_jso
   std::string text;
   ordered_json calls = ordered_json::array();
   for (size_t i = 0; i < blocks.size(); ++i) {
-    const std::string type = TypeOf(blocks[i]);
+    const std::string type = BlockTypeOf(blocks[i]);
     if (type == "text") {
-      if (auto e = ReadTextBlock(blocks[i], "messages", &text)) return e;
+      if (auto e = ReadTextBlockText(blocks[i], "messages", &text)) return e;
     } else if (type == "tool_use") {
       ordered_json call;
-      if (auto e = ToolUseCall(blocks[i], OrderedAt(ordered, i), &call)) return e;
+      if (auto e = ToolUseCall(blocks[i], OrderedChild(ordered, i), &call)) return e;
       calls.push_back(std::move(call));
     } else if (type != "thinking" && type != "redacted_thinking") {
       return UnsupportedBlock(type, "messages");
@@ -169,7 +169,7 @@ std::optional<ApiError> AddAssistantBlocks(const json& blocks, const ordered_jso
     shaped["tool_calls"] = std::move(calls);
     out->has_tool_messages = true;
   }
-  AddMessage(out, "assistant", text, std::move(shaped));
+  PushChatMessage(out, "assistant", text, std::move(shaped));
   return std::nullopt;
 }
 
@@ -184,29 +184,29 @@ std::optional<ApiError> AddMessageEntry(const json& m, const ordered_json* order
   }
   const json* content = GivenField(m, "content");
   if (content != nullptr && content->is_string()) {
-    AddMessage(out, r, content->get<std::string>(), {{"role", r}, {"content", content->get<std::string>()}});
+    PushChatMessage(out, r, content->get<std::string>(), {{"role", r}, {"content", content->get<std::string>()}});
     return std::nullopt;
   }
   if (content == nullptr || !content->is_array()) {
     return InvalidRequest("a message's 'content' must be a string or an array of content blocks", "messages");
   }
   if (r == "user") return AddUserBlocks(*content, out);
-  return AddAssistantBlocks(*content, OrderedAt(ordered, "content"), out);
+  return AddAssistantBlocks(*content, OrderedChild(ordered, "content"), out);
 }
 
 // `system` then `messages`, in the template's shapes; the last message must be the user's
 // (a partial assistant reply to continue, Anthropic's prefill, is not supported).
 std::optional<ApiError> ReadConversation(const json& body, const ordered_json* ordered, GenerationRequest* out) {
   std::string system;
-  if (auto e = ReadSystem(body, &system)) return e;
+  if (auto e = ReadSystemPrompt(body, &system)) return e;
   out->template_messages = ordered_json::array();
-  if (!system.empty()) AddMessage(out, "system", system, {{"role", "system"}, {"content", system}});
+  if (!system.empty()) PushChatMessage(out, "system", system, {{"role", "system"}, {"content", system}});
   const json* v = GivenField(body, "messages");
   if (v == nullptr) return InvalidRequest("'messages' is required", "messages");
   if (!v->is_array() || v->empty()) return InvalidRequest("'messages' must be a non-empty array", "messages");
-  const ordered_json* ordered_messages = OrderedAt(ordered, "messages");
+  const ordered_json* ordered_messages = OrderedChild(ordered, "messages");
   for (size_t i = 0; i < v->size(); ++i) {
-    if (auto e = AddMessageEntry((*v)[i], OrderedAt(ordered_messages, i), out)) return e;
+    if (auto e = AddMessageEntry((*v)[i], OrderedChild(ordered_messages, i), out)) return e;
   }
   if (out->messages.back().role == "assistant") {
     return InvalidRequest("the last message must be the user's: continuing a partial assistant reply "
@@ -220,7 +220,7 @@ std::optional<ApiError> ReadConversation(const json& body, const ordered_json* o
 std::optional<ApiError> OpenAITool(const json& tool, const ordered_json* ordered, ordered_json* out) {
   const char* shape = "each tool must be {\"name\", \"description\", \"input_schema\": a JSON Schema object}";
   if (!tool.is_object()) return InvalidRequest(shape, "tools");
-  const std::string type = GivenField(tool, "type") == nullptr ? "custom" : TypeOf(tool);
+  const std::string type = GivenField(tool, "type") == nullptr ? "custom" : BlockTypeOf(tool);
   if (type != "custom") {
     return InvalidRequest("tools of type '" + type + "' (Anthropic's server tools) are not supported; define "
                           "client tools with name, description and input_schema", "tools");
@@ -244,7 +244,7 @@ std::optional<ApiError> OpenAITool(const json& tool, const ordered_json* ordered
 // tool_choice and parallel_tool_calls in `out`.
 std::optional<ApiError> OpenAIToolChoice(const json& choice, ordered_json* out) {
   const char* shape = "'tool_choice' must be {\"type\": \"auto\" | \"any\" | \"none\"} or {\"type\": \"tool\", \"name\"}";
-  const std::string type = TypeOf(choice);
+  const std::string type = BlockTypeOf(choice);
   if (type == "auto" || type == "none") {
     (*out)["tool_choice"] = type;
   } else if (type == "any") {
@@ -269,10 +269,10 @@ std::optional<ApiError> ReadAnthropicTools(const json& body, const ordered_json*
   if (const json* tools = GivenField(body, "tools")) {
     if (!tools->is_array()) return InvalidRequest("'tools' must be an array", "tools");
     openai["tools"] = ordered_json::array();
-    const ordered_json* ordered_tools = OrderedAt(ordered, "tools");
+    const ordered_json* ordered_tools = OrderedChild(ordered, "tools");
     for (size_t i = 0; i < tools->size(); ++i) {
       ordered_json tool;
-      if (auto e = OpenAITool((*tools)[i], OrderedAt(ordered_tools, i), &tool)) return e;
+      if (auto e = OpenAITool((*tools)[i], OrderedChild(ordered_tools, i), &tool)) return e;
       openai["tools"].push_back(std::move(tool));
     }
   }
@@ -285,11 +285,11 @@ std::optional<ApiError> ReadAnthropicTools(const json& body, const ordered_json*
 // `thinking`: {"type": "enabled", "budget_tokens"} or {"type": "disabled"}, as the template's
 // enable_thinking. The budget is checked as Anthropic checks it (at least 1024, below
 // max_tokens when `max_tokens` > 0); max_tokens bounds the reasoning and the answer together.
-std::optional<ApiError> ReadThinking(const json& body, int32_t max_tokens, GenerationRequest* out) {
+std::optional<ApiError> ReadThinkingField(const json& body, int32_t max_tokens, GenerationRequest* out) {
   const json* v = GivenField(body, "thinking");
   if (v == nullptr) return std::nullopt;
   const char* shape = "'thinking' must be {\"type\": \"enabled\", \"budget_tokens\": N} or {\"type\": \"disabled\"}";
-  const std::string type = TypeOf(*v);
+  const std::string type = BlockTypeOf(*v);
   if (type == "disabled") {
     out->template_kwargs = {{"enable_thinking", false}};
     return std::nullopt;
@@ -322,7 +322,7 @@ std::optional<ApiError> ReadStopSequences(const json& body, std::vector<std::str
 }
 
 // What both routes read: the model (required), the conversation, tools and thinking.
-std::optional<ApiError> ReadPromptFields(const json& body, GenerationRoute route, const ordered_json* ordered,
+std::optional<ApiError> ReadAnthropicPrompt(const json& body, GenerationRoute route, const ordered_json* ordered,
                                          GenerationRequest* out) {
   *out = GenerationRequest{};
   out->flavor = ApiFlavor::kAnthropic;
@@ -336,7 +336,7 @@ std::optional<ApiError> ReadPromptFields(const json& body, GenerationRoute route
 }
 
 // The sampling options, stop sequences and stream of /v1/messages.
-std::optional<ApiError> ReadGenerationFields(const json& body, GenerationRequest* out) {
+std::optional<ApiError> ReadAnthropicSampling(const json& body, GenerationRequest* out) {
   engine::SamplingParams& s = out->sampling;
   if (auto e = ReadNumberField(body, "temperature", 0, kMaxAnthropicTemperature, &s.temperature)) return e;
   if (auto e = ReadNumberField(body, "top_p", 0, 1, &s.top_p)) return e;
@@ -350,19 +350,19 @@ std::optional<ApiError> ReadGenerationFields(const json& body, GenerationRequest
 }  // namespace
 
 std::optional<ApiError> ParseAnthropicMessages(const json& body, GenerationRequest* out, const ordered_json* ordered) {
-  if (auto e = ReadPromptFields(body, GenerationRoute::kAnthropicMessages, ordered, out)) return e;
+  if (auto e = ReadAnthropicPrompt(body, GenerationRoute::kAnthropicMessages, ordered, out)) return e;
   if (GivenField(body, "max_tokens") == nullptr) return InvalidRequest("'max_tokens' is required", "max_tokens");
   int64_t max_tokens = 0;
   if (auto e = ReadIntField(body, "max_tokens", 1, kMaxTokensLimit, &max_tokens)) return e;
   out->max_tokens = static_cast<int32_t>(max_tokens);
-  if (auto e = ReadThinking(body, out->max_tokens, out)) return e;
-  return ReadGenerationFields(body, out);
+  if (auto e = ReadThinkingField(body, out->max_tokens, out)) return e;
+  return ReadAnthropicSampling(body, out);
 }
 
 std::optional<ApiError> ParseAnthropicCountTokens(const json& body, GenerationRequest* out,
                                                   const ordered_json* ordered) {
-  if (auto e = ReadPromptFields(body, GenerationRoute::kAnthropicCountTokens, ordered, out)) return e;
-  return ReadThinking(body, 0, out);
+  if (auto e = ReadAnthropicPrompt(body, GenerationRoute::kAnthropicCountTokens, ordered, out)) return e;
+  return ReadThinkingField(body, 0, out);
 }
 
 }  // namespace llm::server
