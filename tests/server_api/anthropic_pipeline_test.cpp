@@ -6,6 +6,8 @@
 #include <map>
 
 #include "server/anthropic_json.h"
+#include "server/error_answer.h"
+#include "server/json_errors.h"
 #include "server_api/pipeline_test_bench.h"
 
 namespace llm::server {
@@ -226,6 +228,19 @@ TEST(AnthropicJson, ErrorTypesFollowAnthropicsStatuses) {
   EXPECT_EQ(AnthropicErrorType(413), "request_too_large");
   EXPECT_EQ(AnthropicErrorType(503), "overloaded_error");
   EXPECT_EQ(AnthropicErrorType(500), "api_error");
+}
+
+TEST(AnthropicJson, ErrorsAnsweredBeforeRoutingTakeAnthropicsShapeUnderV1Messages) {
+  for (const char* path : {"/v1/messages", "/v1/messages/count_tokens", "/v1/messages/nope"}) {
+    json e = ErrorBodyFor(path, 413, "PayloadTooLargeError", "too big", "req_1");
+    EXPECT_EQ(e["type"], "error") << path;
+    EXPECT_EQ(e["error"]["type"], "request_too_large") << path;
+    EXPECT_EQ(e["error"]["message"], "too big") << path;
+    EXPECT_EQ(e["request_id"], "req_1") << path;
+  }
+  EXPECT_EQ(ErrorBodyFor("/v1/messagesx", 400, "InvalidRequestError", "m", "r")["error"]["param"], nullptr);
+  EXPECT_EQ(ErrorBodyText(ApiFlavor::kAnthropic, ModelNotFound("no model"), "req_2"),
+            R"({"type":"error","error":{"type":"not_found_error","message":"no model"},"request_id":"req_2"})");
 }
 
 }  // namespace
