@@ -41,12 +41,13 @@ std::optional<Response> AccessControl::Authorize(RequestContext& ctx) const {
   const std::string& client = ctx.log_fields().remote_addr;
   const std::string message =
       presented ? "Invalid API key (client " + client + ")"
-                : "Missing API key: send 'Authorization: Bearer <key>' (client " + client + ")";
+                : "Missing API key: send 'Authorization: Bearer <key>' or 'x-api-key: <key>' (client " + client + ")";
   ctx.LogSecurityEvent(security_reason::kAuthFailed, "Authentication failed: " + message,
                        {{"credential", presented ? "invalid" : "missing"}});
-  const ApiFlavor flavor = StartsWith(path, "/v1/") ? ApiFlavor::kOpenAI
-                           : IsOllamaPath(path)      ? ApiFlavor::kOllama
-                                                     : ApiFlavor::kNative;
+  const ApiFlavor flavor = IsAnthropicPath(path)       ? ApiFlavor::kAnthropic
+                           : StartsWith(path, "/v1/") ? ApiFlavor::kOpenAI
+                           : IsOllamaPath(path)       ? ApiFlavor::kOllama
+                                                      : ApiFlavor::kNative;
   Response r = ErrorResponse(ctx, flavor, AuthenticationFailed(message));
   r.headers.emplace_back("WWW-Authenticate",
                          presented ? "Bearer realm=\"llm-api\", error=\"invalid_token\"" : "Bearer realm=\"llm-api\"");

@@ -5,6 +5,8 @@
 // slots or logs.
 #pragma once
 
+#include <cstdint>
+#include <initializer_list>
 #include <memory>
 #include <optional>
 #include <string>
@@ -17,7 +19,16 @@
 
 namespace llm::server {
 
-enum class ApiSurface { kNativeGenerate, kNativeChat, kOpenAIChat, kOpenAICompletion, kOllamaGenerate, kOllamaChat };
+enum class ApiSurface {
+  kNativeGenerate,
+  kNativeChat,
+  kOpenAIChat,
+  kOpenAICompletion,
+  kAnthropicMessages,     // POST /v1/messages
+  kAnthropicCountTokens,  // POST /v1/messages/count_tokens (parses and answers errors only)
+  kOllamaGenerate,        // POST /api/generate
+  kOllamaChat,            // POST /api/chat
+};
 
 class ApiAdapter {
  public:
@@ -28,10 +39,12 @@ class ApiAdapter {
   // error is then answered in shape).
   virtual std::optional<ApiError> Parse(const nlohmann::json& body, std::string_view raw_body,
                                         GenerationRequest* out) = 0;
-  // The id of the completion ("chatcmpl-..." / "cmpl-..."; "" for the native API).
+  // The id of the completion ("chatcmpl-..." / "cmpl-..." / "msg_..."; "" for the native API).
   virtual const std::string& completion_id() const = 0;
   // The model's name once known (used in stream chunks).
   virtual void set_model(const std::string& model) = 0;
+  // The number of prompt tokens once the prompt is tokenized (before StreamStart).
+  virtual void set_prompt_tokens(int64_t) {}
   // The JSON body of error `e` in this surface's shape.
   virtual std::string ErrorBody(const ApiError& e, const std::string& request_id) const = 0;
   // The JSON body of a non-streamed answer.
@@ -51,5 +64,14 @@ class ApiAdapter {
 
 // The adapter of `surface`, for one request.
 std::unique_ptr<ApiAdapter> MakeAdapter(ApiSurface surface);
+
+// A surface's parser of a body; `ordered` (may be null) is the body in the client's key order.
+using ParseFn = std::optional<ApiError> (*)(const nlohmann::json& body, GenerationRequest* out,
+                                            const nlohmann::ordered_json* ordered);
+// Parses `body` with `parse`, giving it the body in the client's key order (read again from
+// `raw`) when the body has one of `keyed` -- the fields whose contents keep the client's order
+// (JSON schemas, tools, tool inputs).
+std::optional<ApiError> ParseInOrder(ParseFn parse, const nlohmann::json& body, std::string_view raw,
+                                     GenerationRequest* out, std::initializer_list<const char*> keyed);
 
 }  // namespace llm::server

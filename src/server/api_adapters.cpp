@@ -1,31 +1,32 @@
-// The native API's and OpenAI's adapters onto the generation pipeline (Ollama's: ollama_adapter.h).
+// The native API's and OpenAI's adapters onto the generation pipeline (Ollama's is in
+// ollama_adapter.*, Anthropic's in anthropic_adapter.cpp).
 #include <chrono>
 
 #include "nlohmann/json.hpp"
 
 #include "server/api_adapter.h"
+#include "server/anthropic_adapter.h"
+#include "server/anthropic_request.h"
 #include "server/error_answer.h"
 #include "server/native_json.h"
 #include "server/ollama_adapter.h"
 #include "server/openai_json.h"
 
 namespace llm::server {
-namespace {
 
-using ParseFn = std::optional<ApiError> (*)(const nlohmann::json& body, GenerationRequest* out,
-                                            const nlohmann::ordered_json* ordered);
-
-// Parses a body with `parse`, giving it the body in the client's key order when it holds what
-// keeps that order (a JSON schema's properties, tools).
 std::optional<ApiError> ParseInOrder(ParseFn parse, const nlohmann::json& body, std::string_view raw,
-                                     GenerationRequest* out) {
+                                     GenerationRequest* out, std::initializer_list<const char*> keyed) {
   std::optional<nlohmann::ordered_json> ordered;
-  if (!raw.empty() && body.is_object() && (body.contains("response_format") || body.contains("tools"))) {
+  bool wanted = false;
+  for (const char* key : keyed) wanted = wanted || (body.is_object() && body.contains(key));
+  if (!raw.empty() && wanted) {
     nlohmann::ordered_json doc = nlohmann::ordered_json::parse(raw, nullptr, /*allow_exceptions=*/false);
     if (!doc.is_discarded()) ordered = std::move(doc);
   }
   return parse(body, out, ordered ? &*ordered : nullptr);
 }
+
+namespace {
 
 // /api/v1/generate and /api/v1/chat: one JSON answer, or SSE events of deltas ending with the
 // whole answer and "done": true.
@@ -33,7 +34,7 @@ class NativeAdapter : public ApiAdapter {
  public:
   NativeAdapter(PromptKind kind, ParseFn parse) : kind_(kind), parse_(parse) {}
   std::optional<ApiError> Parse(const nlohmann::json& body, std::string_view raw, GenerationRequest* out) override {
-    std::optional<ApiError> e = ParseInOrder(parse_, body, raw, out);
+    std::optional<ApiError> e = ParseInOrder(parse_, body, raw, out, {"response_format", "tools"});
     out->flavor = ApiFlavor::kNative;
     out->kind = kind_;
     logprobs_ = out->logprobs >= 0;
@@ -68,7 +69,7 @@ class OpenAIAdapter : public ApiAdapter {
                           std::chrono::system_clock::now().time_since_epoch()).count();
   }
   std::optional<ApiError> Parse(const nlohmann::json& body, std::string_view raw, GenerationRequest* out) override {
-    std::optional<ApiError> e = ParseInOrder(parse_, body, raw, out);
+    std::optional<ApiError> e = ParseInOrder(parse_, body, raw, out, {"response_format", "tools"});
     out->flavor = ApiFlavor::kOpenAI;
     out->kind = chat_ ? PromptKind::kChat : PromptKind::kText;
     header_.include_usage = out->include_usage;
@@ -139,6 +140,8 @@ std::unique_ptr<ApiAdapter> MakeAdapter(ApiSurface surface) {
     case ApiSurface::kOpenAIChat: return std::make_unique<OpenAIAdapter>(PromptKind::kChat, ParseOpenAIChat);
     case ApiSurface::kOllamaGenerate: return std::make_unique<OllamaAdapter>(PromptKind::kText);
     case ApiSurface::kOllamaChat: return std::make_unique<OllamaAdapter>(PromptKind::kChat);
+    case ApiSurface::kAnthropicMessages: return MakeAnthropicAdapter(ParseAnthropicMessages);
+    case ApiSurface::kAnthropicCountTokens: return MakeAnthropicAdapter(ParseAnthropicCountTokens);
     case ApiSurface::kOpenAICompletion: break;
   }
   return std::make_unique<OpenAIAdapter>(PromptKind::kText, ParseOpenAICompletion);

@@ -79,6 +79,10 @@ void ApiService::Attach(Server& server) {
   routes.Add({"GET", "/v1/models", "openai_list_models", [this](RequestContext& c) { return OpenAIListModels(c); }, false});
   routes.Add({"GET", "/v1/models/{model}", "openai_retrieve_model", [this](RequestContext& c) { return OpenAIRetrieveModel(c); }, false});
   ollama_.Attach(routes);
+  routes.Add({"POST", "/v1/messages", "anthropic_messages",
+             [this](RequestContext& c) { return Generation(c, ApiSurface::kAnthropicMessages); }, true});
+  routes.Add({"POST", "/v1/messages/count_tokens", "anthropic_count_tokens",
+             [this](RequestContext& c) { return AnthropicCountTokens(c); }, true});
   routes.Add({"GET", "/metrics", "metrics", [this](RequestContext& c) { return Metrics(c); }, false});
   routes.Add({"POST", "/api/v1/tokenize", "tokenize", [this](RequestContext& c) { return TokenizeRoute(c); }, true});
   routes.Add({"POST", "/api/v1/detokenize", "detokenize", [this](RequestContext& c) { return DetokenizeRoute(c); }, true});
@@ -148,6 +152,19 @@ Response ApiService::Generation(RequestContext& ctx, ApiSurface surface) {
   WatchModelName(ctx, req.model);
   if (refused) return generation_.Reject(ctx, *adapter, req, *refused);
   return generation_.Handle(ctx, std::move(adapter), std::move(req));
+}
+
+Response ApiService::AnthropicCountTokens(RequestContext& ctx) {
+  std::unique_ptr<ApiAdapter> adapter = MakeAdapter(ApiSurface::kAnthropicCountTokens);
+  GenerationRequest req;
+  std::optional<ApiError> refused = adapter->Parse(ctx.json(), ctx.request().body, &req);
+  WatchModelName(ctx, req.model);
+  if (refused) return ErrorAnswer(ctx, *refused, adapter->ErrorBody(*refused, ctx.request_id()));
+  int64_t count = 0;
+  if (std::optional<Response> failed = generation_.CountPromptTokens(ctx, *adapter, req, &count)) {
+    return std::move(*failed);
+  }
+  return Response::Json(200, {{"input_tokens", count}});
 }
 
 Response ApiService::ListModels(RequestContext& ctx) {

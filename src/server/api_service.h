@@ -56,6 +56,9 @@ class ApiService {
   // A generation route: its surface's adapter parses the body, the pipeline generates it or
   // refuses it in the surface's shape with the spec's failure record.
   Response Generation(RequestContext& ctx, ApiSurface surface);
+  // POST /v1/messages/count_tokens: {"input_tokens": N}, the prompt rendered and tokenized as
+  // /v1/messages would evaluate it; errors in Anthropic's shape.
+  Response AnthropicCountTokens(RequestContext& ctx);
   Response ListModels(RequestContext& ctx);
   Response OpenAIListModels(RequestContext& ctx);
   Response OpenAIRetrieveModel(RequestContext& ctx);

@@ -1,5 +1,6 @@
 #include "server/error_answer.h"
 
+#include "server/anthropic_json.h"
 #include "server/json_errors.h"
 #include "server/native_json.h"
 #include "server/openai_json.h"
@@ -20,6 +21,7 @@ Response ErrorAnswer(RequestContext& ctx, const ApiError& e, std::string body) {
 std::string ErrorBodyText(ApiFlavor flavor, const ApiError& e, const std::string& request_id) {
   if (flavor == ApiFlavor::kOpenAI) return DumpJson(OpenAIErrorBody(e));
   if (flavor == ApiFlavor::kOllama) return DumpJson(nlohmann::ordered_json{{"error", e.message}});
+  if (flavor == ApiFlavor::kAnthropic) return DumpJson(AnthropicErrorBody(e.status, e.message, request_id));
   return ErrorBody(e.status, e.error_type, e.message, request_id).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 

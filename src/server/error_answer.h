@@ -16,7 +16,8 @@ namespace llm::server {
 Response ErrorAnswer(RequestContext& ctx, const ApiError& e, std::string body);
 
 // The JSON body of `e` in a flavour's shape: OpenAI's {"error": {message, type, param, code}},
-// or the native {"error", "error_type", "request_id", "status_code"}.
+// Anthropic's {"type": "error", "error": {type, message}, "request_id"}, or the native
+// {"error", "error_type", "request_id", "status_code"}.
 std::string ErrorBodyText(ApiFlavor flavor, const ApiError& e, const std::string& request_id);
 
 // ErrorAnswer with the flavour's body.

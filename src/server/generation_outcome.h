@@ -40,6 +40,7 @@ struct GenerationOutcome {
   std::string model;          // model file name
   std::string text;           // the generated text (after stop-string cutting)
   engine::FinishReason finish_reason = engine::FinishReason::kStop;
+  std::string stop_string;  // the request's stop string that ended the reply ("" when none did)
   int64_t prompt_tokens = 0;
   int64_t cached_tokens = 0;  // prompt tokens whose K/V the slot's cache held already
   int64_t completion_tokens = 0;

@@ -83,10 +83,15 @@ Result<std::string> PromptText(const GenerationRequest& r, const ServedModel& m)
 }
 
 // A prompt that could not be rendered: what the template cannot show is the request's
-// problem (400 about `tools` or `chat_template_kwargs`), the rest as TemplateError says.
+// problem (400 about `tools`, or about what set the template variables: `chat_template_kwargs`
+// or Anthropic's `thinking`), the rest as TemplateError says.
 ApiError PromptError(const GenerationRequest& r, const Status& status) {
   if (status.code() == StatusCode::kUnsupported) {
-    return InvalidRequest(status.message(), r.renders_tools() ? "tools" : "chat_template_kwargs");
+    if (r.renders_tools()) return InvalidRequest(status.message(), "tools");
+    if (r.flavor == ApiFlavor::kAnthropic) {
+      return InvalidRequest("'thinking' cannot be set for this model: " + status.message(), "thinking");
+    }
+    return InvalidRequest(status.message(), "chat_template_kwargs");
   }
   return TemplateError(status);
 }
@@ -144,13 +149,8 @@ std::optional<Response> GenerationPipeline::Prepare(RequestContext& ctx, Job& jo
   job.model_name = job.model->name;
   job.adapter->set_model(job.model_name);
 
-  Result<std::string> prompt = PromptText(req, *job.model);
-  if (!prompt.ok()) return fail(PromptError(req, prompt.status()));
-  const std::string bos_text = engine_.BosText(*job.model);
-  // A template that writes the BOS text itself must not get a second BOS.
-  const bool add_bos = !(req.kind == PromptKind::kChat && !bos_text.empty() && prompt->rfind(bos_text, 0) == 0);
-  job.tokens = engine_.Tokenize(*job.model, *prompt, add_bos);
-  job.starts_in_reasoning = req.kind == PromptKind::kChat && EndsInThinking(*prompt);
+  if (auto e = PromptTokens(req, *job.model, &job.tokens, &job.starts_in_reasoning)) return fail(*e);
+  job.adapter->set_prompt_tokens(static_cast<int64_t>(job.tokens.size()));
   const int32_t n_ctx = engine_.ContextLength(*job.model);
   if (job.tokens.empty()) return fail(InvalidRequest("the prompt has no tokens", "prompt"));
   if (static_cast<int64_t>(job.tokens.size()) >= n_ctx) {
@@ -178,6 +178,32 @@ std::optional<Response> GenerationPipeline::Prepare(RequestContext& ctx, Job& jo
   if (req.tools.forced()) {
     if (auto e = ForceToolCall(req, *job.model, &job.params.grammar)) return fail(*e);
   }
+  return std::nullopt;
+}
+
+std::optional<ApiError> GenerationPipeline::PromptTokens(const GenerationRequest& req, const ServedModel& model,
+                                                         std::vector<int32_t>* tokens,
+                                                         bool* starts_in_reasoning) const {
+  Result<std::string> prompt = PromptText(req, model);
+  if (!prompt.ok()) return PromptError(req, prompt.status());
+  const std::string bos_text = engine_.BosText(model);
+  // A template that writes the BOS text itself must not get a second BOS.
+  const bool add_bos = !(req.kind == PromptKind::kChat && !bos_text.empty() && prompt->rfind(bos_text, 0) == 0);
+  *tokens = engine_.Tokenize(model, *prompt, add_bos);
+  *starts_in_reasoning = req.kind == PromptKind::kChat && EndsInThinking(*prompt);
+  return std::nullopt;
+}
+
+std::optional<Response> GenerationPipeline::CountPromptTokens(RequestContext& ctx, const ApiAdapter& adapter,
+                                                              const GenerationRequest& request, int64_t* count) {
+  const std::string name = request.model.empty() ? settings_.default_model : request.model;
+  auto refuse = [&](const ApiError& e) { return ErrorAnswer(ctx, e, adapter.ErrorBody(e, ctx.request_id())); };
+  Result<std::shared_ptr<const ServedModel>> model = engine_.Acquire(name);
+  if (!model.ok()) return refuse(ModelUnavailable(model.status(), name));
+  std::vector<int32_t> tokens;
+  bool starts_in_reasoning = false;
+  if (auto e = PromptTokens(request, **model, &tokens, &starts_in_reasoning)) return refuse(*e);
+  *count = static_cast<int64_t>(tokens.size());
   return std::nullopt;
 }
 
@@ -267,6 +293,7 @@ GenerationPipeline::ChoiceRun GenerationPipeline::RunChoice(const Job& job, cons
   GenerationOutcome& o = run.outcome;
   o.text = g.text;
   o.finish_reason = g.finish_reason;
+  o.stop_string = g.stop_string;
   o.prompt_tokens = static_cast<int64_t>(g.prompt_tokens.size());
   o.cached_tokens = std::max<int64_t>(0, o.prompt_tokens - g.timings.prompt_n);
   o.completion_tokens = static_cast<int64_t>(g.tokens.size());

@@ -34,12 +34,22 @@ class GenerationPipeline {
   // Answers a request that failed before generating (e.g. a parse error): writes the
   // "Text generation error with model <name>: <message>" record and the surface's error.
   Response Reject(RequestContext& ctx, ApiAdapter& adapter, const GenerationRequest& request, const ApiError& error);
+  // The prompt tokens a request would be evaluated with (its model's template renders it and
+  // it is tokenized as Handle does; *count), or the adapter's error answer (model unknown,
+  // prompt the template refuses) with its `error` record.
+  std::optional<Response> CountPromptTokens(RequestContext& ctx, const ApiAdapter& adapter,
+                                            const GenerationRequest& request, int64_t* count);
 
  private:
   struct Job;
   // Resolves the model, renders and tokenizes the prompt, checks it against the context;
   // the error answer when the request cannot run.
   std::optional<Response> Prepare(RequestContext& ctx, Job& job);
+  // Renders the prompt of `req` with `model`'s chat template and tokenizes it (BOS unless the
+  // template wrote it); *starts_in_reasoning when the prompt opened a thinking block. The
+  // error when the prompt cannot be rendered.
+  std::optional<ApiError> PromptTokens(const GenerationRequest& req, const ServedModel& model,
+                                       std::vector<int32_t>* tokens, bool* starts_in_reasoning) const;
   // Waits for a slot (the queue); the 503/cancel answer when none is granted.
   std::optional<Response> Admit(RequestContext& ctx, const std::shared_ptr<Job>& job);
   // The SSE answer; the stream function generates and holds the slot until it ends.

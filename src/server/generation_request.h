@@ -1,4 +1,5 @@
-// A generation request, parsed and validated from the native API's or OpenAI's JSON body.
+// A generation request, parsed and validated from the JSON body of the native API, OpenAI's or
+// Anthropic's (server/anthropic_request.h).
 // Parsing never throws; the first problem found becomes a 400 InvalidRequestError naming the
 // field (`param`).
 #pragma once
@@ -18,7 +19,7 @@
 
 namespace llm::server {
 
-enum class ApiFlavor { kNative, kOpenAI, kOllama };
+enum class ApiFlavor { kNative, kOpenAI, kOllama, kAnthropic };
 enum class PromptKind { kText, kChat };
 // How a chat reply's <think> reasoning is reported (llama-server's reasoning_format): kAuto
 // ("auto" or "deepseek") moves it to reasoning_content, kNone leaves it in the content.

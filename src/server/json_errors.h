@@ -36,9 +36,15 @@ nlohmann::json ErrorBody(int status, std::string_view error_type, std::string_vi
 // Whether `path` belongs to the Ollama-compatible API: under /api/ but not /api/v1/.
 bool IsOllamaPath(std::string_view path);
 
-// The error body for a request to `path`: OpenAI's shape
+// Whether `path` is one of Anthropic's Messages API (/v1/messages and below), whose errors
+// have Anthropic's shape.
+bool IsAnthropicPath(std::string_view path);
+
+// The error body for a request to `path`: Anthropic's shape
+//   {"type": "error", "error": {"type", "message"}, "request_id"}
+// under /v1/messages, OpenAI's shape
 //   {"error": {"message", "type", "param", "code"}}
-// under /v1/ (the OpenAI-compatible API), Ollama's {"error": message} on its paths
+// elsewhere under /v1/ (the OpenAI-compatible API), Ollama's {"error": message} on its paths
 // (IsOllamaPath), the native ErrorBody everywhere else.
 nlohmann::json ErrorBodyFor(std::string_view path, int status, std::string_view error_type,
                             std::string_view message, std::string_view request_id);

@@ -122,6 +122,22 @@ constexpr RequestField kOllamaOptionFields[] = {
     {"num_keep", U::kUnsupported, "num_keep is not supported: the context is never shifted (send 0)"},
 };
 
+// Anthropic's Messages API (/v1/messages; count_tokens takes the prompt's fields only).
+constexpr RequestField kAnthropicPrompt[] = {
+    {"model", U::kHonoured, ""},       {"messages", U::kHonoured, ""}, {"system", U::kHonoured, ""},
+    {"tools", U::kHonoured, ""},       {"tool_choice", U::kHonoured, ""}, {"thinking", U::kHonoured, ""},
+    {"mcp_servers", U::kUnsupported, "MCP connectors are not supported; run the tools on the client"},
+};
+
+constexpr RequestField kAnthropicGeneration[] = {
+    {"max_tokens", U::kHonoured, ""},  {"stop_sequences", U::kHonoured, ""}, {"temperature", U::kHonoured, ""},
+    {"top_p", U::kHonoured, ""},       {"top_k", U::kHonoured, ""},          {"stream", U::kHonoured, ""},
+    {"metadata", U::kIgnored, kNoUserState},
+    {"service_tier", U::kIgnored, "this server has one tier"},
+    {"container", U::kUnsupported, "code execution containers are not supported"},
+    {"context_management", U::kUnsupported, "context management (clearing old tool results) is not supported"},
+};
+
 std::vector<RequestField> Join(std::initializer_list<std::span<const RequestField>> parts) {
   std::vector<RequestField> all;
   for (auto part : parts) all.insert(all.end(), part.begin(), part.end());
@@ -223,7 +239,11 @@ const std::vector<RequestField>& FieldsOf(GenerationRoute route) {
   static const std::vector<RequestField> completion = Join({kPrompt, kCommon, kOpenAIShared, kCompletionOnly});
   static const std::vector<RequestField> chat =
       Join({kMessages, kCommon, kTools, kOpenAIShared, kChatOnly, kChatLogprobs, kReasoning});
+  static const std::vector<RequestField> anthropic = Join({kAnthropicPrompt, kAnthropicGeneration});
+  static const std::vector<RequestField> anthropic_count = Join({kAnthropicPrompt});
   switch (route) {
+    case GenerationRoute::kAnthropicMessages: return anthropic;
+    case GenerationRoute::kAnthropicCountTokens: return anthropic_count;
     case GenerationRoute::kNativeGenerate: return native_generate;
     case GenerationRoute::kNativeChat: return native_chat;
     case GenerationRoute::kOpenAICompletion: return completion;

@@ -51,6 +51,8 @@ enum class GenerationRoute {
   kOllamaGenerate,    // POST /api/generate
   kOllamaChat,        // POST /api/chat
   kOllamaOptions,     // the `options` object of both Ollama routes
+  kAnthropicMessages,     // POST /v1/messages
+  kAnthropicCountTokens,  // POST /v1/messages/count_tokens
 };
 
 // Every field `route` knows, with what it does with it.

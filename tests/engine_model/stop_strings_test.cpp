@@ -59,5 +59,16 @@ TEST(StopStringMatcher, IgnoresEmptyStopStrings) {
   EXPECT_FALSE(stopped);
 }
 
+TEST(StopStringMatcher, TellsWhichStopStringMatchedFirstInTheText) {
+  StopStringMatcher m({"world", "lo w", "xyz"});
+  bool stopped = false;
+  EXPECT_EQ(m.Push("he", &stopped), "he");
+  EXPECT_FALSE(stopped);
+  EXPECT_TRUE(m.matched().empty());
+  EXPECT_EQ(m.Push("llo world", &stopped), "l");
+  EXPECT_TRUE(stopped);
+  EXPECT_EQ(m.matched(), "lo w");
+}
+
 }  // namespace
 }  // namespace llm::engine

@@ -62,6 +62,18 @@ int RunCommand(const std::string& command, std::string* out) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+std::string NodeTestDir(std::string* out) {
+  const std::string dir = std::string(LLM_SOURCE_DIR) + "/tests/integration_api/node";
+  // Every package the scripts import: a node_modules installed before one was added is renewed.
+  const std::string installed =
+      "test -d node_modules/openai -a -d node_modules/ajv-formats -a -d node_modules/@anthropic-ai/sdk -a -d "
+      "node_modules/ollama";
+  const int status = RunCommand("cd " + dir + " && (" + installed +
+                                    " || npm ci --prefer-offline --no-audit --no-fund) 2>&1",
+                                out);
+  return status == 0 ? dir : "";
+}
+
 int MakeSyntheticModel(const std::string& path, const std::string& flags, std::string* out) {
   return RunCommand(BinDir() + "/make-synthetic-gguf --out " + path + " " + flags + " --vocab-from " + SharedDir() +
                         "/testdata/vocab/ggml-vocab-llama-spm.gguf 2>&1",

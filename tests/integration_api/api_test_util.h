@@ -40,6 +40,10 @@ std::vector<nlohmann::json> SseEvents(const std::string& body);
 // Runs a shell command; returns its exit status and fills *out with its stdout.
 int RunCommand(const std::string& command, std::string* out);
 
+// tests/integration_api/node with its npm packages installed (`npm ci` on first use, from
+// the npm cache when offline); "" when the install failed, its output then in *out.
+std::string NodeTestDir(std::string* out);
+
 // Writes a random-weight model with make-synthetic-gguf `flags` (plus the 32k SentencePiece
 // vocabulary of ../shared) to `path`; its exit status, its output in *out.
 int MakeSyntheticModel(const std::string& path, const std::string& flags, std::string* out);

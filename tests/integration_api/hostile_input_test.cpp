@@ -95,6 +95,8 @@ std::vector<DeepCase> DeepBodies() {
       {"openai chat, in a message", "/v1/chat/completions", R"({"messages":[{"role":"user","content":)" + objects + "}]}"},
       {"openai completions, in stop", "/v1/completions", R"({"prompt":"a","stop":)" + arrays + "}"},
       {"openai completions, unterminated", "/v1/completions", R"({"prompt":"a","x":)" + std::string(1000000, '[')},
+      {"anthropic messages, in a block", "/v1/messages",
+       R"({"max_tokens":1,"messages":[{"role":"user","content":[{"type":"text","text":)" + arrays + "}]}]}"},
   };
 }
 

@@ -13,13 +13,9 @@ namespace llm::test {
 namespace {
 
 TEST(OllamaNodeClient, OfficialClientPassesAndRecordsNameTheOllamaEndpoints) {
-  const std::string node_dir = std::string(LLM_SOURCE_DIR) + "/tests/integration_api/node";
   std::string install;
-  ASSERT_EQ(RunCommand("cd " + node_dir + " && (test -d node_modules/ollama -a -d node_modules/openai -a -d "
-                       "node_modules/ajv-formats || npm ci --prefer-offline --no-audit --no-fund) 2>&1",
-                       &install),
-            0)
-      << install;
+  const std::string node_dir = NodeTestDir(&install);
+  ASSERT_FALSE(node_dir.empty()) << install;
   ScratchDir aliases_dir;
   const std::string aliases = aliases_dir / "aliases.json";
   std::ofstream(aliases) << R"({"tiny-stories:1m": "stories260K.gguf"})";

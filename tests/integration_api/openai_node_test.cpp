@@ -8,17 +8,12 @@
 namespace llm::test {
 namespace {
 
-// `npm ci` once (from the npm cache when offline), so a fresh clone works too.
-int EnsureNodeModules(const std::string& node_dir, std::string* out) {
-  return RunCommand("cd " + node_dir + " && (test -d node_modules/openai -a -d node_modules/ajv-formats -a -d node_modules/ollama || npm ci --prefer-offline --no-audit --no-fund) 2>&1", out);
-}
-
 // Runs `script` of tests/integration_api/node against a fresh server with the API key set;
 // `models` is the script's model variable ("LLM_API_MODEL=x" or "LLM_API_MODELS=a,b").
 void RunNodeScript(const std::string& script, const std::string& models) {
-  const std::string node_dir = std::string(LLM_SOURCE_DIR) + "/tests/integration_api/node";
   std::string install;
-  ASSERT_EQ(EnsureNodeModules(node_dir, &install), 0) << install;
+  const std::string node_dir = NodeTestDir(&install);
+  ASSERT_FALSE(node_dir.empty()) << install;
   auto server = StartApiServer({{"LLM_API_KEY", "node-test-key"}});
   ASSERT_TRUE(server);
   std::string out;

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "nlohmann/json.hpp"
+#include "server/anthropic_request.h"
 #include "server/generation_request.h"
 
 namespace llm::server {
@@ -22,14 +23,25 @@ struct Route {
   const char* name;
   std::optional<ApiError> (*parse)(const json&, GenerationRequest*, const nlohmann::ordered_json*);
   json base;  // the smallest valid body
+  std::map<std::string, json> samples = {};  // honoured fields whose sample differs on this route
 };
+
+// Anthropic's shapes of tools and tool_choice.
+std::map<std::string, json> AnthropicSamples() {
+  return {{"tools", json::array({{{"name", "f"}, {"input_schema", {{"type", "object"}}}}})},
+          {"tool_choice", {{"type", "none"}}}};
+}
 
 std::vector<Route> Routes() {
   const json messages = json::array({{{"role", "user"}, {"content", "Hi"}}});
   return {{GenerationRoute::kNativeGenerate, "/api/v1/generate", ParseNativeGenerate, {{"prompt", "Once"}}},
           {GenerationRoute::kNativeChat, "/api/v1/chat", ParseNativeChat, {{"messages", messages}}},
           {GenerationRoute::kOpenAICompletion, "/v1/completions", ParseOpenAICompletion, {{"prompt", "Once"}}},
-          {GenerationRoute::kOpenAIChat, "/v1/chat/completions", ParseOpenAIChat, {{"messages", messages}}}};
+          {GenerationRoute::kOpenAIChat, "/v1/chat/completions", ParseOpenAIChat, {{"messages", messages}}},
+          {GenerationRoute::kAnthropicMessages, "/v1/messages", ParseAnthropicMessages,
+           {{"model", "m.gguf"}, {"max_tokens", 16}, {"messages", messages}}, AnthropicSamples()},
+          {GenerationRoute::kAnthropicCountTokens, "/v1/messages/count_tokens", ParseAnthropicCountTokens,
+           {{"model", "m.gguf"}, {"messages", messages}}, AnthropicSamples()}};
 }
 
 // A value of each honoured field that differs from its default.
@@ -62,6 +74,9 @@ const std::map<std::string, json>& HonouredSamples() {
       {"n", 2},
       {"reasoning_format", "none"},
       {"chat_template_kwargs", {{"enable_thinking", false}}},
+      {"system", "Be brief."},
+      {"stop_sequences", json::array({"x"})},
+      {"thinking", {{"type", "disabled"}}},
   };
   return samples;
 }
@@ -101,14 +116,20 @@ TEST(RequestFields, EveryHonouredFieldChangesTheParsedRequest) {
   for (const Route& route : Routes()) {
     for (const RequestField& f : FieldsOf(route.id)) {
       if (f.use != FieldUse::kHonoured) continue;
-      auto sample = HonouredSamples().find(std::string(f.name));
-      ASSERT_NE(sample, HonouredSamples().end()) << "no sample value for " << f.name;
+      const std::string name(f.name);
+      const json* sample = nullptr;
+      if (auto own = route.samples.find(name); own != route.samples.end()) {
+        sample = &own->second;
+      } else if (auto shared = HonouredSamples().find(name); shared != HonouredSamples().end()) {
+        sample = &shared->second;
+      }
+      ASSERT_NE(sample, nullptr) << "no sample value for " << f.name;
       json body = route.base;
       if (f.name == "top_logprobs") body["logprobs"] = true;  // top_logprobs needs it
       const json plain = Parsed(route, body);
       // /v1/completions' logprobs is the legacy count of alternatives.
       const bool legacy = f.name == "logprobs" && route.id == GenerationRoute::kOpenAICompletion;
-      body[std::string(f.name)] = legacy ? json(2) : sample->second;
+      body[std::string(f.name)] = legacy ? json(2) : *sample;
       EXPECT_NE(Parsed(route, body), plain) << route.name << " ignores '" << f.name << "'";
     }
   }

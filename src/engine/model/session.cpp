@@ -49,6 +49,8 @@ class TextStream {
     if (!stopped) rest += stops_.Flush();
     Emit(rest, cancelled);
   }
+  // The stop string that ended the text ("" when none did).
+  const std::string& matched_stop() const { return stops_.matched(); }
 
  private:
   void Emit(const std::string& piece, bool* cancelled) {
@@ -199,6 +201,8 @@ Result<GenerateResult> Session::GenerateFromTokens(std::vector<int32_t> prompt_t
     LLM_RETURN_IF_ERROR(Append(std::span(&id, 1), &logits));
   }
   if (!hit_stop && !cancelled) stream.Finish(&cancelled);
+  result.stop_string = stream.matched_stop();
+  if (!result.stop_string.empty()) result.finish_reason = FinishReason::kStop;
   timings.predicted_n = static_cast<int32_t>(result.tokens.size());
   timings.predicted_ms = MsSince(t_gen);
   timings.prompt_per_second = PerSecond(timings.prompt_n, timings.prompt_ms);

@@ -60,6 +60,7 @@ struct GenerateResult {
   std::vector<int32_t> prompt_tokens;
   std::vector<int32_t> tokens;  // generated ids (an end-of-generation token is not included)
   std::string text;             // generated text, cut before a stop string
+  std::string stop_string;      // the stop string that ended generation ("" when none did)
   FinishReason finish_reason = FinishReason::kStop;
   Timings timings;
   std::vector<TokenLogprob> logprobs;  // one per generated token when params.logprobs >= 0

@@ -16,9 +16,17 @@ std::string StopStringMatcher::Push(std::string_view text, bool* stopped) {
   pending_.append(text);
   if (stops_.empty()) return std::exchange(pending_, {});
   size_t first = std::string::npos;
-  for (const std::string& stop : stops_) first = std::min(first, pending_.find(stop));
-  if (first != std::string::npos) {
+  const std::string* first_stop = nullptr;
+  for (const std::string& stop : stops_) {
+    const size_t at = pending_.find(stop);
+    if (at < first) {
+      first = at;
+      first_stop = &stop;
+    }
+  }
+  if (first_stop != nullptr) {
     *stopped = true;
+    matched_ = *first_stop;
     std::string out = pending_.substr(0, first);
     pending_.clear();
     return out;

@@ -20,6 +20,9 @@ class StopStringMatcher {
   std::string Push(std::string_view text, bool* stopped);
   // The text still held back (call once generation ends without a match).
   std::string Flush();
+  // The stop string that matched ("" until one has): the one that starts first in the text,
+  // the earlier of `stops` on a tie.
+  const std::string& matched() const { return matched_; }
 
  private:
   // Length of the longest suffix of pending_ that is a proper prefix of a stop string.
@@ -27,6 +30,7 @@ class StopStringMatcher {
 
   std::vector<std::string> stops_;
   std::string pending_;
+  std::string matched_;
 };
 
 }  // namespace llm::engine
